@@ -1,0 +1,145 @@
+"""Operators: badges, PINs, roles and logging in."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlite_utils
+
+from kiosk.db import record_event, transaction
+from kiosk.errors import KioskError
+
+ROLES = ("packer", "supervisor", "aftersales")
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=5)
+# scrypt cost: about 20 ms per check here, slow enough to make guessing a
+# 4-digit PIN from a stolen database file costly, fast enough for a login.
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+@dataclass(frozen=True)
+class Operator:
+    badge: str
+    name: str
+    role: str
+    language: str = ""
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == "supervisor"
+
+
+def hash_pin(pin: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, **_SCRYPT)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def pin_matches(pin: str, stored: str) -> bool:
+    try:
+        scheme, salt_hex, digest_hex = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    digest = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt_hex), **_SCRYPT)
+    return hmac.compare_digest(digest.hex(), digest_hex)
+
+
+def validate_pin(pin: str) -> None:
+    if not (pin.isdigit() and 4 <= len(pin) <= 8):
+        raise KioskError("A PIN is 4 to 8 digits.")
+
+
+def _row_to_operator(row: dict) -> Operator:
+    return Operator(row["badge"], row["name"], row["role"], row["language"])
+
+
+def find_operator(db: sqlite_utils.Database, badge: str) -> Operator | None:
+    rows = list(db.query("SELECT * FROM operators WHERE badge = ? AND active = 1", [badge]))
+    return _row_to_operator(rows[0]) if rows else None
+
+
+def _recent_failures(db: sqlite_utils.Database, badge: str) -> int:
+    """Failed logins for a badge since its last success, within the lockout window."""
+    since = (datetime.now(UTC) - LOCKOUT).isoformat(timespec="milliseconds")
+    row = db.execute(
+        "SELECT COUNT(*) FROM events WHERE operator = ? AND kind = 'login_failed' AND at >= ?"
+        " AND id > COALESCE((SELECT MAX(id) FROM events WHERE operator = ?"
+        " AND kind = 'login'), 0)",
+        [badge, since, badge],
+    ).fetchone()
+    return row[0]
+
+
+def authenticate(db: sqlite_utils.Database, badge: str, pin: str, station: str) -> Operator:
+    """Check a badge and PIN; every attempt is an event. Raises KioskError when refused."""
+    badge = badge.strip().upper()
+    rows = list(db.query("SELECT * FROM operators WHERE badge = ?", [badge]))
+    if not rows:
+        raise KioskError(f"Unknown badge {badge}. Scan your badge again.")
+    row = rows[0]
+    if not row["active"]:
+        raise KioskError(f"Badge {badge} is disabled. Ask a supervisor.")
+    if _recent_failures(db, badge) >= MAX_FAILED_LOGINS:
+        raise KioskError(f"Too many wrong PINs for {badge}. Wait 5 minutes or ask a supervisor.")
+    ok = pin_matches(pin, row["pin_hash"])
+    with transaction(db) as conn:
+        record_event(conn, "login" if ok else "login_failed", operator=badge, station=station)
+    if not ok:
+        tries_left = MAX_FAILED_LOGINS - _recent_failures(db, badge)
+        raise KioskError(f"Wrong PIN for {badge}. {tries_left} tries left.")
+    return _row_to_operator(row)
+
+
+def record_logout(db: sqlite_utils.Database, operator: Operator, station: str, why: str) -> None:
+    with transaction(db) as conn:
+        record_event(conn, "logout", operator=operator.badge, station=station, reason=why)
+
+
+def add_operator(
+    db: sqlite_utils.Database,
+    badge: str,
+    name: str,
+    role: str,
+    pin: str,
+    *,
+    language: str = "",
+    by: str = "cli",
+) -> Operator:
+    badge = badge.strip().upper()
+    if not badge or not badge.isprintable() or len(badge) > 32:
+        raise KioskError("A badge code is 1 to 32 printable characters.")
+    if role not in ROLES:
+        raise KioskError(f"Unknown role {role!r}: use one of {', '.join(ROLES)}.")
+    if not name.strip():
+        raise KioskError("An operator needs a name.")
+    validate_pin(pin)
+    if db.execute("SELECT 1 FROM operators WHERE badge = ?", [badge]).fetchone():
+        raise KioskError(f"Badge {badge} already exists.")
+    with transaction(db) as conn:
+        conn.execute(
+            "INSERT INTO operators (badge, name, role, pin_hash, language, active)"
+            " VALUES (?, ?, ?, ?, ?, 1)",
+            (badge, name.strip(), role, hash_pin(pin), language),
+        )
+        record_event(conn, "operator_added", operator=by, badge=badge, role=role)
+    return Operator(badge, name.strip(), role, language)
+
+
+def set_operator_active(db: sqlite_utils.Database, badge: str, active: bool, by: str = "cli") -> None:
+    badge = badge.strip().upper()
+    if not db.execute("SELECT 1 FROM operators WHERE badge = ?", [badge]).fetchone():
+        raise KioskError(f"Unknown badge {badge}.")
+    with transaction(db) as conn:
+        conn.execute("UPDATE operators SET active = ? WHERE badge = ?", (int(active), badge))
+        record_event(conn, "operator_enabled" if active else "operator_disabled",
+                     operator=by, badge=badge)
+
+
+def list_operators(db: sqlite_utils.Database) -> list[dict]:
+    return list(db.query("SELECT badge, name, role, language, active FROM operators ORDER BY badge"))
