@@ -1,0 +1,130 @@
+"""Which station holds which order: two stations never pack the same order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from kiosk.db import record_event, transaction, utcnow
+from kiosk.errors import KioskError
+from kiosk.orders import set_status
+from kiosk.timefmt import short_time
+
+
+@dataclass(frozen=True)
+class Claim:
+    order_id: str
+    operator: str
+    station: str
+    claimed_at: str
+    resumed: bool = False
+
+
+def _refusal(order: dict, conn) -> str:
+    order_id = order["order_id"]
+    status = order["status"]
+    if status == "awaiting_payment":
+        return f"Order {order_id} is awaiting payment: do not pack it yet."
+    if status == "on_hold":
+        reason = order["hold_reason"] or "no reason given"
+        return f"Order {order_id} is on hold ({reason}): ask a supervisor."
+    if status == "cancelled":
+        return f"Order {order_id} was cancelled: do not pack it."
+    if status == "shipped":
+        shipped = conn.execute(
+            "SELECT shipped_at, carrier, tracking_number FROM shipments"
+            " WHERE order_id = ? AND voided_at IS NULL ORDER BY id DESC LIMIT 1",
+            (order_id,),
+        ).fetchone()
+        if shipped:
+            return (
+                f"Order {order_id} already shipped {short_time(shipped[0])}"
+                f" ({shipped[1] or 'carrier unknown'} {shipped[2]})."
+            )
+        return f"Order {order_id} already shipped."
+    return f"Order {order_id} cannot be packed ({status})."
+
+
+def claim_order(
+    db: sqlite_utils.Database, order_id: str, operator: str, station: str
+) -> Claim:
+    """Open an order for packing at ``station``; the check and the claim are one transaction.
+
+    The same station gets its own claim back (a restart resumes the order).
+    """
+    order_id = order_id.strip()
+    with transaction(db) as conn:
+        cursor = conn.execute("SELECT * FROM orders WHERE order_id = ?", (order_id,))
+        row = cursor.fetchone()
+        if row is None:
+            raise KioskError(f"No order {order_id}: check the packing slip and scan again.")
+        order = dict(zip([c[0] for c in cursor.description], row, strict=True))
+        held = conn.execute(
+            "SELECT c.operator, c.station, c.claimed_at, o.name FROM claims c"
+            " JOIN operators o ON o.badge = c.operator WHERE c.order_id = ?",
+            (order_id,),
+        ).fetchone()
+        if held is not None:
+            holder, held_station, claimed_at, holder_name = held
+            if held_station != station:
+                raise KioskError(
+                    f"Order {order_id} is held by {holder_name} at {held_station}"
+                    f" since {short_time(claimed_at)}."
+                )
+            now = utcnow()
+            conn.execute(
+                "UPDATE claims SET operator = ?, heartbeat_at = ? WHERE order_id = ?",
+                (operator, now, order_id),
+            )
+            record_event(conn, "claim_resumed", order_id=order_id, operator=operator,
+                         station=station, previous_operator=holder)
+            return Claim(order_id, operator, station, claimed_at, resumed=True)
+        if order["status"] != "paid":
+            raise KioskError(_refusal(order, conn))
+        now = utcnow()
+        conn.execute(
+            "INSERT INTO claims (order_id, operator, station, claimed_at, heartbeat_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (order_id, operator, station, now, now),
+        )
+        set_status(conn, order_id, "packing", operator=operator, station=station,
+                   reason="opened for packing")
+    return Claim(order_id, operator, station, now)
+
+
+def release_order(
+    db: sqlite_utils.Database, order_id: str, operator: str, station: str
+) -> None:
+    """Put an unfinished order back in the queue: its scans are cleared, the items go back."""
+    with transaction(db) as conn:
+        held = conn.execute(
+            "SELECT station FROM claims WHERE order_id = ?", (order_id,)
+        ).fetchone()
+        if held is None or held[0] != station:
+            raise KioskError(f"Order {order_id} is not held by this station.")
+        conn.execute(
+            "UPDATE scans SET undone_at = ? WHERE order_id = ? AND result = 'accepted'"
+            " AND undone_at IS NULL",
+            (utcnow(), order_id),
+        )
+        conn.execute("DELETE FROM claims WHERE order_id = ?", (order_id,))
+        set_status(conn, order_id, "paid", operator=operator, station=station,
+                   reason="put back in the queue")
+
+
+def station_claim(db: sqlite_utils.Database, station: str) -> str | None:
+    """The order this station was packing when it stopped, if any."""
+    row = db.execute(
+        "SELECT order_id FROM claims WHERE station = ? ORDER BY claimed_at LIMIT 1", [station]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def heartbeat(db: sqlite_utils.Database, order_id: str, station: str) -> None:
+    """Mark the claim alive; a supervisor sees claims whose heartbeat went stale."""
+    with transaction(db) as conn:
+        conn.execute(
+            "UPDATE claims SET heartbeat_at = ? WHERE order_id = ? AND station = ?",
+            (utcnow(), order_id, station),
+        )

@@ -1,0 +1,75 @@
+"""The queue of paid orders a packer works through."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from kiosk.remote import is_remote
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    order_id: str
+    platform: str
+    recipient_name: str
+    paid_at: str
+    priority: int
+    line_count: int
+    unit_count: int
+    has_note: bool
+    remote: bool
+    requested_carrier: str
+
+    @property
+    def flags(self) -> list[str]:
+        flags = []
+        if self.priority > 0:
+            flags.append("URGENT")
+        if self.has_note:
+            flags.append("NOTE")
+        if self.remote:
+            flags.append("REMOTE")
+        if self.requested_carrier:
+            flags.append(self.requested_carrier)
+        if self.line_count > 1:
+            flags.append("MULTI")
+        return flags
+
+
+# Most urgent, then oldest paid first; the orders_queue index serves this order
+# directly, so a page costs the same with 100 or 100,000 orders waiting.
+_QUEUE_SQL = """
+SELECT o.order_id, o.platform, o.recipient_name, o.paid_at, o.priority,
+       o.buyer_note, o.seller_note, o.requested_carrier, o.country, o.province, o.city,
+       (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.order_id) AS line_count,
+       (SELECT COALESCE(SUM(quantity), 0) FROM order_lines l WHERE l.order_id = o.order_id)
+           AS unit_count
+FROM orders o
+WHERE o.status = 'paid'
+ORDER BY o.priority DESC, o.paid_at, o.order_id
+LIMIT ? OFFSET ?
+"""
+
+
+def queue_page(db: sqlite_utils.Database, limit: int, offset: int = 0) -> list[QueueEntry]:
+    return [
+        QueueEntry(
+            order_id=row["order_id"],
+            platform=row["platform"],
+            recipient_name=row["recipient_name"],
+            paid_at=row["paid_at"] or "",
+            priority=row["priority"],
+            line_count=row["line_count"],
+            unit_count=row["unit_count"],
+            has_note=bool(row["buyer_note"].strip() or row["seller_note"].strip()),
+            remote=is_remote(row["country"], row["province"], row["city"]),
+            requested_carrier=row["requested_carrier"],
+        )
+        for row in db.query(_QUEUE_SQL, [limit, offset])
+    ]
+
+
+def queue_length(db: sqlite_utils.Database) -> int:
+    return db.execute("SELECT COUNT(*) FROM orders WHERE status = 'paid'").fetchone()[0]

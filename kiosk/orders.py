@@ -1,0 +1,89 @@
+"""Orders and their status machine."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from kiosk.db import record_event
+from kiosk.errors import KioskError
+
+# awaiting_payment -> paid -> packing -> shipped; on_hold and cancelled are
+# reachable from every state before shipped.
+TRANSITIONS: dict[str, set[str]] = {
+    "awaiting_payment": {"paid", "on_hold", "cancelled"},
+    "paid": {"packing", "on_hold", "cancelled"},
+    "packing": {"paid", "shipped", "on_hold", "cancelled"},
+    "on_hold": {"paid", "cancelled"},
+    "cancelled": set(),
+    "shipped": set(),
+}
+
+
+def variant_text(colour: str, size: str) -> str:
+    """"Red / M", "Red", "M" or "": how a variant is written everywhere."""
+    return " / ".join(part for part in (colour, size) if part)
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    line_no: int
+    sku: str
+    name: str
+    colour: str
+    size: str
+    quantity: int
+
+    @property
+    def variant(self) -> str:
+        return variant_text(self.colour, self.size)
+
+    @property
+    def description(self) -> str:
+        return f"{self.name} {self.variant}".strip()
+
+
+def get_order(db: sqlite_utils.Database, order_id: str) -> dict | None:
+    rows = list(db.query("SELECT * FROM orders WHERE order_id = ?", [order_id]))
+    return rows[0] if rows else None
+
+
+def get_lines(db: sqlite_utils.Database, order_id: str) -> list[OrderLine]:
+    return [
+        OrderLine(r["line_no"], r["sku"], r["name"], r["colour"], r["size"], r["quantity"])
+        for r in db.query(
+            "SELECT line_no, sku, name, colour, size, quantity FROM order_lines"
+            " WHERE order_id = ? ORDER BY line_no",
+            [order_id],
+        )
+    ]
+
+
+def set_status(
+    conn: sqlite3.Connection,
+    order_id: str,
+    to: str,
+    *,
+    operator: str | None,
+    station: str,
+    reason: str = "",
+) -> str:
+    """Move an order to ``to`` inside the caller's transaction; returns the old status."""
+    row = conn.execute("SELECT status FROM orders WHERE order_id = ?", (order_id,)).fetchone()
+    if row is None:
+        raise KioskError(f"No order {order_id}.")
+    current = row[0]
+    if to not in TRANSITIONS[current]:
+        raise KioskError(f"Order {order_id} is {current.replace('_', ' ')}: it cannot become {to}.")
+    hold_reason = reason if to == "on_hold" else ""
+    conn.execute(
+        "UPDATE orders SET status = ?, hold_reason = ? WHERE order_id = ?",
+        (to, hold_reason, order_id),
+    )
+    record_event(
+        conn, f"status_{to}", order_id=order_id, operator=operator, station=station,
+        previous=current, reason=reason,
+    )
+    return current

@@ -1,0 +1,273 @@
+"""Verifying the goods of one order, scan by scan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import sqlite_utils
+
+from kiosk.db import record_event, transaction, utcnow
+from kiosk.errors import KioskError
+from kiosk.orders import OrderLine, get_lines, get_order, variant_text
+from kiosk.scanning import clean_scan
+
+MAX_BULK_QUANTITY = 999
+
+
+class ScanResult(StrEnum):
+    ACCEPTED = "accepted"
+    UNKNOWN_CODE = "unknown_code"
+    NOT_IN_ORDER = "not_in_order"
+    WRONG_VARIANT = "wrong_variant"
+    LINE_COMPLETE = "line_complete"
+    NOTES_UNREAD = "notes_unread"
+    UNREADABLE = "unreadable"
+    NOT_HELD = "not_held"
+
+
+class Stage(StrEnum):
+    NOTES = "notes"
+    ITEMS = "items"
+    WAYBILL = "waybill"
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    result: ScanResult
+    message: str
+    line_no: int | None = None
+    quantity: int = 0
+
+    @property
+    def accepted(self) -> bool:
+        return self.result is ScanResult.ACCEPTED
+
+
+@dataclass
+class LineProgress:
+    line: OrderLine
+    packed: int
+
+    @property
+    def complete(self) -> bool:
+        return self.packed >= self.line.quantity
+
+    @property
+    def remaining(self) -> int:
+        return max(self.line.quantity - self.packed, 0)
+
+
+class PackSession:
+    """One order open at one station: its lines, what is packed, and the scan rules.
+
+    Every scan is committed (with its result) before the outcome is returned,
+    so what a screen shows as packed is always what the database holds.
+    """
+
+    def __init__(
+        self, db: sqlite_utils.Database, order_id: str, operator: str, station: str
+    ) -> None:
+        order = get_order(db, order_id)
+        if order is None:
+            raise KioskError(f"No order {order_id}.")
+        self.db = db
+        self.order = order
+        self.order_id = order_id
+        self.operator = operator
+        self.station = station
+        packed = dict(
+            db.execute(
+                "SELECT line_no, SUM(quantity) FROM scans WHERE order_id = ?"
+                " AND result = 'accepted' AND undone_at IS NULL GROUP BY line_no",
+                [order_id],
+            ).fetchall()
+        )
+        self.lines = [LineProgress(line, packed.get(line.line_no, 0)) for line in get_lines(db, order_id)]
+        self.notes_acknowledged = not self.has_notes or bool(
+            db.execute(
+                "SELECT 1 FROM events WHERE order_id = ? AND kind = 'notes_acknowledged'"
+                " AND id > (SELECT MAX(id) FROM events WHERE order_id = ? AND kind = 'status_packing')",
+                [order_id, order_id],
+            ).fetchone()
+        )
+
+    # -- state -------------------------------------------------------------
+
+    @property
+    def has_notes(self) -> bool:
+        return bool(self.order["buyer_note"].strip() or self.order["seller_note"].strip())
+
+    @property
+    def all_verified(self) -> bool:
+        return all(progress.complete for progress in self.lines)
+
+    @property
+    def stage(self) -> Stage:
+        if not self.notes_acknowledged:
+            return Stage.NOTES
+        return Stage.WAYBILL if self.all_verified else Stage.ITEMS
+
+    @property
+    def units_packed(self) -> int:
+        return sum(min(p.packed, p.line.quantity) for p in self.lines)
+
+    @property
+    def units_ordered(self) -> int:
+        return sum(p.line.quantity for p in self.lines)
+
+    # -- actions -----------------------------------------------------------
+
+    def acknowledge_notes(self) -> None:
+        if self.notes_acknowledged:
+            return
+        with transaction(self.db) as conn:
+            record_event(conn, "notes_acknowledged", order_id=self.order_id,
+                         operator=self.operator, station=self.station)
+        self.notes_acknowledged = True
+
+    def scan(self, raw: str, quantity: int = 1) -> ScanOutcome:
+        """Check one scanned item code against the order and record the scan."""
+        if not 1 <= quantity <= MAX_BULK_QUANTITY:
+            raise KioskError(f"Quantity must be 1 to {MAX_BULK_QUANTITY}.")
+        try:
+            code = clean_scan(raw)
+        except KioskError as error:
+            return self._record(raw.strip()[:64] or "(empty)", ScanOutcome(ScanResult.UNREADABLE, str(error)))
+        return self._record(code, self._judge(code, quantity))
+
+    def _judge(self, code: str, quantity: int) -> ScanOutcome:
+        if not self._still_held():
+            return ScanOutcome(
+                ScanResult.NOT_HELD,
+                f"Order {self.order_id} is no longer open at this station: stop and ask a supervisor.",
+            )
+        if not self.notes_acknowledged:
+            return ScanOutcome(ScanResult.NOTES_UNREAD, "Read the notes first, then press F4.")
+        product = self._product_for(code)
+        if product is None:
+            return ScanOutcome(
+                ScanResult.UNKNOWN_CODE,
+                f"Unknown barcode {code}: not in the catalogue. Set the item aside and ask a supervisor.",
+            )
+        matching = [p for p in self.lines if p.line.sku == product["sku"]]
+        if matching:
+            open_lines = [p for p in matching if not p.complete]
+            if not open_lines:
+                first = matching[0]
+                return ScanOutcome(
+                    ScanResult.LINE_COMPLETE,
+                    f"Already complete: {first.packed} of {first.line.quantity}"
+                    f" {first.line.description} packed. Put this one back.",
+                    first.line.line_no,
+                )
+            target = open_lines[0]
+            if quantity > target.remaining:
+                return ScanOutcome(
+                    ScanResult.LINE_COMPLETE,
+                    f"Too many: {quantity} more would make {target.packed + quantity}"
+                    f" of {target.line.quantity} {target.line.description}.",
+                    target.line.line_no,
+                )
+            return ScanOutcome(
+                ScanResult.ACCEPTED,
+                f"OK: {target.line.description}, {target.packed + quantity} of {target.line.quantity}.",
+                target.line.line_no,
+                quantity,
+            )
+        scanned = _describe(product)
+        same_style = [
+            p for p in self.lines if p.line.sku in self._skus_of_style(product["style_id"])
+        ]
+        if same_style:
+            needed = [p for p in same_style if not p.complete] or same_style
+            wanted = " or ".join(p.line.variant or p.line.name for p in needed)
+            return ScanOutcome(
+                ScanResult.WRONG_VARIANT,
+                f"Wrong variant: scanned {product['variant'] or scanned},"
+                f" this order needs {wanted} ({product['name']}).",
+                needed[0].line.line_no,
+            )
+        return ScanOutcome(
+            ScanResult.NOT_IN_ORDER, f"Not in this order: {scanned}. Put it back."
+        )
+
+    def undo_last(self) -> ScanOutcome:
+        """Take back the most recent accepted scan of this order that is still counted."""
+        with transaction(self.db) as conn:
+            row = conn.execute(
+                "SELECT id, line_no, quantity FROM scans WHERE order_id = ? AND result = 'accepted'"
+                " AND undone_at IS NULL ORDER BY id DESC LIMIT 1",
+                (self.order_id,),
+            ).fetchone()
+            if row is None:
+                raise KioskError("Nothing to undo: no item is packed yet.")
+            scan_id, line_no, quantity = row
+            conn.execute("UPDATE scans SET undone_at = ? WHERE id = ?", (utcnow(), scan_id))
+            record_event(conn, "scan_undone", order_id=self.order_id, operator=self.operator,
+                         station=self.station, scan_id=scan_id, line_no=line_no, quantity=quantity)
+        progress = self._progress(line_no)
+        progress.packed -= quantity
+        return ScanOutcome(
+            ScanResult.ACCEPTED,
+            f"Undone: {quantity} x {progress.line.description} taken out"
+            f" ({progress.packed} of {progress.line.quantity}).",
+            line_no,
+            -quantity,
+        )
+
+    # -- helpers -----------------------------------------------------------
+
+    def _record(self, code: str, outcome: ScanOutcome) -> ScanOutcome:
+        quantity = outcome.quantity if outcome.accepted else 0
+        with transaction(self.db) as conn:
+            conn.execute(
+                "INSERT INTO scans (order_id, line_no, raw_code, quantity, result, operator,"
+                " station, scanned_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (self.order_id, outcome.line_no, code, quantity, outcome.result.value,
+                 self.operator, self.station, utcnow()),
+            )
+            record_event(conn, "item_scanned" if outcome.accepted else "scan_refused",
+                         order_id=self.order_id, operator=self.operator, station=self.station,
+                         code=code, result=outcome.result.value, line_no=outcome.line_no,
+                         quantity=quantity)
+        if outcome.accepted:
+            self._progress(outcome.line_no).packed += quantity
+        return outcome
+
+    def _progress(self, line_no: int | None) -> LineProgress:
+        return next(p for p in self.lines if p.line.line_no == line_no)
+
+    def _still_held(self) -> bool:
+        row = self.db.execute(
+            "SELECT o.status, c.station FROM orders o LEFT JOIN claims c ON c.order_id = o.order_id"
+            " WHERE o.order_id = ?",
+            [self.order_id],
+        ).fetchone()
+        return row is not None and row[0] == "packing" and row[1] == self.station
+
+    def _product_for(self, code: str) -> dict | None:
+        rows = list(
+            self.db.query(
+                "SELECT p.sku, p.style_id, p.name, p.colour, p.size FROM barcodes b"
+                " JOIN products p ON p.sku = b.sku WHERE b.code = ?"
+                " UNION ALL SELECT sku, style_id, name, colour, size FROM products WHERE sku = ?"
+                " LIMIT 1",
+                [code, code],
+            )
+        )
+        if not rows:
+            return None
+        product = rows[0]
+        product["variant"] = variant_text(product["colour"], product["size"])
+        return product
+
+    def _skus_of_style(self, style_id: str) -> set[str]:
+        return {
+            row[0]
+            for row in self.db.execute("SELECT sku FROM products WHERE style_id = ?", [style_id])
+        }
+
+
+def _describe(product: dict) -> str:
+    return f"{product['name']} {product['variant']}".strip()

@@ -1,0 +1,27 @@
+"""What counts as a readable scan, before any rule looks at it."""
+
+from __future__ import annotations
+
+from kiosk.errors import KioskError
+
+# Long enough for GS1 forms (FedEx 34-digit, SSCC with AI), short enough to
+# catch two codes that ran together or a key held down.
+MAX_SCAN_LENGTH = 64
+
+
+def clean_scan(raw: str) -> str:
+    """The code a scan carries, without the whitespace scanners add around it.
+
+    Raises KioskError for an empty scan, one with control characters (a
+    scanner in the wrong mode) or one too long to be a single barcode.
+    """
+    code = raw.strip()
+    if not code:
+        raise KioskError("Empty scan: scan the barcode again.")
+    if not code.isprintable():
+        raise KioskError("Unreadable scan (control characters): check the scanner's mode and scan again.")
+    if len(code) > MAX_SCAN_LENGTH:
+        raise KioskError(
+            f"Scan too long ({len(code)} characters, at most {MAX_SCAN_LENGTH}): scan one barcode at a time."
+        )
+    return code

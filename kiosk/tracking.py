@@ -1,0 +1,34 @@
+"""Tracking numbers as the kiosk stores them, and the checks every waybill gets."""
+
+from __future__ import annotations
+
+import re
+
+from kiosk.errors import KioskError
+
+MIN_LENGTH = 8
+MAX_LENGTH = 40
+_SEPARATORS = re.compile(r"[\s\-]+")
+_ALLOWED = re.compile(r"^[A-Z0-9]+$")
+
+
+def normalise_tracking(raw: str) -> str:
+    """Upper case, without the spaces and dashes printed or scanned inside waybill numbers."""
+    return _SEPARATORS.sub("", raw.strip()).upper()
+
+
+def check_tracking_format(raw: str) -> str:
+    """The normalised number, or KioskError saying why it cannot be a waybill number."""
+    number = normalise_tracking(raw)
+    if not number:
+        raise KioskError("Empty waybill scan: scan the tracking number barcode.")
+    if not number.isprintable() or not _ALLOWED.match(number):
+        raise KioskError(
+            f"{number[:40]} is not a tracking number (letters and digits only): scan the waybill barcode."
+        )
+    if not MIN_LENGTH <= len(number) <= MAX_LENGTH:
+        raise KioskError(
+            f"{number[:40]} is not a tracking number ({len(number)} characters,"
+            f" expected {MIN_LENGTH} to {MAX_LENGTH}): scan the waybill barcode."
+        )
+    return number

@@ -1,0 +1,244 @@
+"""Packing one order: notes, item scans, then the waybill."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, ProgressBar, Static
+
+from kiosk.claims import heartbeat, release_order
+from kiosk.errors import KioskError
+from kiosk.packing import LineProgress, PackSession, ScanOutcome, Stage
+from kiosk.remote import is_remote
+from kiosk.shipping import ship_order
+from screens.confirm import ConfirmDialog
+from screens.quantity import QuantityDialog
+from screens.widgets.banner import Banner
+from screens.widgets.scan_input import ScanInput
+
+if TYPE_CHECKING:
+    from screens.app import KioskApp
+
+HEARTBEAT_SECONDS = 30
+PROMPTS = {
+    Stage.NOTES: "Read the notes above, then press F4",
+    Stage.ITEMS: "Scan each item",
+    Stage.WAYBILL: "All items verified: scan the waybill (tracking number)",
+}
+
+
+class PackScreen(Screen):
+    CSS_PATH = "pack.tcss"
+    # Function keys only: scanned text must never trigger a binding.
+    BINDINGS = [
+        Binding("f2", "quantity", "Quantity"),
+        Binding("f3", "undo", "Undo last"),
+        Binding("ctrl+z", "undo", "Undo last", show=False),
+        Binding("f4", "acknowledge_notes", "Notes read"),
+        Binding("escape", "put_back", "Put back"),
+    ]
+
+    app: KioskApp
+
+    def __init__(self, order_id: str, resumed: bool = False) -> None:
+        super().__init__()
+        self.order_id = order_id
+        self.resumed = resumed
+        self.bulk_quantity = 1
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="order-header")
+        yield Static(id="recipient")
+        yield Static(id="notes")
+        yield DataTable(id="lines", cursor_type="none")
+        yield ProgressBar(id="progress", show_eta=False)
+        yield Banner(id="banner")
+        yield Static(id="prompt")
+        yield ScanInput(placeholder="scan", id="scan")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        operator = self.app.operator
+        assert operator is not None
+        self.session = PackSession(self.app.db, self.order_id, operator.badge, self.app.config.station)
+        order = self.session.order
+        self.query_one("#order-header", Static).update(
+            Text(f"Order {order['order_id']} · {order['platform']} · {operator.name}"
+                 f" · {self.app.config.station}")
+        )
+        self.query_one("#recipient", Static).update(self._recipient_text())
+        self._show_notes()
+        table = self.query_one(DataTable)
+        table.can_focus = False
+        table.add_column("#", key="no")
+        table.add_column("Item", key="item")
+        table.add_column("Variant", key="variant")
+        table.add_column("Packed", key="packed")
+        for progress in self.session.lines:
+            line = progress.line
+            table.add_row(str(line.line_no), Text(line.name), Text(line.variant),
+                          self._packed_cell(progress), key=str(line.line_no))
+        self._refresh_progress()
+        if self.resumed:
+            self.query_one(Banner).show(
+                f"Resumed order {self.order_id}: {self.session.units_packed} of"
+                f" {self.session.units_ordered} items were already scanned.", "info")
+        self.query_one(ScanInput).focus()
+        self.set_interval(HEARTBEAT_SECONDS, self._heartbeat)
+
+    # -- rendering -----------------------------------------------------------
+
+    def _recipient_text(self) -> Text:
+        order = self.session.order
+        text = Text(f"To {order['recipient_name']} · {order['city']} {order['province']}"
+                    f" {order['country']}")
+        if is_remote(order["country"], order["province"], order["city"]):
+            text.append("  REMOTE", style="bold yellow")
+        if order["requested_carrier"]:
+            text.append(f"  Ship with {order['requested_carrier']}", style="bold yellow")
+        return text
+
+    def _show_notes(self) -> None:
+        notes = self.query_one("#notes", Static)
+        order = self.session.order
+        if not self.session.has_notes:
+            notes.display = False
+            return
+        text = Text()
+        if order["buyer_note"].strip():
+            text.append("Buyer note: ", style="bold")
+            text.append(order["buyer_note"].strip() + "\n")
+        if order["seller_note"].strip():
+            text.append("Seller note: ", style="bold")
+            text.append(order["seller_note"].strip() + "\n")
+        if not self.session.notes_acknowledged:
+            text.append("Press F4 when you have read the notes.", style="bold")
+        notes.update(text)
+        notes.set_class(self.session.notes_acknowledged, "read")
+
+    @staticmethod
+    def _packed_cell(progress: LineProgress) -> Text:
+        cell = f"{progress.packed} of {progress.line.quantity}"
+        if progress.complete:
+            return Text(f"{cell} ✓", style="bold green")
+        return Text(cell, style="bold" if progress.packed else "")
+
+    def _refresh_progress(self) -> None:
+        session = self.session
+        bar = self.query_one(ProgressBar)
+        bar.update(total=session.units_ordered, progress=session.units_packed)
+        prompt = PROMPTS[session.stage]
+        if session.stage is Stage.ITEMS and self.bulk_quantity > 1:
+            prompt = f"Next scan counts {self.bulk_quantity} units"
+        self.query_one("#prompt", Static).update(
+            Text(f"{session.units_packed} of {session.units_ordered} items · {prompt}", style="bold")
+        )
+        self.set_class(session.stage is Stage.WAYBILL, "waybill")
+
+    def _show_outcome(self, outcome: ScanOutcome) -> None:
+        banner = self.query_one(Banner)
+        if outcome.accepted:
+            banner.show(outcome.message, "ok")
+        else:
+            banner.show(outcome.message, "error")
+            self.app.refuse(outcome.message)
+        if outcome.line_no is not None:
+            progress = next(p for p in self.session.lines if p.line.line_no == outcome.line_no)
+            self.query_one(DataTable).update_cell(
+                str(outcome.line_no), "packed", self._packed_cell(progress)
+            )
+        self._refresh_progress()
+
+    # -- scans ---------------------------------------------------------------
+
+    @on(ScanInput.Scanned, "#scan")
+    def scanned(self, message: ScanInput.Scanned) -> None:
+        if not message.value.strip():
+            return
+        if self.session.stage is Stage.WAYBILL:
+            self.ship(message.value)
+            return
+        try:
+            outcome = self.session.scan(message.value, self.bulk_quantity)
+        except KioskError as error:
+            self._refuse(str(error))
+            return
+        if outcome.accepted:
+            self.bulk_quantity = 1
+        self._show_outcome(outcome)
+        if self.session.stage is Stage.WAYBILL:
+            self.query_one(Banner).show(
+                f"{outcome.message} All items verified: scan the waybill.", "ok")
+
+    def ship(self, raw: str) -> None:
+        try:
+            shipment = ship_order(self.session, raw, self.app.config.printer)
+        except KioskError as error:
+            self._refuse(str(error))
+            return
+        self.app.print_label(shipment.shipment_id, shipment.print_job_id, shipment.order_id)
+        self.dismiss_to_queue(
+            f"Shipped {shipment.order_id} with {shipment.tracking_number}. Next order ready."
+        )
+
+    def dismiss_to_queue(self, message: str) -> None:
+        self.app.pop_screen()
+        self.app.screen.query_one(Banner).show(message, "ok")
+
+    def _refuse(self, message: str) -> None:
+        self.query_one(Banner).show(message, "error")
+        self.app.refuse(message)
+
+    # -- keys ----------------------------------------------------------------
+
+    def action_acknowledge_notes(self) -> None:
+        if self.session.notes_acknowledged:
+            return
+        self.session.acknowledge_notes()
+        self._show_notes()
+        self._refresh_progress()
+        self.query_one(Banner).show("Notes read. Scan each item.", "info")
+
+    def action_undo(self) -> None:
+        try:
+            outcome = self.session.undo_last()
+        except KioskError as error:
+            self._refuse(str(error))
+            return
+        self._show_outcome(outcome)
+
+    def action_quantity(self) -> None:
+        def chosen(quantity: int | None) -> None:
+            if quantity:
+                self.bulk_quantity = quantity
+                self._refresh_progress()
+            self.query_one(ScanInput).focus()
+
+        self.app.push_screen(QuantityDialog(), chosen)
+
+    def action_put_back(self) -> None:
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                self.query_one(ScanInput).focus()
+                return
+            try:
+                release_order(self.app.db, self.order_id, self.session.operator,
+                              self.app.config.station)
+            except KioskError as error:
+                self._refuse(str(error))
+                return
+            self.dismiss_to_queue(f"Order {self.order_id} is back in the queue.")
+
+        self.app.push_screen(
+            ConfirmDialog(f"Put order {self.order_id} back in the queue?\n"
+                          "Its scans are cleared: put the items back on the shelf."),
+            answered,
+        )
+
+    def _heartbeat(self) -> None:
+        heartbeat(self.app.db, self.order_id, self.app.config.station)

@@ -1,0 +1,133 @@
+"""The queue of paid orders: scan a packing slip, or Enter on the highlighted order."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from kiosk.claims import claim_order
+from kiosk.errors import KioskError
+from kiosk.order_queue import QueueEntry, queue_length, queue_page
+from kiosk.scanning import clean_scan
+from kiosk.timefmt import waiting_for
+from screens.pack import PackScreen
+from screens.widgets.banner import Banner
+from screens.widgets.scan_input import ScanInput
+
+if TYPE_CHECKING:
+    from screens.app import KioskApp
+
+
+class QueueScreen(Screen):
+    CSS_PATH = "queue.tcss"
+    BINDINGS = [
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("pagedown", "page(1)", "Next page"),
+        Binding("pageup", "page(-1)", "Previous page"),
+        Binding("f5", "refresh_queue", "Refresh"),
+        Binding("f10", "log_out", "Log out"),
+    ]
+
+    app: KioskApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.offset = 0
+        self.entries: list[QueueEntry] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="queue-header")
+        yield ScanInput(placeholder="scan a packing slip, or Enter to open the highlighted order",
+                        id="scan")
+        yield Banner(id="banner")
+        yield DataTable(id="orders", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.can_focus = False
+        table.add_columns("Order", "Platform", "Recipient", "Items", "Waiting", "Flags")
+        self.load()
+        self.query_one(ScanInput).focus()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+        self.query_one(ScanInput).focus()
+
+    def load(self) -> None:
+        total = queue_length(self.app.db)
+        page_size = self.app.config.queue_page_size
+        self.offset = min(self.offset, max(total - 1, 0) // page_size * page_size)
+        self.entries = queue_page(self.app.db, page_size, self.offset)
+        table = self.query_one(DataTable)
+        table.clear()
+        for entry in self.entries:
+            table.add_row(
+                Text(entry.order_id),
+                Text(entry.platform),
+                Text(entry.recipient_name),
+                str(entry.unit_count),
+                waiting_for(entry.paid_at),
+                Text(" ".join(entry.flags), style="bold yellow"),
+                key=entry.order_id,
+            )
+        operator = self.app.operator
+        who = f"{operator.name} ({operator.badge})" if operator else ""
+        last = min(self.offset + page_size, total)
+        shown = f"{self.offset + 1}-{last} of {total}" if total else "0"
+        self.query_one("#queue-header", Static).update(
+            Text(f"Queue: {shown} paid orders waiting · {who} · {self.app.config.station}")
+        )
+        if not total:
+            self.query_one(Banner).show("No paid orders waiting. F5 to refresh.", "info")
+
+    def action_move(self, step: int) -> None:
+        table = self.query_one(DataTable)
+        table.move_cursor(row=table.cursor_row + step)
+
+    def action_page(self, step: int) -> None:
+        self.offset = max(self.offset + step * self.app.config.queue_page_size, 0)
+        self.load()
+
+    def action_refresh_queue(self) -> None:
+        self.load()
+
+    def action_log_out(self) -> None:
+        self.app.log_out()
+
+    @on(ScanInput.Scanned, "#scan")
+    def scanned(self, message: ScanInput.Scanned) -> None:
+        if message.value.strip():
+            try:
+                order_id = clean_scan(message.value)
+            except KioskError as error:
+                self.refuse(str(error))
+                return
+        elif self.entries:
+            order_id = self.entries[self.query_one(DataTable).cursor_row].order_id
+        else:
+            self.refuse("The queue is empty: nothing to open.")
+            return
+        self.open_order(order_id)
+
+    def open_order(self, order_id: str) -> None:
+        operator = self.app.operator
+        assert operator is not None
+        try:
+            claim_order(self.app.db, order_id, operator.badge, self.app.config.station)
+        except KioskError as error:
+            self.refuse(str(error))
+            return
+        self.query_one(Banner).show("")
+        self.app.push_screen(PackScreen(order_id))
+
+    def refuse(self, message: str) -> None:
+        self.query_one(Banner).show(message, "error")
+        self.app.refuse(message)

@@ -1,0 +1,65 @@
+"""Opening orders: one station per order, and only orders that may be packed."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.claims import claim_order, release_order, station_claim
+from kiosk.db import open_database
+from kiosk.errors import KioskError
+from kiosk.orders import get_order
+from kiosk.packing import PackSession
+from tests.conftest import EAN
+
+
+def test_claim_moves_the_order_to_packing(db):
+    claim = claim_order(db, "SO-1", "P001", "DESK-1")
+    assert not claim.resumed
+    assert get_order(db, "SO-1")["status"] == "packing"
+    assert station_claim(db, "DESK-1") == "SO-1"
+
+
+def test_second_station_is_told_who_holds_the_order(db_path):
+    first, second = open_database(db_path), open_database(db_path)
+    claim_order(first, "SO-1", "P001", "DESK-1")
+    with pytest.raises(KioskError, match=r"Order SO-1 is held by Li Wei at DESK-1 since \d\d:\d\d"):
+        claim_order(second, "SO-1", "P002", "DESK-2")
+
+
+def test_same_station_resumes_its_claim(db):
+    claim_order(db, "SO-1", "P001", "DESK-1")
+    assert claim_order(db, "SO-1", "P002", "DESK-1").resumed
+
+
+@pytest.mark.parametrize(
+    ("order_id", "reason"),
+    [
+        ("SO-3", "Order SO-3 is awaiting payment: do not pack it yet."),
+        ("SO-4", "Order SO-4 was cancelled: do not pack it."),
+        ("SO-5", "Order SO-5 is on hold (address check): ask a supervisor."),
+        ("NOPE", "No order NOPE: check the packing slip and scan again."),
+    ],
+)
+def test_orders_that_may_not_be_packed_are_refused_with_the_reason(db, order_id, reason):
+    with pytest.raises(KioskError) as refused:
+        claim_order(db, order_id, "P001", "DESK-1")
+    assert str(refused.value) == reason
+    assert not db.execute("SELECT COUNT(*) FROM claims").fetchone()[0]
+
+
+def test_put_back_returns_the_order_to_the_queue_and_clears_its_scans(db):
+    claim_order(db, "SO-1", "P001", "DESK-1")
+    PackSession(db, "SO-1", "P001", "DESK-1").scan(EAN["SW-RED-M"])
+    release_order(db, "SO-1", "P001", "DESK-1")
+    assert get_order(db, "SO-1")["status"] == "paid"
+    assert station_claim(db, "DESK-1") is None
+    # The scan stays on record but no longer counts.
+    claim_order(db, "SO-1", "P002", "DESK-2")
+    assert PackSession(db, "SO-1", "P002", "DESK-2").units_packed == 0
+    assert db.execute("SELECT COUNT(*) FROM scans").fetchone()[0] == 1
+
+
+def test_another_station_cannot_put_back_an_order_it_does_not_hold(db):
+    claim_order(db, "SO-1", "P001", "DESK-1")
+    with pytest.raises(KioskError, match="not held by this station"):
+        release_order(db, "SO-1", "P002", "DESK-2")

@@ -1,0 +1,41 @@
+"""The core never imports the UI: screens -> kiosk -> printing, one way."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# The composition root builds the App, so it alone may import screens.
+COMPOSITION_ROOT = {ROOT / "kiosk" / "cli.py"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_core_and_printing_never_import_textual_or_screens():
+    offenders = []
+    for package in ("kiosk", "printing"):
+        for path in (ROOT / package).rglob("*.py"):
+            if path in COMPOSITION_ROOT:
+                continue
+            bad = imported_modules(path) & {"textual", "screens"}
+            if bad:
+                offenders.append(f"{path.relative_to(ROOT)} imports {sorted(bad)}")
+    assert offenders == []
+
+
+def test_printing_never_imports_the_core():
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "printing").rglob("*.py")
+        if "kiosk" in imported_modules(path)
+    ]
+    assert offenders == []

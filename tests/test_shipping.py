@@ -1,0 +1,99 @@
+"""The waybill step and shipping."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.claims import claim_order
+from kiosk.errors import KioskError
+from kiosk.orders import get_order
+from kiosk.packing import PackSession
+from kiosk.shipping import check_waybill, finish_print_job, ship_order
+from kiosk.tracking import check_tracking_format, normalise_tracking
+from tests.conftest import EAN
+
+
+def packed_session(db, order_id="SO-1", station="DESK-1") -> PackSession:
+    claim_order(db, order_id, "P001", station)
+    session = PackSession(db, order_id, "P001", station)
+    session.acknowledge_notes()
+    for progress in list(session.lines):
+        for _ in range(progress.line.quantity):
+            assert session.scan(EAN[progress.line.sku]).accepted
+    return session
+
+
+def test_normalise_strips_spaces_dashes_and_case():
+    assert normalise_tracking(" 1z 999-aa1 0123456784\r\n") == "1Z999AA10123456784"
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("", "Empty waybill scan"),
+        ("SHORT1", "6 characters, expected 8 to 40"),
+        ("X" * 41, "41 characters"),
+        ("SF12345678#901", "letters and digits only"),
+        ("SF1234\x00567890", "letters and digits only"),
+    ],
+)
+def test_tracking_format_refusals_say_why(raw, reason):
+    with pytest.raises(KioskError, match=reason):
+        check_tracking_format(raw)
+
+
+def test_an_item_barcode_is_not_a_waybill(db):
+    with pytest.raises(KioskError, match="is an item barcode, not a waybill"):
+        check_waybill(db, EAN["MUG-01"])
+
+
+def test_ship_records_shipment_print_job_and_releases_claim(db):
+    session = packed_session(db)
+    shipment = ship_order(session, "sf 1234 5678 90123", "spool")
+    assert shipment.tracking_number == "SF1234567890123"
+    assert get_order(db, "SO-1")["status"] == "shipped"
+    row = db.execute("SELECT order_id, tracking_number, operator, station, voided_at"
+                     " FROM shipments").fetchone()
+    assert row == ("SO-1", "SF1234567890123", "P001", "DESK-1", None)
+    assert db.execute("SELECT status FROM print_jobs").fetchone()[0] == "queued"
+    assert not db.execute("SELECT COUNT(*) FROM claims").fetchone()[0]
+    kinds = [r[0] for r in db.execute("SELECT kind FROM events WHERE order_id='SO-1'")]
+    assert kinds[-2:] == ["status_shipped", "shipped"]
+
+
+def test_cannot_ship_before_every_item_is_verified(db):
+    claim_order(db, "SO-1", "P001", "DESK-1")
+    session = PackSession(db, "SO-1", "P001", "DESK-1")
+    session.scan(EAN["SW-RED-M"])
+    with pytest.raises(KioskError, match="2 item\\(s\\) still to scan"):
+        ship_order(session, "SF1234567890123", "spool")
+    assert get_order(db, "SO-1")["status"] == "packing"
+
+
+def test_tracking_number_on_another_live_shipment_is_refused(db):
+    ship_order(packed_session(db, "SO-1"), "SF1234567890123", "spool")
+    second = packed_session(db, "SO-2")
+    with pytest.raises(KioskError, match="already on order SO-1"):
+        ship_order(second, "SF1234567890123", "spool")
+    assert get_order(db, "SO-2")["status"] == "packing"
+    # Once the first shipment is voided the number is free again.
+    db.execute("UPDATE shipments SET voided_at = '2026-11-27T10:00:00+00:00'")
+    ship_order(second, "SF1234567890123", "spool")
+
+
+def test_an_order_taken_away_from_the_station_is_not_shipped(db):
+    session = packed_session(db)
+    db.execute("DELETE FROM claims")
+    with pytest.raises(KioskError, match="no longer open at this station"):
+        ship_order(session, "SF1234567890123", "spool")
+    assert not db.execute("SELECT COUNT(*) FROM shipments").fetchone()[0]
+
+
+def test_print_job_outcome_is_recorded(db):
+    shipment = ship_order(packed_session(db), "SF1234567890123", "spool")
+    finish_print_job(db, shipment.print_job_id, error="printer offline")
+    assert db.execute("SELECT status, attempts, error FROM print_jobs").fetchone() == (
+        "failed", 1, "printer offline")
+    finish_print_job(db, shipment.print_job_id, file="/spool/x.png")
+    assert db.execute("SELECT status, attempts FROM print_jobs").fetchone() == ("sent", 2)
+    assert db.execute("SELECT label_file FROM shipments").fetchone()[0] == "/spool/x.png"
