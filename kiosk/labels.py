@@ -11,9 +11,8 @@ from kiosk.errors import KioskError
 from kiosk.orders import get_lines, get_order
 from kiosk.remote import is_remote
 from kiosk.timefmt import parse_stored
-from printing.labels import MissingGlyphs, ShippingLabel, render_shipping_label
+from printing.labels import ShippingLabel, render_shipping_label
 from printing.spool import spool_label
-from printing.barcodes import BarcodeTooLong
 
 
 def label_for_shipment(db: sqlite_utils.Database, shipment_id: int, config: Config) -> ShippingLabel:
@@ -61,7 +60,10 @@ def render_label_file(label: ShippingLabel, config: Config) -> Path:
         image = render_shipping_label(
             label, size=config.label_size, dpi=config.label_dpi, font_path=config.label_font or None
         )
-    except (MissingGlyphs, BarcodeTooLong) as error:
+    except FileNotFoundError as error:
+        raise KioskError(f"Label not printed: label font {config.label_font} not found.") from error
+    except (ValueError, OSError) as error:
+        # MissingGlyphs and BarcodeTooLong are ValueErrors with a message for the desk.
         raise KioskError(f"Label not printed: {error}") from error
     try:
         return spool_label(image, config.spool_dir, f"{label.order_id}-{label.tracking_number}")

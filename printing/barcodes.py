@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import barcode
+from barcode.charsets import code128 as charsets
+from barcode.codex import Code128
 from barcode.errors import BarcodeError
 from PIL import Image
 
@@ -40,6 +41,22 @@ class BarcodeTooLong(ValueError):
         )
 
 
+class _Code128(Code128):
+    """python-barcode's encoder with its start-code folding fixed.
+
+    Up to 0.16.1 it folds "START_C, <99>" into START_C whenever the second value is 99,
+    which is also the data value of the digit pair "99": "9912345678" scans as "12345678"
+    (python-barcode issue #251, fixed upstream by PR #263 after 0.16.1). Fold only a real
+    switch to code set A or B, as the upstream fix does.
+    """
+
+    def _try_to_optimize(self, encoded: list[int]) -> list[int]:
+        switches = (charsets.B["TO_A"], charsets.A["TO_B"])  # 101 and 100
+        if encoded[0] == charsets.START_CODES["C"] and encoded[1] in switches:
+            encoded[:2] = [charsets.TO[encoded[1]]]
+        return encoded
+
+
 def _check_data(data: str) -> None:
     if not data:
         raise ValueError("cannot make a Code 128 barcode of an empty value")
@@ -55,7 +72,7 @@ def code128_modules(data: str) -> str:
     _check_data(data)
     try:
         # A fresh encoder each call: python-barcode keeps charset state on the instance.
-        (pattern,) = barcode.get_barcode_class("code128")(data).build()
+        (pattern,) = _Code128(data).build()
     except BarcodeError as exc:  # not a ValueError; callers should only need one type
         raise ValueError(f"cannot encode {data!r} in Code 128: {exc}") from exc
     return pattern

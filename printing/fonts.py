@@ -8,6 +8,7 @@ recipient name the courier cannot read, so callers check text with `missing_glyp
 from __future__ import annotations
 
 import os
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,6 +18,10 @@ import barcode
 from PIL import ImageFont
 
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+
+# Loaded fonts are cached and shared, and a FreeType face is not safe to use from two
+# threads at once (labels render in worker threads); hold this while measuring or drawing.
+FONT_LOCK = threading.RLock()
 
 
 @dataclass(frozen=True)
@@ -112,8 +117,9 @@ def _as_font(font: str | os.PathLike[str] | FontSpec | Font) -> Font:
 
 def missing_glyphs(font: str | os.PathLike[str] | FontSpec | Font, text: str) -> set[str]:
     """Characters of `text` the font cannot draw (whitespace never counts as missing)."""
-    loaded = _as_font(font)
-    return {ch for ch in set(text) if _is_missing(loaded, ch)}
+    with FONT_LOCK:
+        loaded = _as_font(font)
+        return {ch for ch in set(text) if _is_missing(loaded, ch)}
 
 
 def pick_font(text: str, override: str | os.PathLike[str] | FontSpec | None = None) -> FontSpec:

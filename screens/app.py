@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import sqlite_utils
 from textual import events, work
@@ -23,6 +24,8 @@ from screens.lock import LockScreen
 from screens.login import LoginScreen
 from screens.pack import PackScreen
 from screens.queue import QueueScreen
+from screens.scan_screen import ScanScreen
+from screens.widgets.scan_input import ScanInput
 
 IDLE_CHECK_SECONDS = 5
 
@@ -36,13 +39,10 @@ class LabelFinished(Message):
     file: str = ""
     error: str = ""
 
-    def __post_init__(self) -> None:
-        super().__init__()
-
 
 class KioskApp(App):
     TITLE = "Packing desk"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).parent / "app.tcss"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
     def __init__(self, config: Config, db: sqlite_utils.Database | None = None) -> None:
@@ -52,16 +52,57 @@ class KioskApp(App):
         self.operator: Operator | None = None
         self.last_input = time.monotonic()
         self.locked = False
+        # While a scan screen loads, keys are held back and finished scans wait here.
+        self._held_keys: list[events.Key] | None = None
+        self._pending_scans: list[str] = []
 
     def on_mount(self) -> None:
         self.push_screen(LoginScreen())
         if self.config.idle_lock_seconds:
-            self.set_interval(IDLE_CHECK_SECONDS, self.check_idle)
+            self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
             self.last_input = time.monotonic()
+        if isinstance(event, events.Key) and self._held_keys is not None:
+            self._held_keys.append(event)
+            return
         await super().on_event(event)
+
+    # -- scans ---------------------------------------------------------------
+
+    def open_scan_screen(self, screen: ScanScreen) -> None:
+        """Push a scan screen; keys typed before it is ready are kept for it, in order."""
+        if self._held_keys is None:
+            self._held_keys = []
+        self.push_screen(screen)
+
+    def on_scan_input_scanned(self, message: ScanInput.Scanned) -> None:
+        message.stop()
+        if self._held_keys is not None:
+            self._pending_scans.append(message.value)
+        elif isinstance(self.screen, ScanScreen):
+            self.screen.handle_scan(message.value)
+
+    def scan_screen_ready(self, screen: ScanScreen) -> None:
+        """Hand the screen now in front what arrived while it loaded: scans first, then keys."""
+        if screen is not self.screen or self._held_keys is None:
+            return
+        held, self._held_keys = self._held_keys, None
+        pending, self._pending_scans = self._pending_scans, []
+        while pending:
+            screen = self.screen
+            if isinstance(screen, ScanScreen):
+                screen.handle_scan(pending.pop(0))
+            if self._held_keys is not None:
+                # That scan opened another screen: the rest waits for it.
+                self._pending_scans = pending
+                self._held_keys.extend(held)
+                return
+        if held:
+            field = self.screen.query_one(ScanInput)
+            for key in held:
+                field.post_message(key)
 
     # -- operator ------------------------------------------------------------
 
@@ -69,10 +110,10 @@ class KioskApp(App):
         """Show the queue, or straight the order this station was packing when it stopped."""
         self.operator = operator
         self.last_input = time.monotonic()
-        self.push_screen(QueueScreen())
+        self.open_scan_screen(QueueScreen())
         held = station_claim(self.db, self.config.station)
         if held:
-            self.push_screen(PackScreen(held, resumed=True))
+            self.open_scan_screen(PackScreen(held, resumed=True))
 
     def log_out(self, why: str = "logout") -> None:
         if self.operator is not None:
@@ -83,7 +124,7 @@ class KioskApp(App):
             self.pop_screen()
         self.screen.reset()
 
-    def check_idle(self) -> None:
+    def lock_if_idle(self) -> None:
         idle = time.monotonic() - self.last_input
         if self.operator is None or self.locked or idle < self.config.idle_lock_seconds:
             return

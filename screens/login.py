@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from kiosk.auth import authenticate, find_operator
 from kiosk.errors import KioskError
+from screens.scan_screen import ScanScreen
 from screens.widgets.banner import Banner
 from screens.widgets.scan_input import ScanInput
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from screens.app import KioskApp
 
 
-class LoginScreen(Screen):
+class LoginScreen(ScanScreen):
     CSS_PATH = "login.tcss"
     BINDINGS = [("escape", "reset", "Start again")]
 
@@ -53,9 +53,8 @@ class LoginScreen(Screen):
         self.query_one(Banner).show("")
         badge_input.focus()
 
-    @on(ScanInput.Scanned, "#badge")
-    def badge_scanned(self, message: ScanInput.Scanned) -> None:
-        badge = message.value.strip().upper()
+    def handle_scan(self, value: str) -> None:
+        badge = value.strip().upper()
         operator = find_operator(self.app.db, badge)
         if operator is None:
             self.query_one(Banner).show(f"Unknown or disabled badge {badge}. Scan your badge again.", "error")

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 
 from kiosk.claims import heartbeat, release_order
@@ -18,6 +16,7 @@ from kiosk.remote import is_remote
 from kiosk.shipping import ship_order
 from screens.confirm import ConfirmDialog
 from screens.quantity import QuantityDialog
+from screens.scan_screen import ScanScreen
 from screens.widgets.banner import Banner
 from screens.widgets.scan_input import ScanInput
 
@@ -32,7 +31,7 @@ PROMPTS = {
 }
 
 
-class PackScreen(Screen):
+class PackScreen(ScanScreen):
     CSS_PATH = "pack.tcss"
     # Function keys only: scanned text must never trigger a binding.
     BINDINGS = [
@@ -156,15 +155,14 @@ class PackScreen(Screen):
 
     # -- scans ---------------------------------------------------------------
 
-    @on(ScanInput.Scanned, "#scan")
-    def scanned(self, message: ScanInput.Scanned) -> None:
-        if not message.value.strip():
+    def handle_scan(self, value: str) -> None:
+        if not value.strip():
             return
         if self.session.stage is Stage.WAYBILL:
-            self.ship(message.value)
+            self.ship(value)
             return
         try:
-            outcome = self.session.scan(message.value, self.bulk_quantity)
+            outcome = self.session.scan(value, self.bulk_quantity)
         except KioskError as error:
             self._refuse(str(error))
             return

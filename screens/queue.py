@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from kiosk.claims import claim_order
@@ -17,6 +15,7 @@ from kiosk.order_queue import QueueEntry, queue_length, queue_page
 from kiosk.scanning import clean_scan
 from kiosk.timefmt import waiting_for
 from screens.pack import PackScreen
+from screens.scan_screen import ScanScreen
 from screens.widgets.banner import Banner
 from screens.widgets.scan_input import ScanInput
 
@@ -24,7 +23,7 @@ if TYPE_CHECKING:
     from screens.app import KioskApp
 
 
-class QueueScreen(Screen):
+class QueueScreen(ScanScreen):
     CSS_PATH = "queue.tcss"
     BINDINGS = [
         Binding("up", "move(-1)", "Up", show=False),
@@ -39,7 +38,7 @@ class QueueScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.offset = 0
+        self.page_start = 0
         self.entries: list[QueueEntry] = []
 
     def compose(self) -> ComposeResult:
@@ -64,8 +63,8 @@ class QueueScreen(Screen):
     def load(self) -> None:
         total = queue_length(self.app.db)
         page_size = self.app.config.queue_page_size
-        self.offset = min(self.offset, max(total - 1, 0) // page_size * page_size)
-        self.entries = queue_page(self.app.db, page_size, self.offset)
+        self.page_start = min(self.page_start, max(total - 1, 0) // page_size * page_size)
+        self.entries = queue_page(self.app.db, page_size, self.page_start)
         table = self.query_one(DataTable)
         table.clear()
         for entry in self.entries:
@@ -80,8 +79,8 @@ class QueueScreen(Screen):
             )
         operator = self.app.operator
         who = f"{operator.name} ({operator.badge})" if operator else ""
-        last = min(self.offset + page_size, total)
-        shown = f"{self.offset + 1}-{last} of {total}" if total else "0"
+        last = min(self.page_start + page_size, total)
+        shown = f"{self.page_start + 1}-{last} of {total}" if total else "0"
         self.query_one("#queue-header", Static).update(
             Text(f"Queue: {shown} paid orders waiting · {who} · {self.app.config.station}")
         )
@@ -93,7 +92,7 @@ class QueueScreen(Screen):
         table.move_cursor(row=table.cursor_row + step)
 
     def action_page(self, step: int) -> None:
-        self.offset = max(self.offset + step * self.app.config.queue_page_size, 0)
+        self.page_start = max(self.page_start + step * self.app.config.queue_page_size, 0)
         self.load()
 
     def action_refresh_queue(self) -> None:
@@ -102,11 +101,10 @@ class QueueScreen(Screen):
     def action_log_out(self) -> None:
         self.app.log_out()
 
-    @on(ScanInput.Scanned, "#scan")
-    def scanned(self, message: ScanInput.Scanned) -> None:
-        if message.value.strip():
+    def handle_scan(self, value: str) -> None:
+        if value.strip():
             try:
-                order_id = clean_scan(message.value)
+                order_id = clean_scan(value)
             except KioskError as error:
                 self.refuse(str(error))
                 return
@@ -126,7 +124,7 @@ class QueueScreen(Screen):
             self.refuse(str(error))
             return
         self.query_one(Banner).show("")
-        self.app.push_screen(PackScreen(order_id))
+        self.app.open_scan_screen(PackScreen(order_id))
 
     def refuse(self, message: str) -> None:
         self.query_one(Banner).show(message, "error")

@@ -26,9 +26,6 @@ class ScanInput(Input):
         scan_input: ScanInput
         value: str
 
-        def __post_init__(self) -> None:
-            super().__init__()
-
         @property
         def control(self) -> ScanInput:
             return self.scan_input

@@ -1,0 +1,27 @@
+"""Screens that take scans, and the hand-over of scans that arrive while a screen loads."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from screens.app import KioskApp
+
+
+class ScanScreen(Screen):
+    """A screen with a scan field. The App routes every finished scan to the screen in front.
+
+    A scanner does not wait for a screen to load: the codes that follow an
+    order number must reach the pack screen, not the queue behind it.
+    """
+
+    app: KioskApp
+
+    def handle_scan(self, value: str) -> None:
+        raise NotImplementedError
+
+    def _on_mount(self) -> None:
+        # Runs after the subclass's on_mount: the screen is ready for scans now.
+        self.app.scan_screen_ready(self)

@@ -1,0 +1,75 @@
+"""Badges, PINs and operators."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.auth import (
+    MAX_FAILED_LOGINS,
+    add_operator,
+    authenticate,
+    list_operators,
+    pin_matches,
+    set_operator_active,
+)
+from kiosk.errors import KioskError
+
+
+def test_right_pin_logs_in_and_is_an_event(db):
+    operator = authenticate(db, " p001 ", "1234", "DESK-1")
+    assert (operator.badge, operator.name, operator.role) == ("P001", "Li Wei", "packer")
+    assert db.execute("SELECT kind, operator, station FROM events").fetchone() == (
+        "login", "P001", "DESK-1")
+
+
+def test_wrong_pin_is_refused_and_counted(db):
+    with pytest.raises(KioskError, match=f"Wrong PIN for P001. {MAX_FAILED_LOGINS - 1} tries left."):
+        authenticate(db, "P001", "0000", "DESK-1")
+
+
+def test_unknown_badge_is_refused(db):
+    with pytest.raises(KioskError, match="Unknown badge X42"):
+        authenticate(db, "x42", "1234", "DESK-1")
+
+
+def test_too_many_wrong_pins_lock_the_badge_even_with_the_right_pin(db):
+    for _ in range(MAX_FAILED_LOGINS):
+        with pytest.raises(KioskError):
+            authenticate(db, "P001", "0000", "DESK-1")
+    with pytest.raises(KioskError, match="Too many wrong PINs"):
+        authenticate(db, "P001", "1234", "DESK-1")
+    # Other badges are not affected.
+    assert authenticate(db, "P002", "4321", "DESK-1").badge == "P002"
+
+
+def test_pins_are_stored_hashed_and_salted(db):
+    add_operator(db, "p003", "New Packer", "packer", "2468")
+    add_operator(db, "p004", "Other Packer", "packer", "2468")
+    hashes = [r[0] for r in db.execute(
+        "SELECT pin_hash FROM operators WHERE badge IN ('P003','P004')")]
+    assert "2468" not in "".join(hashes)
+    assert hashes[0] != hashes[1]
+    assert all(pin_matches("2468", h) for h in hashes)
+    assert not pin_matches("2469", hashes[0])
+
+
+@pytest.mark.parametrize(
+    ("badge", "role", "pin", "reason"),
+    [
+        ("P001", "packer", "1234", "already exists"),
+        ("P010", "boss", "1234", "Unknown role"),
+        ("P010", "packer", "12", "4 to 8 digits"),
+        ("P010", "packer", "12ab", "4 to 8 digits"),
+        ("", "packer", "1234", "badge code"),
+    ],
+)
+def test_bad_operator_details_are_refused(db, badge, role, pin, reason):
+    with pytest.raises(KioskError, match=reason):
+        add_operator(db, badge, "Someone", role, pin)
+
+
+def test_disabled_operator_cannot_log_in(db):
+    set_operator_active(db, "P002", False)
+    with pytest.raises(KioskError, match="Badge P002 is disabled"):
+        authenticate(db, "P002", "4321", "DESK-1")
+    assert [r["active"] for r in list_operators(db) if r["badge"] == "P002"] == [0]

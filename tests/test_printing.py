@@ -1,0 +1,493 @@
+"""printing/: Code 128 on whole dots, font coverage, label layout, spool files.
+
+Barcodes are checked the way a printer would see them: decoded with zxing-cpp from the
+rendered pixels, and measured in pixels (quiet zones, module widths), since a successful
+decode alone does not prove the quiet zone is there.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from printing.barcodes import (
+    MIN_QUIET_MODULES,
+    BarcodeTooLong,
+    code128_modules,
+    fit_code128,
+    render_code128,
+)
+from printing.fonts import (
+    CJK_FONTS,
+    LATIN_FONTS,
+    FontSpec,
+    available_fonts,
+    find_font,
+    load_font,
+    missing_glyphs,
+    pick_font,
+)
+from printing.labels import (
+    LABEL_SIZES,
+    MARGIN_MM,
+    LabelCaptions,
+    MissingGlyphs,
+    ShippingLabel,
+    layout_shipping_label,
+    render_shipping_label,
+    summarize_items,
+    write_png,
+)
+from printing.spool import safe_name, spool_label
+from printing.text import ink_extent, wrap
+
+CJK_FONT = next((spec for spec in available_fonts() if spec in CJK_FONTS), None)
+needs_cjk = pytest.mark.skipif(
+    CJK_FONT is None, reason="no CJK font installed (apt-get install fonts-wqy-microhei)"
+)
+# python-barcode's bundled DejaVu Sans Mono is always there; DejaVu Sans usually is.
+LATIN_FONT = next(spec for spec in LATIN_FONTS if spec.path and os.path.isfile(spec.path))
+NO_FONT_HAS = "\U0010fffd"  # plane-16 private use: no font maps it
+
+STOP = "1100011101011"  # Code 128 stop pattern including the final 2-module bar
+
+
+def make_label(**changes: object) -> ShippingLabel:
+    fields: dict[str, object] = dict(
+        order_id="SO-10023",
+        tracking_number="1Z999AA10123456784",
+        carrier="UPS Ground",
+        recipient_name="Jane Doe",
+        phone="+1 415 555 0100",
+        address_lines=("1200 Market Street", "Suite 400", "San Francisco CA"),
+        postal_code="94103",
+        country="US",
+        sender_lines=("Acme Fulfilment Ltd", "12 Dock Road", "Leeds LS1 4AP", "GB"),
+        items=(("Merino Sweater", "Red / M", 2), ("Canvas Tote", "Black", 1)),
+        ship_date="2026-11-27",
+        station="DESK-1",
+        packer="Maria Lopez",
+        flags=("NOTE",),
+        package_no=1,
+        package_count=2,
+    )
+    fields.update(changes)
+    return ShippingLabel(**fields)  # type: ignore[arg-type]
+
+
+def decode(image: Image.Image) -> list[str]:
+    return sorted(r.text for r in zxingcpp.read_barcodes(image.convert("L")))
+
+
+def runs(row: list[int]) -> list[tuple[int, int]]:
+    """(value, length) runs of a pixel row."""
+    out: list[tuple[int, int]] = []
+    for value in row:
+        if out and out[-1][0] == value:
+            out[-1] = (value, out[-1][1] + 1)
+        else:
+            out.append((value, 1))
+    return out
+
+
+def bars_of_row(row: list[int], module: int) -> str:
+    """The '1'/'0' module pattern from the first to the last black pixel of a row."""
+    dark = [v < 128 for v in row]
+    first = dark.index(True)
+    last = len(dark) - 1 - dark[::-1].index(True)
+    pattern = ""
+    for value, length in runs(dark[first : last + 1]):
+        assert length % module == 0, f"run of {length} dots is not a whole number of modules"
+        pattern += ("1" if value else "0") * (length // module)
+    return pattern
+
+
+# --- barcodes ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("data", ["1Z999AA10123456784", "SF1234567890123", "SO-10023", "#1042"])
+def test_code128_pattern_has_start_stop_and_whole_symbols(data: str) -> None:
+    pattern = code128_modules(data)
+    assert pattern.endswith(STOP)
+    assert pattern.startswith("11010")  # every start code (A/B/C) begins 11010
+    assert (len(pattern) - len(STOP)) % 11 == 0
+
+
+@pytest.mark.parametrize("module", [1, 2, 3, 4])
+def test_render_code128_whole_modules_and_quiet_zones(module: int) -> None:
+    data = "SF1234567890123"
+    image = render_code128(data, module, 60)
+    pattern = code128_modules(data)
+    assert image.size == ((len(pattern) + 2 * MIN_QUIET_MODULES) * module, 60)
+    row = list(image.crop((0, 30, image.width, 31)).get_flattened_data())
+    dark = [v < 128 for v in row]
+    assert dark.index(True) == MIN_QUIET_MODULES * module
+    assert dark[::-1].index(True) == MIN_QUIET_MODULES * module
+    assert bars_of_row(row, module) == pattern
+    # Every row identical: bars run the full height.
+    assert image.crop((0, 0, image.width, 1)).tobytes() * 60 == image.tobytes()
+    if module >= 2:
+        assert decode(image) == [data]
+
+
+@pytest.mark.parametrize("data", ["99", "999", "9912345678", "99A", "SO-99", "9", "A"])
+def test_leading_99_pair_is_kept(data: str) -> None:
+    # python-barcode <= 0.16.1 drops a leading "99" pair (its issue #251); we patch that.
+    assert decode(render_code128(data, 2, 40)) == [data]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1,
+            max_size=30)
+    # Digit-heavy data exercises code set C and the switches in and out of it.
+    | st.text(alphabet="0123456789AZ-#", min_size=1, max_size=30)
+)
+def test_any_printable_ascii_round_trips_through_a_decoder(data: str) -> None:
+    # python-barcode switches between code sets A/B/C; a decoder is the judge of its output.
+    assert decode(render_code128(data, 2, 40)) == [data]
+
+
+def test_fit_picks_the_largest_module_that_fits() -> None:
+    data = "1Z999AA10123456784"
+    total = len(code128_modules(data)) + 2 * MIN_QUIET_MODULES
+    image = fit_code128(data, max_width_dots=total * 3 + total - 1, height_dots=50)
+    assert image.width == total * 3
+    assert fit_code128(data, total * 10, 50, max_module_dots=4).width == total * 4
+
+
+def test_too_long_code_raises_with_dots_needed_and_available() -> None:
+    data = "1Z" + "ABCDEFGHIJ" * 6
+    with pytest.raises(BarcodeTooLong) as info:
+        fit_code128(data, max_width_dots=764, height_dots=100, min_module_dots=2)
+    needed = (len(code128_modules(data)) + 2 * MIN_QUIET_MODULES) * 2
+    assert str(info.value).startswith(
+        f"tracking number too long for the label: needs {needed} dots at the minimum module, "
+        "label has 764"
+    )
+    assert isinstance(info.value, ValueError)
+
+
+@pytest.mark.parametrize("data", ["", "SF12345\u00f1", "张伟", "TAB\there"])
+def test_unencodable_data_is_a_clear_value_error(data: str) -> None:
+    with pytest.raises(ValueError, match="empty|cannot encode") as info:
+        code128_modules(data)
+    assert not isinstance(info.value, BarcodeTooLong)
+
+
+def test_render_refuses_a_short_quiet_zone() -> None:
+    with pytest.raises(ValueError, match="quiet zone"):
+        render_code128("SO-10023", 2, 40, quiet_modules=5)
+
+
+# --- fonts ---------------------------------------------------------------------------------
+
+
+def test_missing_glyphs_finds_characters_without_a_glyph() -> None:
+    assert missing_glyphs(LATIN_FONT, "Jane Doe, 1200 Market St.") == set()
+    assert missing_glyphs(LATIN_FONT, f"Jane {NO_FONT_HAS}") == {NO_FONT_HAS}
+    assert missing_glyphs(LATIN_FONT, "\u5f20\u4f1f Zhang") == {"\u5f20", "\u4f1f"}
+    assert missing_glyphs(LATIN_FONT, " \t\u3000\u00a0") == set()  # whitespace never missing
+    assert missing_glyphs(LATIN_FONT, "a\x07b") == {"\x07"}  # control characters print nothing
+
+
+def test_missing_glyphs_accepts_path_and_loaded_font() -> None:
+    assert missing_glyphs(LATIN_FONT.path, "\u5f20") == {"\u5f20"}  # type: ignore[arg-type]
+    assert missing_glyphs(load_font(LATIN_FONT, 20), "\u5f20x") == {"\u5f20"}
+
+
+@needs_cjk
+def test_cjk_font_is_found_and_preferred() -> None:
+    assert available_fonts()[0] == CJK_FONT
+    assert missing_glyphs(CJK_FONT, "\u5f20\u4f1f \u5317\u4eac\u5e02 Jane") == set()
+    assert missing_glyphs(CJK_FONT, NO_FONT_HAS) == {NO_FONT_HAS}
+
+
+def test_font_choice() -> None:
+    assert available_fonts()[-1] == FontSpec(None)  # Pillow's default is the last resort
+    assert pick_font("Jane Doe") == available_fonts()[0]
+    assert pick_font("\u5f20", override=LATIN_FONT) == LATIN_FONT
+    with pytest.raises(FileNotFoundError, match="label font not found"):
+        find_font("/nonexistent/font.ttf")
+
+
+# --- text fitting and item summary -----------------------------------------------------------
+
+
+def test_wrap_keeps_lines_within_width_and_breaks_unspaced_text() -> None:
+    font = load_font(LATIN_FONT, 30)
+    address = "Flat 12, Harbour View Apartments, 1200 Market Street, Building C, Floor 14"
+    lines = wrap(font, address, 300, 3)
+    assert len(lines) == 3 and lines[-1].endswith(("\u2026", "..."))
+    assert all(ink_extent(font, line)[1] <= 300 for line in lines)
+    chinese = "\u5317\u4eac\u5e02\u671d\u9633\u533a\u5efa\u56fd\u8def88\u53f7" * 3
+    lines = wrap(font, chinese, 200, 10)
+    assert "".join(lines) == chinese and len(lines) > 1
+
+
+def test_summarize_items_ends_in_more_items_when_cut() -> None:
+    items = tuple((f"Item {n}", "Blue" if n % 2 else "", n) for n in range(1, 8))
+    assert summarize_items(items, 7) == [
+        f"{n} x Item {n}" + (" (Blue)" if n % 2 else "") for n in range(1, 8)
+    ]
+    lines = summarize_items(items, 4)
+    assert lines == ["1 x Item 1 (Blue)", "2 x Item 2", "3 x Item 3 (Blue)", "+4 more items"]
+    assert summarize_items(items, 1) == ["+7 more items"]
+    assert summarize_items((), 3) == []
+    german = LabelCaptions(more_items="weitere Artikel")
+    assert summarize_items(items, 2, german)[-1] == "+6 weitere Artikel"
+    with pytest.raises(ValueError):
+        summarize_items(items, 0)
+
+
+# --- labels --------------------------------------------------------------------------------
+
+
+def white_run(white: list[bool], start: int, step: int, stop: int) -> int:
+    n, x = 0, start
+    while x != stop and white[x]:
+        n, x = n + 1, x + step
+    return n
+
+
+def check_barcodes_in_label(image: Image.Image, placements: tuple, dpi: int) -> None:
+    """Measure every barcode in the label's own pixels: whole modules, decoded pattern and
+    white quiet zones of at least 10 modules that stay inside the label margins."""
+    grey = image.convert("L")
+    margin = round(MARGIN_MM * dpi / 25.4)
+    for placement in placements:
+        x0, y0, x1, y1 = placement.box
+        module = placement.module_dots
+        middle = (y0 + y1) // 2
+        row = list(grey.crop((0, middle, grey.width, middle + 1)).get_flattened_data())
+        assert bars_of_row(row, module) == code128_modules(placement.data)
+        band = grey.crop((0, y0, grey.width, y1))
+        white = [band.crop((x, 0, x + 1, band.height)).getextrema()[0] >= 128
+                 for x in range(grey.width)]
+        first = row.index(0)
+        last = len(row) - 1 - row[::-1].index(0)
+        # Quiet zone: white columns over the barcode's full height, not counting the margins.
+        left_quiet = white_run(white, first - 1, -1, margin - 1)
+        right_quiet = white_run(white, last + 1, 1, grey.width - margin)
+        assert left_quiet >= MIN_QUIET_MODULES * module, placement
+        assert right_quiet >= MIN_QUIET_MODULES * module, placement
+        # 0.25 mm minimum module: 2 dots at 203 dpi, 3 at 300 dpi.
+        assert module * 25.4 / dpi >= 0.25 - 0.01
+
+
+@pytest.mark.parametrize("size", sorted(LABEL_SIZES))
+@pytest.mark.parametrize("dpi", [203, 300])
+def test_label_decodes_to_tracking_and_order_id(size: str, dpi: int) -> None:
+    label = make_label()
+    rendered = layout_shipping_label(label, size, dpi)
+    image = rendered.image
+    width_mm, height_mm = LABEL_SIZES[size]
+    assert image.size == (round(width_mm * dpi / 25.4), round(height_mm * dpi / 25.4))
+    assert image.mode == "1" and image.info["dpi"] == (dpi, dpi)
+    assert decode(image) == sorted([label.tracking_number, label.order_id])
+    assert [p.data for p in rendered.barcodes] == [label.tracking_number, label.order_id]
+    check_barcodes_in_label(image, rendered.barcodes, dpi)
+
+
+def test_4x6_at_203_dpi_is_812_by_1218_dots() -> None:
+    assert render_shipping_label(make_label()).size == (812, 1218)
+
+
+@pytest.mark.parametrize(
+    ("tracking", "order_id"),
+    [("SF1234567890123", "#1042"), ("9400111899223100012345", "SO-7"), ("LX123456785CN", "1")],
+)
+def test_other_carriers_and_order_ids_decode(tracking: str, order_id: str) -> None:
+    rendered = layout_shipping_label(make_label(tracking_number=tracking, order_id=order_id))
+    assert decode(rendered.image) == sorted([tracking, order_id])
+    check_barcodes_in_label(rendered.image, rendered.barcodes, 203)
+
+
+def test_overlong_text_stays_inside_the_margins() -> None:
+    long = "Very long street name that keeps going " * 6
+    label = make_label(
+        carrier="Deutsche Post DHL Paket International Premium Express Economy Plus",
+        recipient_name="Maximilian Alexander Friedrich von Hohenzollern-Sigmaringen " * 2,
+        phone="+49 30 1234567890 ext. 1234567890 " * 3,
+        address_lines=(long,) * 8,
+        sender_lines=(long,) * 5,
+        items=tuple((f"Product with a very long name number {n} " * 3, "Variant " * 10, n)
+                    for n in range(40)),
+        flags=("NOTE", "REMOTE", "FRAGILE", "GIFT WRAP", "CHECK ADDRESS", "SIGNATURE") * 3,
+        packer="Somebody With A Very Long Name " * 4,
+    )
+    for size, font in [(size, font) for size in LABEL_SIZES for font in (None, LATIN_FONT)]:
+        rendered = layout_shipping_label(label, size, 203, font)
+        grey = rendered.image.convert("L")
+        margin = round(MARGIN_MM * 203 / 25.4)
+        w, h = grey.size
+        for strip in [(0, 0, margin, h), (w - margin, 0, w, h), (0, 0, w, margin),
+                      (0, h - margin, w, h)]:
+            assert grey.crop(strip).getextrema() == (255, 255), (size, font, strip)
+        assert decode(rendered.image) == sorted([label.tracking_number, label.order_id])
+        check_barcodes_in_label(rendered.image, rendered.barcodes, 203)
+
+
+def _longest_black_row_run(image: Image.Image) -> int:
+    grey = image.convert("L")
+    margin = round(MARGIN_MM * 203 / 25.4)
+    inner = grey.crop((margin, 0, grey.width - margin, grey.height))
+    longest = current = 0
+    for y in range(inner.height):
+        black = inner.crop((0, y, inner.width, y + 1)).getextrema()[1] == 0
+        current = current + 1 if black else 0
+        longest = max(longest, current)
+    return longest
+
+
+def test_flags_and_package_count_get_a_black_bar() -> None:
+    flagged = _longest_black_row_run(render_shipping_label(make_label()))
+    plain = _longest_black_row_run(
+        render_shipping_label(make_label(flags=(), package_count=1))
+    )
+    assert plain <= 3  # only the thin rules
+    assert flagged >= 5  # solid bar above and below the white flag text
+
+
+def test_recipient_without_any_font_glyph_raises_missing_glyphs() -> None:
+    label = make_label(recipient_name=f"Jane {NO_FONT_HAS}Doe")
+    with pytest.raises(MissingGlyphs) as info:
+        render_shipping_label(label)
+    message = str(info.value)
+    assert "recipient name" in message and "U+10FFFD" in message
+    assert info.value.chars == {NO_FONT_HAS}
+
+
+def test_chinese_name_with_latin_only_font_names_char_field_and_fix() -> None:
+    label = make_label(recipient_name="\u5f20\u4f1f", address_lines=("1 Main St", "Apt \u5f20"))
+    with pytest.raises(MissingGlyphs) as info:
+        render_shipping_label(label, font_path=LATIN_FONT)
+    message = str(info.value)
+    assert "\u5f20" in message and "recipient name" in message and "address line 2" in message
+    assert "install fonts-wqy-microhei or set label font in config" in message
+    assert info.value.where["recipient name"] == {"\u5f20", "\u4f1f"}
+
+
+def test_translated_captions_are_checked_too() -> None:
+    captions = LabelCaptions(ship_to="\u6536\u4ef6\u4eba")
+    with pytest.raises(MissingGlyphs, match="caption ship_to"):
+        render_shipping_label(make_label(captions=captions), font_path=LATIN_FONT)
+
+
+@needs_cjk
+def test_chinese_recipient_renders_with_a_cjk_font() -> None:
+    label = make_label(
+        tracking_number="SF1234567890123",
+        order_id="4123456789012345",
+        carrier="\u987a\u4e30\u901f\u8fd0",
+        recipient_name="\u5f20\u4f1f",
+        phone="138 0013 8000",
+        address_lines=("\u5317\u4eac\u5e02\u671d\u9633\u533a\u5efa\u56fd\u8def88\u53f7"
+                       "SOHO\u73b0\u4ee3\u57ceA\u5ea71201\u5ba4",),
+        postal_code="100022",
+        country="CN",
+        items=(("\u771f\u4e1d\u56f4\u5dfe", "\u7ea2\u8272", 1),),
+    )
+    rendered = layout_shipping_label(label, "100x150", 300)
+    assert rendered.font == CJK_FONT
+    assert decode(rendered.image) == sorted([label.tracking_number, label.order_id])
+
+
+def test_label_field_errors_name_the_field() -> None:
+    with pytest.raises(ValueError, match="order id: cannot make a Code 128 barcode of an empty"):
+        render_shipping_label(make_label(order_id=""))
+    with pytest.raises(BarcodeTooLong, match="tracking number too long for the label"):
+        render_shipping_label(make_label(tracking_number="1Z" + "ABCDEFGHIJ" * 5))
+    with pytest.raises(ValueError, match="unknown label size"):
+        render_shipping_label(make_label(), size="A6")
+    with pytest.raises(ValueError, match="dpi"):
+        render_shipping_label(make_label(), dpi=72)
+
+
+def test_render_is_fast_enough_for_every_shipment() -> None:
+    label = make_label()
+    render_shipping_label(label)  # fonts load once
+    timings = []
+    for _ in range(5):
+        start = time.perf_counter()
+        render_shipping_label(label)
+        timings.append(time.perf_counter() - start)
+    assert sorted(timings)[2] < 0.1, timings
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dpi", [203, 300])
+def test_write_png_records_dpi(tmp_path: Path, dpi: int) -> None:
+    path = write_png(render_shipping_label(make_label(), dpi=dpi), tmp_path / "label.png")
+    with Image.open(path) as saved:
+        assert [round(v) for v in saved.info["dpi"]] == [dpi, dpi]
+
+
+def test_spool_label_writes_atomically_with_a_safe_name(tmp_path: Path) -> None:
+    spool = tmp_path / "spool" / "desk-1"  # created on demand
+    image = render_shipping_label(make_label())
+    path = spool_label(image, spool, "#1042-1Z999AA10123456784")
+    assert path == spool / "1042-1Z999AA10123456784.png"
+    assert sorted(p.name for p in spool.iterdir()) == [path.name]  # no temp file left behind
+    assert stat.S_IMODE(path.stat().st_mode) & 0o044  # the print service can read it
+    with Image.open(path) as saved:
+        assert saved.size == image.size and round(saved.info["dpi"][0]) == 203
+    flipped = image.transpose(Image.Transpose.ROTATE_180)
+    again = spool_label(flipped, spool, "#1042-1Z999AA10123456784")
+    assert again == path and sorted(p.name for p in spool.iterdir()) == [path.name]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("SO-10023", "SO-10023"), ("../../etc/passwd", "etc_passwd"), ("#1042/2", "1042_2"),
+     ("\u5f20\u4f1f SO 7", "SO_7"), ("label.PNG", "label")],
+)
+def test_safe_name(name: str, expected: str) -> None:
+    assert safe_name(name) == expected
+
+
+def test_safe_name_refuses_nothing_left() -> None:
+    with pytest.raises(ValueError):
+        safe_name("\u5f20\u4f1f")
+
+
+# --- layering ------------------------------------------------------------------------------
+
+
+def test_printing_imports_no_ui_or_core() -> None:
+    code = (
+        "import sys, printing, printing.labels, printing.spool, printing.fonts\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'textual','kiosk','screens'})\n"
+        "assert not bad, bad\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, "-c", code], cwd=root, check=True)
+
+
+def test_module_width_at_203_dpi_is_whole_dots() -> None:
+    # The reason for all this: 0.2 mm would be 1.6 dots; we never go below 2 whole dots.
+    rendered = layout_shipping_label(make_label(), "4x6", 203)
+    assert all(isinstance(p.module_dots, int) and p.module_dots >= 2 for p in rendered.barcodes)
+
+
+def test_concurrent_renders_share_cached_fonts_safely() -> None:
+    # The kiosk renders in worker threads; cached FreeType fonts must not be used concurrently.
+    from concurrent.futures import ThreadPoolExecutor
+
+    labels = [make_label(order_id=f"SO-{n}", tracking_number=f"SF{n:013d}") for n in range(8)]
+    with ThreadPoolExecutor(4) as pool:
+        images = list(pool.map(render_shipping_label, labels))
+    for label, image in zip(labels, images, strict=True):
+        assert decode(image) == sorted([label.tracking_number, label.order_id])

@@ -1,0 +1,230 @@
+"""The packer's whole flow, driven through the screens with Pilot."""
+
+from __future__ import annotations
+
+import zxingcpp
+from PIL import Image
+
+from kiosk.orders import get_order
+from screens.lock import LockScreen
+from screens.login import LoginScreen
+from screens.pack import PackScreen
+from screens.queue import QueueScreen
+from tests.conftest import EAN
+from tests.pilot import SIZE, RecordingApp, banner, log_in, scan
+
+SO1_ITEMS = [EAN["SW-RED-M"], EAN["SW-RED-M"], EAN["TOTE-BLK"]]
+
+
+async def test_log_in_open_scan_ship_and_the_label_decodes(config, db):
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        queue = [entry.order_id for entry in app.screen.entries]
+        assert queue == ["SO-6", "SO-2", "SO-1"]  # urgent first, then oldest paid
+        await scan(pilot, "SO-1")
+        assert isinstance(app.screen, PackScreen)
+        await scan(pilot, *SO1_ITEMS)
+        assert app.screen.session.all_verified
+        assert "scan the waybill" in banner(app).message
+        await scan(pilot, "1Z999AA10123456784")
+        assert isinstance(app.screen, QueueScreen)
+        assert banner(app).message == "Shipped SO-1 with 1Z999AA10123456784. Next order ready."
+        assert [e.order_id for e in app.screen.entries] == ["SO-6", "SO-2"]
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert get_order(db, "SO-1")["status"] == "shipped"
+    job = db.execute("SELECT status, file FROM print_jobs").fetchone()
+    assert job[0] == "sent"
+    decoded = {r.text for r in zxingcpp.read_barcodes(Image.open(job[1]))}
+    assert decoded == {"1Z999AA10123456784", "SO-1"}
+    assert app.bells == 0
+
+
+async def test_a_burst_of_scans_never_merges_or_drops_a_code(config, db):
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        # Order, three items and the waybill, all before the app has caught up.
+        await scan(pilot, "SO-1", *SO1_ITEMS, "SF1234567890123")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+    scans = [r[0] for r in db.execute("SELECT raw_code FROM scans ORDER BY id")]
+    assert scans == SO1_ITEMS
+    assert db.execute("SELECT tracking_number FROM shipments").fetchone()[0] == "SF1234567890123"
+
+
+async def test_lf_and_tab_suffixes_and_surrounding_spaces(config, db):
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-1", suffix=("ctrl+j", "\n"))
+        await scan(pilot, f"  {EAN['SW-RED-M']} ", suffix=("tab", "\t"))
+        assert isinstance(app.screen, PackScreen)
+        assert app.screen.session.lines[0].packed == 1
+        assert app.screen.focused.id == "scan"
+
+
+async def test_refusals_ring_the_bell_and_show_a_red_banner(config):
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-1")
+        await scan(pilot, EAN["SW-BLU-M"])
+        assert banner(app).message == (
+            "Wrong variant: scanned Blue / M, this order needs Red / M (Merino Sweater).")
+        assert banner(app).has_class("error")
+        assert app.bells == 1
+        await scan(pilot, EAN["MUG-01"])
+        assert banner(app).message == "Not in this order: Enamel Mug. Put it back."
+        await scan(pilot, "4006381333931")
+        assert banner(app).message.startswith("Unknown barcode 4006381333931")
+        await scan(pilot, EAN["TOTE-BLK"], EAN["TOTE-BLK"])
+        assert banner(app).message.startswith("Already complete: 1 of 1 Canvas Tote Black")
+        assert app.bells == 4
+        await scan(pilot, EAN["SW-RED-M"])
+        assert banner(app).has_class("ok")
+        assert banner(app).message == "OK: Merino Sweater Red / M, 1 of 2."
+
+
+async def test_undo_and_bulk_quantity_keys(config):
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-1")
+        await pilot.press("f2")
+        await pilot.press("2", "enter")
+        await scan(pilot, EAN["SW-RED-M"])
+        session = app.screen.session
+        assert session.lines[0].packed == 2
+        await pilot.press("f3")
+        assert session.lines[0].packed == 0
+        assert banner(app).message.startswith("Undone: 2 x Merino Sweater Red / M")
+
+
+async def test_notes_are_acknowledged_before_items_count(config):
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-2")
+        notes = app.screen.query_one("#notes")
+        assert notes.display and not notes.has_class("read")
+        await scan(pilot, EAN["MUG-01"])
+        assert banner(app).message == "Read the notes first, then press F4."
+        assert app.screen.session.units_packed == 0
+        await pilot.press("f4")
+        assert notes.has_class("read")
+        await scan(pilot, EAN["MUG-01"])
+        assert app.screen.session.all_verified
+
+
+async def test_orders_that_may_not_be_packed_are_refused_on_the_queue(config):
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-3")
+        assert isinstance(app.screen, QueueScreen)
+        assert banner(app).message == "Order SO-3 is awaiting payment: do not pack it yet."
+        await scan(pilot, "SO-5")
+        assert banner(app).message == "Order SO-5 is on hold (address check): ask a supervisor."
+        assert app.bells == 2
+
+
+async def test_enter_opens_the_highlighted_order(config):
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await pilot.press("down", "enter")
+        assert isinstance(app.screen, PackScreen)
+        assert app.screen.order_id == "SO-2"
+
+
+async def test_two_stations_cannot_hold_the_same_order(config, tmp_path):
+    first = RecordingApp(config)
+    second_config = type(config)(station="DESK-2", database=config.database,
+                                 spool_dir=tmp_path / "spool2", idle_lock_seconds=0)
+    second = RecordingApp(second_config)
+    async with first.run_test(size=SIZE) as pilot_one, second.run_test(size=SIZE) as pilot_two:
+        await log_in(pilot_one)
+        await scan(pilot_one, "SO-1")
+        await log_in(pilot_two, "P002", "4321")
+        await scan(pilot_two, "SO-1")
+        assert isinstance(second.screen, QueueScreen)
+        assert banner(second).message.startswith("Order SO-1 is held by Li Wei at DESK-1 since")
+        assert "SO-1" not in [e.order_id for e in second.screen.entries]
+
+
+async def test_a_restarted_station_resumes_its_order_with_its_scans(config, db):
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-1", EAN["SW-RED-M"])
+    # The app is gone (power cut); a new one starts at the same station.
+    again = RecordingApp(config)
+    async with again.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        assert isinstance(again.screen, PackScreen)
+        assert again.screen.order_id == "SO-1"
+        assert again.screen.session.lines[0].packed == 1
+        assert banner(again).message.startswith("Resumed order SO-1: 1 of 3 items")
+        await scan(pilot, EAN["SW-RED-M"], EAN["TOTE-BLK"], "SF1234567890123")
+        assert isinstance(again.screen, QueueScreen)
+    assert get_order(db, "SO-1")["status"] == "shipped"
+
+
+async def test_put_back_returns_the_order_to_the_queue(config, db):
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-1", EAN["SW-RED-M"])
+        await pilot.press("escape")
+        await pilot.press("y")
+        assert isinstance(app.screen, QueueScreen)
+        assert banner(app).message == "Order SO-1 is back in the queue."
+    assert get_order(db, "SO-1")["status"] == "paid"
+
+
+async def test_wrong_pin_and_unknown_badge_are_refused_at_login(config):
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await scan(pilot, "NOBODY")
+        assert banner(app).message == "Unknown or disabled badge NOBODY. Scan your badge again."
+        await log_in(pilot, "P001", "0000")
+        assert isinstance(app.screen, LoginScreen)
+        assert banner(app).message == "Wrong PIN for P001. 4 tries left."
+        await pilot.press("1", "2", "3", "4", "enter")
+        assert isinstance(app.screen, QueueScreen)
+
+
+async def test_idle_lock_and_unlock(config):
+    config.idle_lock_seconds = 60
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-1")
+        app.last_input -= 61
+        app.lock_if_idle()
+        await pilot.pause()
+        assert isinstance(app.screen, LockScreen)
+        await pilot.press("9", "9", "9", "9", "enter")
+        assert isinstance(app.screen, LockScreen)
+        await pilot.press("1", "2", "3", "4", "enter")
+        assert isinstance(app.screen, PackScreen)
+
+
+async def test_log_out_from_the_lock_screen_keeps_the_order_for_the_station(config):
+    config.idle_lock_seconds = 60
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-1")
+        app.last_input -= 61
+        app.lock_if_idle()
+        await pilot.pause()
+        await pilot.press("f10")
+        assert isinstance(app.screen, LoginScreen)
+        await log_in(pilot, "P002", "4321")
+        assert isinstance(app.screen, PackScreen)
+        assert app.screen.order_id == "SO-1"
