@@ -108,15 +108,14 @@ class PackScreen(ScanScreen):
         if not self.session.has_notes:
             notes.display = False
             return
-        text = Text()
+        parts = []
         if order["buyer_note"].strip():
-            text.append("Buyer note: ", style="bold")
-            text.append(order["buyer_note"].strip() + "\n")
+            parts.append(Text.assemble(("Buyer note: ", "bold"), order["buyer_note"].strip()))
         if order["seller_note"].strip():
-            text.append("Seller note: ", style="bold")
-            text.append(order["seller_note"].strip() + "\n")
+            parts.append(Text.assemble(("Seller note: ", "bold"), order["seller_note"].strip()))
         if not self.session.notes_acknowledged:
-            text.append("Press F4 when you have read the notes.", style="bold")
+            parts.append(Text("Press F4 when you have read the notes.", style="bold"))
+        text = Text("\n").join(parts)
         notes.update(text)
         notes.set_class(self.session.notes_acknowledged, "read")
 

@@ -77,6 +77,8 @@ class QueueScreen(ScanScreen):
                 Text(" ".join(entry.flags), style="bold yellow"),
                 key=entry.order_id,
             )
+        # The next order to pack is the top one: a packer who just shipped starts there.
+        table.move_cursor(row=0, scroll=True)
         operator = self.app.operator
         who = f"{operator.name} ({operator.badge})" if operator else ""
         last = min(self.page_start + page_size, total)
