@@ -12,6 +12,7 @@ import sqlite_utils
 
 from kiosk.db import record_event, transaction
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 
 ROLES = ("packer", "supervisor", "aftersales")
 MAX_FAILED_LOGINS = 5
@@ -52,7 +53,7 @@ def pin_matches(pin: str, stored: str) -> bool:
 
 def validate_pin(pin: str) -> None:
     if not (pin.isdigit() and 4 <= len(pin) <= 8):
-        raise KioskError("A PIN is 4 to 8 digits.")
+        raise KioskError(_("A PIN is 4 to 8 digits."))
 
 
 def _row_to_operator(row: dict) -> Operator:
@@ -81,18 +82,20 @@ def authenticate(db: sqlite_utils.Database, badge: str, pin: str, station: str) 
     badge = badge.strip().upper()
     rows = list(db.query("SELECT * FROM operators WHERE badge = ?", [badge]))
     if not rows:
-        raise KioskError(f"Unknown badge {badge}. Scan your badge again.")
+        raise KioskError(_("Unknown badge {badge}. Scan your badge again.").format(badge=badge))
     row = rows[0]
     if not row["active"]:
-        raise KioskError(f"Badge {badge} is disabled. Ask a supervisor.")
+        raise KioskError(_("Badge {badge} is disabled. Ask a supervisor.").format(badge=badge))
     if _recent_failures(db, badge) >= MAX_FAILED_LOGINS:
-        raise KioskError(f"Too many wrong PINs for {badge}. Wait 5 minutes or ask a supervisor.")
+        raise KioskError(
+            _("Too many wrong PINs for {badge}. Wait 5 minutes or ask a supervisor.").format(badge=badge)
+        )
     ok = pin_matches(pin, row["pin_hash"])
     with transaction(db) as conn:
         record_event(conn, "login" if ok else "login_failed", operator=badge, station=station)
     if not ok:
         tries_left = MAX_FAILED_LOGINS - _recent_failures(db, badge)
-        raise KioskError(f"Wrong PIN for {badge}. {tries_left} tries left.")
+        raise KioskError(_("Wrong PIN for {badge}. {tries} tries left.").format(badge=badge, tries=tries_left))
     return _row_to_operator(row)
 
 
@@ -113,14 +116,14 @@ def add_operator(
 ) -> Operator:
     badge = badge.strip().upper()
     if not badge or not badge.isprintable() or len(badge) > 32:
-        raise KioskError("A badge code is 1 to 32 printable characters.")
+        raise KioskError(_("A badge code is 1 to 32 printable characters."))
     if role not in ROLES:
-        raise KioskError(f"Unknown role {role!r}: use one of {', '.join(ROLES)}.")
+        raise KioskError(_("Unknown role {role}: use one of {roles}.").format(role=role, roles=", ".join(ROLES)))
     if not name.strip():
-        raise KioskError("An operator needs a name.")
+        raise KioskError(_("An operator needs a name."))
     validate_pin(pin)
     if db.execute("SELECT 1 FROM operators WHERE badge = ?", [badge]).fetchone():
-        raise KioskError(f"Badge {badge} already exists.")
+        raise KioskError(_("Badge {badge} already exists.").format(badge=badge))
     with transaction(db) as conn:
         conn.execute(
             "INSERT INTO operators (badge, name, role, pin_hash, language, active)"
@@ -134,7 +137,7 @@ def add_operator(
 def set_operator_active(db: sqlite_utils.Database, badge: str, active: bool, by: str = "cli") -> None:
     badge = badge.strip().upper()
     if not db.execute("SELECT 1 FROM operators WHERE badge = ?", [badge]).fetchone():
-        raise KioskError(f"Unknown badge {badge}.")
+        raise KioskError(_("Unknown badge {badge}.").format(badge=badge))
     with transaction(db) as conn:
         conn.execute("UPDATE operators SET active = ? WHERE badge = ?", (int(active), badge))
         record_event(conn, "operator_enabled" if active else "operator_disabled",

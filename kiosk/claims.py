@@ -8,7 +8,8 @@ import sqlite_utils
 
 from kiosk.db import record_event, transaction, utcnow
 from kiosk.errors import KioskError
-from kiosk.orders import set_status
+from kiosk.i18n import _
+from kiosk.orders import set_status, status_name
 from kiosk.timefmt import short_time
 
 
@@ -25,12 +26,12 @@ def _refusal(order: dict, conn) -> str:
     order_id = order["order_id"]
     status = order["status"]
     if status == "awaiting_payment":
-        return f"Order {order_id} is awaiting payment: do not pack it yet."
+        return _("Order {order_id} is awaiting payment: do not pack it yet.").format(order_id=order_id)
     if status == "on_hold":
-        reason = order["hold_reason"] or "no reason given"
-        return f"Order {order_id} is on hold ({reason}): ask a supervisor."
+        reason = order["hold_reason"] or _("no reason given")
+        return _("Order {order_id} is on hold ({reason}): ask a supervisor.").format(order_id=order_id, reason=reason)
     if status == "cancelled":
-        return f"Order {order_id} was cancelled: do not pack it."
+        return _("Order {order_id} was cancelled: do not pack it.").format(order_id=order_id)
     if status == "shipped":
         shipped = conn.execute(
             "SELECT shipped_at, carrier, tracking_number FROM shipments"
@@ -38,12 +39,12 @@ def _refusal(order: dict, conn) -> str:
             (order_id,),
         ).fetchone()
         if shipped:
-            return (
-                f"Order {order_id} already shipped {short_time(shipped[0])}"
-                f" ({shipped[1] or 'carrier unknown'} {shipped[2]})."
+            return _("Order {order_id} already shipped {when} ({carrier} {tracking}).").format(
+                order_id=order_id, when=short_time(shipped[0]), carrier=shipped[1] or _("carrier unknown"),
+                tracking=shipped[2],
             )
-        return f"Order {order_id} already shipped."
-    return f"Order {order_id} cannot be packed ({status})."
+        return _("Order {order_id} already shipped.").format(order_id=order_id)
+    return _("Order {order_id} cannot be packed ({status}).").format(order_id=order_id, status=status_name(status))
 
 
 def claim_order(
@@ -58,7 +59,7 @@ def claim_order(
         cursor = conn.execute("SELECT * FROM orders WHERE order_id = ?", (order_id,))
         row = cursor.fetchone()
         if row is None:
-            raise KioskError(f"No order {order_id}: check the packing slip and scan again.")
+            raise KioskError(_("No order {order_id}: check the packing slip and scan again.").format(order_id=order_id))
         order = dict(zip([c[0] for c in cursor.description], row, strict=True))
         held = conn.execute(
             "SELECT c.operator, c.station, c.claimed_at, o.name FROM claims c"
@@ -69,8 +70,9 @@ def claim_order(
             holder, held_station, claimed_at, holder_name = held
             if held_station != station:
                 raise KioskError(
-                    f"Order {order_id} is held by {holder_name} at {held_station}"
-                    f" since {short_time(claimed_at)}."
+                    _("Order {order_id} is held by {name} at {station} since {when}.").format(
+                        order_id=order_id, name=holder_name, station=held_station, when=short_time(claimed_at)
+                    )
                 )
             now = utcnow()
             conn.execute(
@@ -102,7 +104,7 @@ def release_order(
             "SELECT station FROM claims WHERE order_id = ?", (order_id,)
         ).fetchone()
         if held is None or held[0] != station:
-            raise KioskError(f"Order {order_id} is not held by this station.")
+            raise KioskError(_("Order {order_id} is not held by this station.").format(order_id=order_id))
         conn.execute(
             "UPDATE scans SET undone_at = ? WHERE order_id = ? AND result = 'accepted'"
             " AND undone_at IS NULL",

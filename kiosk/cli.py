@@ -9,20 +9,26 @@ from pathlib import Path
 
 import click
 import platformdirs
+import sqlite_utils
 
 from kiosk import __version__
 from kiosk.auth import ROLES, add_operator, list_operators, set_operator_active
+from kiosk.cells import pad_cells
 from kiosk.config import APP_NAME, Config, load_config
 from kiosk.db import backup_database, open_database
 from kiosk.demo import create_demo_database
 from kiosk.errors import KioskError
+from kiosk.i18n import LANGUAGES, N_, _, choose_language, environment_language, set_language
+
+
+PROG_NAME = "kiosk"
 
 
 class Context:
     def __init__(self, config: Config) -> None:
         self.config = config
 
-    def db(self):
+    def db(self) -> sqlite_utils.Database:
         return open_database(self.config.database)
 
 
@@ -36,25 +42,54 @@ def _demo_config(config: Config) -> Config:
     return config
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _TranslatedHelpOption:
+    """Click makes each command's --help option itself, with an English text: translate it."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = _(HELP_OPTION_TEXT)
+        return option
+
+
+HELP_OPTION_TEXT = N_("Show this message and exit.")
+
+
+class KioskCommand(_TranslatedHelpOption, click.Command):
+    pass
+
+
+class KioskGroup(_TranslatedHelpOption, click.Group):
+    command_class = KioskCommand
+    group_class = type  # sub-groups are KioskGroups too
+
+
+@click.group(
+    cls=KioskGroup,
+    invoke_without_command=True,
+    help=N_("Packing desk kiosk. Without a command, runs the kiosk."),
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option("--config", "config_file", type=click.Path(dir_okay=False),
-              help="Config file (default: $KIOSK_CONFIG or the user config folder).")
-@click.option("--db", "database", type=click.Path(dir_okay=False), help="Database file to use.")
-@click.option("--demo", is_flag=True, help="Run on a fresh demo database filled from fixtures/.")
-@click.option("--station", help="Station name (default: from config, else the host name).")
-@click.version_option(__version__, prog_name="kiosk")
+              help=N_("Config file (default: $KIOSK_CONFIG or the user config folder)."))
+@click.option("--db", "database", type=click.Path(dir_okay=False), help=N_("Database file to use."))
+@click.option("--demo", is_flag=True, help=N_("Run on a fresh demo database filled from fixtures/."))
+@click.option("--station", help=N_("Station name (default: from config, else the host name)."))
+@click.option("--lang", type=click.Choice(sorted(LANGUAGES)),
+              help=N_("Language of the screens and messages (default: config, then $LANG)."))
+@click.version_option(__version__, prog_name="kiosk", help=N_("Show the version and exit."))
 @click.pass_context
 def cli(ctx: click.Context, config_file: str | None, database: str | None, demo: bool,
-        station: str | None) -> None:
-    """Packing desk kiosk. Without a command, runs the kiosk."""
+        station: str | None, lang: str | None) -> None:
     config = load_config(config_file)
+    set_language(choose_language(lang, config.language, environment_language()))
     if database:
         config.database = Path(database)
     if station:
         config.station = station.strip().upper()
     if demo:
         if database:
-            raise click.UsageError("--demo makes its own database: leave out --db.")
+            raise click.UsageError(_("--demo makes its own database: leave out --db."))
         config = _demo_config(config)
     ctx.obj = Context(config)
     if ctx.invoked_subcommand is None:
@@ -66,66 +101,102 @@ def run_kiosk(config: Config) -> None:
 
     app = KioskApp(config)
     app.run()
-    click.echo(f"Labels are in {config.spool_dir}")
+    click.echo(_("Labels are in {folder}").format(folder=config.spool_dir))
 
 
-@cli.command("init-demo")
+@cli.command("init-demo", help=N_("Create a demo database at PATH."))
 @click.argument("path", type=click.Path(dir_okay=False))
 def init_demo(path: str) -> None:
-    """Create a demo database at PATH."""
     created = create_demo_database(Path(path))
-    click.echo(f"Demo database written to {created}")
+    click.echo(_("Demo database written to {path}").format(path=created))
 
 
-@cli.group()
+@cli.group(help=N_("Add, list and disable operators."))
 def operators() -> None:
-    """Add, list and disable operators."""
+    pass
 
 
-@operators.command("list")
+@operators.command("list", help=N_("List operators."))
 @click.pass_obj
 def operators_list(obj: Context) -> None:
-    for row in list_operators(obj.db()):
-        state = "" if row["active"] else "  (disabled)"
-        click.echo(f"{row['badge']:<10} {row['role']:<11} {row['name']}{state}")
+    rows = list_operators(obj.db())
+    # Names may be Chinese: columns are measured in terminal cells, not characters.
+    badge_width = max([4, *(len(row["badge"]) for row in rows)])
+    for row in rows:
+        state = "" if row["active"] else "  " + _("(disabled)")
+        role = pad_cells(_(row["role"]), 12)
+        click.echo(f"{pad_cells(row['badge'], badge_width)}  {role}{row['name']}{state}")
 
 
-@operators.command("add")
+@operators.command("add", help=N_("Add an operator with a badge code and a PIN."))
 @click.argument("badge")
 @click.argument("name")
-@click.option("--role", type=click.Choice(ROLES), required=True)
-@click.option("--pin", prompt=True, hide_input=True, confirmation_prompt=True)
-@click.option("--language", default="", help="Preferred language, e.g. zh_CN or en.")
+@click.option("--role", type=click.Choice(ROLES), required=True, help=N_("What the operator may do."))
+@click.option("--pin", prompt=N_("PIN"), hide_input=True, confirmation_prompt=True,
+              help=N_("4 to 8 digits (asked for when left out)."))
+@click.option("--language", default="", help=N_("Preferred language, e.g. zh_CN or en."))
 @click.pass_obj
 def operators_add(obj: Context, badge: str, name: str, role: str, pin: str, language: str) -> None:
     operator = add_operator(obj.db(), badge, name, role, pin, language=language)
-    click.echo(f"Added {operator.badge} {operator.name} ({operator.role})")
+    click.echo(_("Added {badge} {name} ({role})").format(badge=operator.badge, name=operator.name,
+                                                         role=_(operator.role)))
 
 
-@operators.command("disable")
+@operators.command("disable", help=N_("Stop a badge from logging in."))
 @click.argument("badge")
 @click.pass_obj
 def operators_disable(obj: Context, badge: str) -> None:
     set_operator_active(obj.db(), badge, False)
-    click.echo(f"Disabled {badge.upper()}")
+    click.echo(_("Disabled {badge}").format(badge=badge.upper()))
 
 
-@operators.command("enable")
+@operators.command("enable", help=N_("Let a disabled badge log in again."))
 @click.argument("badge")
 @click.pass_obj
 def operators_enable(obj: Context, badge: str) -> None:
     set_operator_active(obj.db(), badge, True)
-    click.echo(f"Enabled {badge.upper()}")
+    click.echo(_("Enabled {badge}").format(badge=badge.upper()))
 
 
-@cli.command()
+@cli.command(help=N_("Online backup of the database to DEST (safe while stations are working)."))
 @click.argument("dest", type=click.Path(dir_okay=False))
 @click.pass_obj
 def backup(obj: Context, dest: str) -> None:
-    """Online backup of the database to DEST (safe while stations are working)."""
     if Path(dest).exists():
-        raise KioskError(f"{dest} already exists: choose a new file name.")
-    click.echo(f"Backed up to {backup_database(obj.db(), dest)}")
+        raise KioskError(_("{path} already exists: choose a new file name.").format(path=dest))
+    click.echo(_("Backed up to {path}").format(path=backup_database(obj.db(), dest)))
+
+
+# Role names as the CLI shows them (the database keeps the English codes).
+ROLE_NAMES = (N_("packer"), N_("supervisor"), N_("aftersales"))
+
+
+def _translate_help(command: click.Command) -> None:
+    """Put the help texts of the command tree into the current language.
+
+    Click reads help strings when it formats them; the English message ids are
+    kept aside so that a second call (tests, another language) starts from them.
+    """
+    for item in [command, *command.params]:
+        source = item.__dict__.setdefault("_help_msgid", getattr(item, "help", None))
+        if source:
+            item.help = _(source)
+        if isinstance(item, click.Option) and isinstance(item.prompt, str):
+            prompt_source = item.__dict__.setdefault("_prompt_msgid", item.prompt)
+            item.prompt = _(prompt_source)
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _translate_help(sub)
+
+
+def _language_in(argv: list[str]) -> str | None:
+    """``--lang`` read ahead of click, so that help and usage errors are already translated."""
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 def _crash_log(error: BaseException) -> Path:
@@ -138,10 +209,13 @@ def _crash_log(error: BaseException) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: one line on stderr and exit 1 for a refusal, 2 for a usage error."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    set_language(choose_language(_language_in(args), environment_language()))
+    _translate_help(cli)
     try:
-        cli.main(args=argv, prog_name="kiosk", standalone_mode=False)
+        cli.main(args=args, prog_name=PROG_NAME, standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("kiosk: aborted", err=True)
+        click.echo(_("kiosk: aborted"), err=True)
         return 1
     except click.ClickException as error:
         error.show()
@@ -149,13 +223,13 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as done:
         return done.exit_code
     except KioskError as error:
-        click.echo(f"kiosk: {error}", err=True)
+        click.echo(f"{PROG_NAME}: {error}", err=True)
         return 1
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback on screen
         log = _crash_log(error)
-        click.echo(f"kiosk: unexpected error: {error} (details in {log})", err=True)
+        click.echo(_("kiosk: unexpected error: {error} (details in {log})").format(error=error, log=log), err=True)
         return 1
     return 0
 

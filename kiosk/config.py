@@ -12,6 +12,7 @@ from typing import Any
 import platformdirs
 
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 
 APP_NAME = "packing-desk-kiosk"
 CONFIG_ENV = "KIOSK_CONFIG"
@@ -55,12 +56,12 @@ def load_config(explicit: str | Path | None = None) -> Config:
     config = Config()
     if not path.exists():
         if explicit or os.environ.get(CONFIG_ENV):
-            raise KioskError(f"Config file {path} does not exist.")
+            raise KioskError(_("Config file {path} does not exist.").format(path=path))
         return config
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise KioskError(f"Config file {path} cannot be read: {error}") from error
+        raise KioskError(_("Config file {path} cannot be read: {error}").format(path=path, error=error)) from error
     apply_settings(config, data, str(path))
     return config
 
@@ -69,18 +70,20 @@ def apply_settings(config: Config, data: dict[str, Any], where: str) -> None:
     known = {f.name: f for f in fields(Config)}
     for key, value in data.items():
         if key not in known:
-            raise KioskError(f"{where}: unknown setting {key!r}.")
+            raise KioskError(_("{where}: unknown setting {key}.").format(where=where, key=key))
         current = getattr(config, key)
         if key in _PATH_FIELDS:
             if not isinstance(value, str):
-                raise KioskError(f"{where}: {key} must be a path in quotes.")
+                raise KioskError(_("{where}: {key} must be a path in quotes.").format(where=where, key=key))
             value = Path(value).expanduser()
         elif isinstance(current, bool) or not isinstance(value, type(current)):
-            raise KioskError(f"{where}: {key} must be {type(current).__name__}.")
+            raise KioskError(
+                _("{where}: {key} must be {kind}.").format(where=where, key=key, kind=type(current).__name__)
+            )
         setattr(config, key, value)
     if config.label_size not in ("4x6", "100x150"):
-        raise KioskError(f"{where}: label_size must be 4x6 or 100x150.")
+        raise KioskError(_("{where}: label_size must be 4x6 or 100x150.").format(where=where))
     if config.label_dpi not in (203, 300):
-        raise KioskError(f"{where}: label_dpi must be 203 or 300.")
+        raise KioskError(_("{where}: label_dpi must be 203 or 300.").format(where=where))
     if config.idle_lock_seconds < 0:
-        raise KioskError(f"{where}: idle_lock_seconds cannot be negative.")
+        raise KioskError(_("{where}: idle_lock_seconds cannot be negative.").format(where=where))

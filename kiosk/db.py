@@ -13,6 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 from kiosk.schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 5000
@@ -31,7 +32,7 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
     """
     path = Path(path)
     if path.exists() and path.is_dir():
-        raise KioskError(f"{path} is a folder, not a database file")
+        raise KioskError(_("{path} is a folder, not a database file.").format(path=path))
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so that a
@@ -43,11 +44,13 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
         conn.execute("PRAGMA foreign_keys = ON")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as error:
-        raise KioskError(f"{path} is not a kiosk database ({error})") from error
+        raise KioskError(_("{path} is not a kiosk database ({error}).").format(path=path, error=error)) from error
     if version > SCHEMA_VERSION:
         conn.close()
         raise KioskError(
-            f"{path} was written by a newer kiosk (schema {version}, this one knows {SCHEMA_VERSION})"
+            _("{path} was written by a newer kiosk (schema {version}, this one knows {known}).").format(
+                path=path, version=version, known=SCHEMA_VERSION
+            )
         )
     db = sqlite_utils.Database(conn)
     if version < SCHEMA_VERSION:

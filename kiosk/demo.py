@@ -21,6 +21,7 @@ from fixtures import FIXTURES_DIR
 from kiosk.auth import ROLES, hash_pin
 from kiosk.db import open_database, transaction
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 from kiosk.tracking import check_tracking_format
 
 DEMO_STATION = "DESK-1"
@@ -75,12 +76,14 @@ def _read(directory: Path, name: str, key: str) -> list[dict[str, Any]]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
-        raise KioskError(f"Demo fixture {path} is missing.") from error
+        raise KioskError(_("Demo fixture {path} is missing.").format(path=path)) from error
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise KioskError(f"Demo fixture {path} cannot be read: {error}") from error
+        raise KioskError(_("Demo fixture {path} cannot be read: {error}").format(path=path, error=error)) from error
     records = document.get(key) if isinstance(document, dict) else None
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise KioskError(f"Demo fixture {path} must be an object with a {key!r} list of objects.")
+        raise KioskError(
+            _("Demo fixture {path} must be an object with a {key} list of objects.").format(path=path, key=key)
+        )
     return records
 
 
@@ -286,7 +289,9 @@ def read_fixtures(directory: Path = FIXTURES_DIR) -> dict[str, list[dict[str, An
         more = len(problems) - _MAX_PROBLEMS_SHOWN
         shown = "; ".join(problems[:_MAX_PROBLEMS_SHOWN]) + (f" (and {more} more)" if more > 0
                                                               else "")
-        raise KioskError(f"Demo fixtures in {directory} are not valid: {shown}")
+        raise KioskError(
+            _("Demo fixtures in {folder} are not valid: {problems}").format(folder=directory, problems=shown)
+        )
     return data
 
 
@@ -400,8 +405,10 @@ def _add_shipment(order: dict[str, Any], row: dict[str, Any], lines: list[dict[s
     first_scan = shipped - timedelta(seconds=45 + 20 * (len(units) - 1))
     opened = first_scan - timedelta(seconds=90)
     if row["paid_at"] is not None and clock.stamp(opened) <= row["paid_at"]:
-        raise KioskError(f"Demo fixture orders.json order {order_id}: shipped too soon after"
-                         f" payment to pack {len(units)} items; raise paid_hours_ago.")
+        raise KioskError(
+            _("Demo fixture orders.json order {order_id}: shipped too soon after payment to pack {count} items;"
+              " raise paid_hours_ago.").format(order_id=order_id, count=len(units))
+        )
     desk = {"operator": operator, "station": DEMO_STATION}
     events = rows["events"]
     events.append(_event(clock.stamp(opened), "status_packing", order_id, **desk,
@@ -409,7 +416,7 @@ def _add_shipment(order: dict[str, Any], row: dict[str, Any], lines: list[dict[s
     if row["buyer_note"].strip() or row["seller_note"].strip():
         events.append(_event(clock.stamp(first_scan - timedelta(seconds=40)),
                              "notes_acknowledged", order_id, **desk))
-    for index, (line, _) in enumerate(units):
+    for index, (line, _unit) in enumerate(units):
         at = clock.stamp(first_scan + timedelta(seconds=20 * index))
         # The EAN is what is printed on the goods, so that is what was scanned.
         code = next(b["code"] for b in catalogue[line["sku"]]["barcodes"] if b["kind"] == "ean13")
@@ -464,14 +471,16 @@ def load_demo_data(db: sqlite_utils.Database, now: datetime | None = None, *,
                 count = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
                 if count:
                     raise KioskError(
-                        f"This database already has {count} {table}: demo data only goes into"
-                        " a new, empty database (kiosk init-demo NEW_FILE)."
+                        _("This database already has {count} {table}: demo data only goes into"
+                          " a new, empty database (kiosk init-demo NEW_FILE).").format(count=count, table=table)
                     )
             for table in _TABLE_ORDER:
                 if rows[table]:
                     db[table].insert_all(rows[table])
     except sqlite3.Error as error:
-        raise KioskError(f"Demo data could not be loaded (nothing was written): {error}") from error
+        raise KioskError(
+            _("Demo data could not be loaded (nothing was written): {error}").format(error=error)
+        ) from error
 
 
 def create_demo_database(path: Path, now: datetime | None = None, *,
@@ -482,7 +491,7 @@ def create_demo_database(path: Path, now: datetime | None = None, *,
     """
     path = Path(path)
     if path.exists():
-        raise KioskError(f"{path} already exists: choose a new file for the demo database")
+        raise KioskError(_("{path} already exists: choose a new file for the demo database.").format(path=path))
     db = open_database(path)
     try:
         load_demo_data(db, now, fixtures_dir=fixtures_dir)

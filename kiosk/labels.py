@@ -8,10 +8,11 @@ import sqlite_utils
 
 from kiosk.config import Config
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 from kiosk.orders import get_lines, get_order
 from kiosk.remote import is_remote
 from kiosk.timefmt import parse_stored
-from printing.labels import ShippingLabel, render_shipping_label
+from printing.labels import LabelCaptions, ShippingLabel, render_shipping_label
 from printing.spool import spool_label
 
 
@@ -19,7 +20,7 @@ def label_for_shipment(db: sqlite_utils.Database, shipment_id: int, config: Conf
     """Everything the label shows, read in one place so every reprint matches the first print."""
     rows = list(db.query("SELECT * FROM shipments WHERE id = ?", [shipment_id]))
     if not rows:
-        raise KioskError(f"No shipment {shipment_id}.")
+        raise KioskError(_("No shipment {shipment_id}.").format(shipment_id=shipment_id))
     shipment = rows[0]
     order = get_order(db, shipment["order_id"])
     assert order is not None  # shipments.order_id is a foreign key
@@ -28,16 +29,16 @@ def label_for_shipment(db: sqlite_utils.Database, shipment_id: int, config: Conf
     ).fetchone()
     flags = []
     if order["buyer_note"].strip() or order["seller_note"].strip():
-        flags.append("NOTE")
+        flags.append(_("NOTE"))
     if is_remote(order["country"], order["province"], order["city"]):
-        flags.append("REMOTE")
+        flags.append(_("REMOTE"))
     address_lines = tuple(
         part for part in (order["address"], f"{order['city']} {order['province']}".strip()) if part
     )
     return ShippingLabel(
         order_id=order["order_id"],
         tracking_number=shipment["tracking_number"],
-        carrier=shipment["carrier"] or "Courier",
+        carrier=shipment["carrier"] or _("Courier"),
         recipient_name=order["recipient_name"],
         phone=order["phone"],
         address_lines=address_lines,
@@ -51,6 +52,21 @@ def label_for_shipment(db: sqlite_utils.Database, shipment_id: int, config: Conf
         flags=tuple(flags),
         package_no=shipment["package_no"],
         package_count=shipment["package_count"],
+        captions=label_captions(),
+    )
+
+
+def label_captions() -> LabelCaptions:
+    """The label's fixed words in the current language."""
+    return LabelCaptions(
+        ship_to=_("SHIP TO"),
+        sender=_("FROM"),
+        order=_("Order"),
+        tracking=_("Tracking"),
+        items=_("Items"),
+        package=_("Package"),
+        of=_("of"),
+        more_items=_("more items"),
     )
 
 
@@ -61,11 +77,15 @@ def render_label_file(label: ShippingLabel, config: Config) -> Path:
             label, size=config.label_size, dpi=config.label_dpi, font_path=config.label_font or None
         )
     except FileNotFoundError as error:
-        raise KioskError(f"Label not printed: label font {config.label_font} not found.") from error
+        raise KioskError(_("Label not printed: label font {path} not found.").format(path=config.label_font)) from error
     except (ValueError, OSError) as error:
         # MissingGlyphs and BarcodeTooLong are ValueErrors with a message for the desk.
-        raise KioskError(f"Label not printed: {error}") from error
+        raise KioskError(_("Label not printed: {reason}").format(reason=error)) from error
     try:
         return spool_label(image, config.spool_dir, f"{label.order_id}-{label.tracking_number}")
     except OSError as error:
-        raise KioskError(f"Label not printed: cannot write to {config.spool_dir} ({error.strerror}).") from error
+        raise KioskError(
+            _("Label not printed: cannot write to {folder} ({reason}).").format(
+                folder=config.spool_dir, reason=error.strerror
+            )
+        ) from error

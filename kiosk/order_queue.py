@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from kiosk.i18n import _
 from kiosk.remote import is_remote
 
 
@@ -26,15 +27,15 @@ class QueueEntry:
     def flags(self) -> list[str]:
         flags = []
         if self.priority > 0:
-            flags.append("URGENT")
+            flags.append(_("URGENT"))
         if self.has_note:
-            flags.append("NOTE")
+            flags.append(_("NOTE"))
         if self.remote:
-            flags.append("REMOTE")
+            flags.append(_("REMOTE"))
         if self.requested_carrier:
             flags.append(self.requested_carrier)
         if self.line_count > 1:
-            flags.append("MULTI")
+            flags.append(_("MULTI"))
         return flags
 
 

@@ -9,6 +9,7 @@ import sqlite_utils
 
 from kiosk.db import record_event
 from kiosk.errors import KioskError
+from kiosk.i18n import N_, _
 
 # awaiting_payment -> paid -> packing -> shipped; on_hold and cancelled are
 # reachable from every state before shipped.
@@ -25,6 +26,20 @@ TRANSITIONS: dict[str, set[str]] = {
 def variant_text(colour: str, size: str) -> str:
     """"Red / M", "Red", "M" or "": how a variant is written everywhere."""
     return " / ".join(part for part in (colour, size) if part)
+
+
+STATUS_NAMES = {
+    "awaiting_payment": N_("awaiting payment"),
+    "paid": N_("paid"),
+    "packing": N_("packing"),
+    "shipped": N_("shipped"),
+    "on_hold": N_("on hold"),
+    "cancelled": N_("cancelled"),
+}
+
+
+def status_name(status: str) -> str:
+    return _(STATUS_NAMES.get(status, status))
 
 
 @dataclass(frozen=True)
@@ -73,10 +88,14 @@ def set_status(
     """Move an order to ``to`` inside the caller's transaction; returns the old status."""
     row = conn.execute("SELECT status FROM orders WHERE order_id = ?", (order_id,)).fetchone()
     if row is None:
-        raise KioskError(f"No order {order_id}.")
+        raise KioskError(_("No order {order_id}.").format(order_id=order_id))
     current = row[0]
     if to not in TRANSITIONS[current]:
-        raise KioskError(f"Order {order_id} is {current.replace('_', ' ')}: it cannot become {to}.")
+        raise KioskError(
+            _("Order {order_id} is {status}: it cannot become {target}.").format(
+                order_id=order_id, status=status_name(current), target=status_name(to)
+            )
+        )
     hold_reason = reason if to == "on_hold" else ""
     conn.execute(
         "UPDATE orders SET status = ?, hold_reason = ? WHERE order_id = ?",

@@ -9,6 +9,7 @@ import sqlite_utils
 
 from kiosk.db import record_event, transaction, utcnow
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 from kiosk.orders import OrderLine, get_lines, get_order, variant_text
 from kiosk.scanning import clean_scan
 
@@ -70,7 +71,7 @@ class PackSession:
     ) -> None:
         order = get_order(db, order_id)
         if order is None:
-            raise KioskError(f"No order {order_id}.")
+            raise KioskError(_("No order {order_id}.").format(order_id=order_id))
         self.db = db
         self.order = order
         self.order_id = order_id
@@ -129,7 +130,7 @@ class PackSession:
     def scan(self, raw: str, quantity: int = 1) -> ScanOutcome:
         """Check one scanned item code against the order and record the scan."""
         if not 1 <= quantity <= MAX_BULK_QUANTITY:
-            raise KioskError(f"Quantity must be 1 to {MAX_BULK_QUANTITY}.")
+            raise KioskError(_("Quantity must be 1 to {limit}.").format(limit=MAX_BULK_QUANTITY))
         try:
             code = clean_scan(raw)
         except KioskError as error:
@@ -140,15 +141,19 @@ class PackSession:
         if not self._still_held():
             return ScanOutcome(
                 ScanResult.NOT_HELD,
-                f"Order {self.order_id} is no longer open at this station: stop and ask a supervisor.",
+                _("Order {order_id} is no longer open at this station: stop and ask a supervisor.").format(
+                    order_id=self.order_id
+                ),
             )
         if not self.notes_acknowledged:
-            return ScanOutcome(ScanResult.NOTES_UNREAD, "Read the notes first, then press F4.")
+            return ScanOutcome(ScanResult.NOTES_UNREAD, _("Read the notes first, then press F4."))
         product = self._product_for(code)
         if product is None:
             return ScanOutcome(
                 ScanResult.UNKNOWN_CODE,
-                f"Unknown barcode {code}: not in the catalogue. Set the item aside and ask a supervisor.",
+                _("Unknown barcode {code}: not in the catalogue. Set the item aside and ask a supervisor.").format(
+                    code=code
+                ),
             )
         matching = [p for p in self.lines if p.line.sku == product["sku"]]
         if matching:
@@ -157,21 +162,26 @@ class PackSession:
                 first = matching[0]
                 return ScanOutcome(
                     ScanResult.LINE_COMPLETE,
-                    f"Already complete: {first.packed} of {first.line.quantity}"
-                    f" {first.line.description} packed. Put this one back.",
+                    _("Already complete: {packed} of {ordered} {item} packed. Put this one back.").format(
+                        packed=first.packed, ordered=first.line.quantity, item=first.line.description
+                    ),
                     first.line.line_no,
                 )
             target = open_lines[0]
             if quantity > target.remaining:
                 return ScanOutcome(
                     ScanResult.LINE_COMPLETE,
-                    f"Too many: {quantity} more would make {target.packed + quantity}"
-                    f" of {target.line.quantity} {target.line.description}.",
+                    _("Too many: {quantity} more would make {total} of {ordered} {item}.").format(
+                        quantity=quantity, total=target.packed + quantity, ordered=target.line.quantity,
+                        item=target.line.description,
+                    ),
                     target.line.line_no,
                 )
             return ScanOutcome(
                 ScanResult.ACCEPTED,
-                f"OK: {target.line.description}, {target.packed + quantity} of {target.line.quantity}.",
+                _("OK: {item}, {packed} of {ordered}.").format(
+                    item=target.line.description, packed=target.packed + quantity, ordered=target.line.quantity
+                ),
                 target.line.line_no,
                 quantity,
             )
@@ -181,15 +191,16 @@ class PackSession:
         ]
         if same_style:
             needed = [p for p in same_style if not p.complete] or same_style
-            wanted = " or ".join(p.line.variant or p.line.name for p in needed)
+            wanted = _(" or ").join(p.line.variant or p.line.name for p in needed)
             return ScanOutcome(
                 ScanResult.WRONG_VARIANT,
-                f"Wrong variant: scanned {product['variant'] or scanned},"
-                f" this order needs {wanted} ({product['name']}).",
+                _("Wrong variant: scanned {scanned}, this order needs {needed} ({name}).").format(
+                    scanned=product["variant"] or scanned, needed=wanted, name=product["name"]
+                ),
                 needed[0].line.line_no,
             )
         return ScanOutcome(
-            ScanResult.NOT_IN_ORDER, f"Not in this order: {scanned}. Put it back."
+            ScanResult.NOT_IN_ORDER, _("Not in this order: {item}. Put it back.").format(item=scanned)
         )
 
     def undo_last(self) -> ScanOutcome:
@@ -201,7 +212,7 @@ class PackSession:
                 (self.order_id,),
             ).fetchone()
             if row is None:
-                raise KioskError("Nothing to undo: no item is packed yet.")
+                raise KioskError(_("Nothing to undo: no item is packed yet."))
             scan_id, line_no, quantity = row
             conn.execute("UPDATE scans SET undone_at = ? WHERE id = ?", (utcnow(), scan_id))
             record_event(conn, "scan_undone", order_id=self.order_id, operator=self.operator,
@@ -210,8 +221,10 @@ class PackSession:
         progress.packed -= quantity
         return ScanOutcome(
             ScanResult.ACCEPTED,
-            f"Undone: {quantity} x {progress.line.description} taken out"
-            f" ({progress.packed} of {progress.line.quantity}).",
+            _("Undone: {quantity} x {item} taken out ({packed} of {ordered}).").format(
+                quantity=quantity, item=progress.line.description, packed=progress.packed,
+                ordered=progress.line.quantity,
+            ),
             line_no,
             -quantity,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 
 # Long enough for GS1 forms (FedEx 34-digit, SSCC with AI), short enough to
 # catch two codes that ran together or a key held down.
@@ -17,11 +18,13 @@ def clean_scan(raw: str) -> str:
     """
     code = raw.strip()
     if not code:
-        raise KioskError("Empty scan: scan the barcode again.")
+        raise KioskError(_("Empty scan: scan the barcode again."))
     if not code.isprintable():
-        raise KioskError("Unreadable scan (control characters): check the scanner's mode and scan again.")
+        raise KioskError(_("Unreadable scan (control characters): check the scanner's mode and scan again."))
     if len(code) > MAX_SCAN_LENGTH:
         raise KioskError(
-            f"Scan too long ({len(code)} characters, at most {MAX_SCAN_LENGTH}): scan one barcode at a time."
+            _("Scan too long ({length} characters, at most {limit}): scan one barcode at a time.").format(
+                length=len(code), limit=MAX_SCAN_LENGTH
+            )
         )
     return code

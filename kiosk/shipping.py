@@ -8,6 +8,7 @@ import sqlite_utils
 
 from kiosk.db import record_event, transaction, utcnow
 from kiosk.errors import KioskError
+from kiosk.i18n import _, ngettext
 from kiosk.orders import set_status
 from kiosk.packing import PackSession
 from kiosk.timefmt import short_time
@@ -28,7 +29,9 @@ def check_waybill(db: sqlite_utils.Database, raw: str) -> str:
     """The tracking number a waybill scan carries, refused when it cannot be used."""
     number = check_tracking_format(raw)
     if db.execute("SELECT 1 FROM barcodes WHERE code = ?", [number]).fetchone():
-        raise KioskError(f"{number} is an item barcode, not a waybill: scan the courier's label.")
+        raise KioskError(
+            _("{number} is an item barcode, not a waybill: scan the courier's label.").format(number=number)
+        )
     live = db.execute(
         "SELECT order_id, shipped_at FROM shipments WHERE tracking_number = ?"
         " AND voided_at IS NULL ORDER BY id DESC LIMIT 1",
@@ -36,8 +39,8 @@ def check_waybill(db: sqlite_utils.Database, raw: str) -> str:
     ).fetchone()
     if live:
         raise KioskError(
-            f"Tracking number {number} is already on order {live[0]}"
-            f" (shipped {short_time(live[1])}): scan this parcel's own waybill."
+            _("Tracking number {number} is already on order {order_id} (shipped {when}):"
+              " scan this parcel's own waybill.").format(number=number, order_id=live[0], when=short_time(live[1]))
         )
     return number
 
@@ -46,7 +49,10 @@ def ship_order(session: PackSession, raw_tracking: str, printer: str) -> Shipmen
     """Record the waybill, ship the order and queue its label, all in one transaction."""
     if not session.all_verified:
         missing = sum(p.remaining for p in session.lines)
-        raise KioskError(f"{missing} item(s) still to scan before the waybill.")
+        raise KioskError(
+            ngettext("{count} item still to scan before the waybill.",
+                     "{count} items still to scan before the waybill.", missing).format(count=missing)
+        )
     db = session.db
     number = check_waybill(db, raw_tracking)
     carrier = session.order["requested_carrier"]
@@ -57,7 +63,9 @@ def ship_order(session: PackSession, raw_tracking: str, printer: str) -> Shipmen
         ).fetchone()
         if held is None or held[0] != session.station:
             raise KioskError(
-                f"Order {session.order_id} is no longer open at this station: it was not shipped."
+                _("Order {order_id} is no longer open at this station: it was not shipped.").format(
+                    order_id=session.order_id
+                )
             )
         set_status(conn, session.order_id, "shipped", operator=session.operator,
                    station=session.station, reason="waybill recorded")
@@ -88,7 +96,7 @@ def finish_print_job(
             "SELECT shipment_id, order_id FROM print_jobs WHERE id = ?", (job_id,)
         ).fetchone()
         if row is None:
-            raise KioskError(f"No print job {job_id}.")
+            raise KioskError(_("No print job {job_id}.").format(job_id=job_id))
         shipment_id, order_id = row
         conn.execute(
             "UPDATE print_jobs SET status = ?, file = ?, error = ?, attempts = attempts + 1,"

@@ -1,8 +1,10 @@
-"""Times as people at the desk read them (local time, short)."""
+"""Times as people at the desk read them: local time, short, in their language."""
 
 from __future__ import annotations
 
 from datetime import datetime
+
+from kiosk.i18n import _, format_clock, format_day_and_time
 
 
 def parse_stored(value: str) -> datetime:
@@ -10,14 +12,14 @@ def parse_stored(value: str) -> datetime:
 
 
 def short_time(value: str | None, now: datetime | None = None) -> str:
-    """``14:05`` for today, ``26 Nov 14:05`` for another day, in the station's local time."""
+    """A time of day for today, a day and a time otherwise, in the station's local time."""
     if not value:
         return "-"
     moment = parse_stored(value).astimezone()
     today = (now or datetime.now().astimezone()).date()
     if moment.date() == today:
-        return moment.strftime("%H:%M")
-    return moment.strftime("%d %b %H:%M").lstrip("0")
+        return format_clock(moment)
+    return format_day_and_time(moment)
 
 
 def waiting_for(value: str | None, now: datetime | None = None) -> str:
@@ -29,7 +31,7 @@ def waiting_for(value: str | None, now: datetime | None = None) -> str:
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
     if days:
-        return f"{days}d {hours}h"
+        return _("{days}d {hours}h").format(days=days, hours=hours)
     if hours:
-        return f"{hours}h {minutes}m"
-    return f"{minutes}m"
+        return _("{hours}h {minutes}m").format(hours=hours, minutes=minutes)
+    return _("{minutes}m").format(minutes=minutes)

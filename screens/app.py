@@ -17,6 +17,7 @@ from kiosk.claims import station_claim
 from kiosk.config import Config
 from kiosk.db import open_database
 from kiosk.errors import KioskError
+from kiosk.i18n import N_, _, current_language, set_language
 from kiosk.labels import label_for_shipment, render_label_file
 from kiosk.shipping import finish_print_job
 from printing.labels import ShippingLabel
@@ -41,15 +42,18 @@ class LabelFinished(Message):
 
 
 class KioskApp(App):
-    TITLE = "Packing desk"
     CSS_PATH = Path(__file__).parent / "app.tcss"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+    BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), show=False, priority=True)]
+    ENABLE_COMMAND_PALETTE = False
 
     def __init__(self, config: Config, db: sqlite_utils.Database | None = None) -> None:
         super().__init__()
+        self.title = _("Packing desk")
         self.config = config
         self.db = db if db is not None else open_database(config.database)
         self.operator: Operator | None = None
+        # The language the station starts in and returns to at logout; an operator may prefer another.
+        self.station_language = current_language()
         self.last_input = time.monotonic()
         self.locked = False
         # While a scan screen loads, keys are held back and finished scans wait here.
@@ -109,6 +113,8 @@ class KioskApp(App):
     def logged_in(self, operator: Operator) -> None:
         """Show the queue, or straight the order this station was packing when it stopped."""
         self.operator = operator
+        if operator.language:
+            set_language(operator.language)
         self.last_input = time.monotonic()
         self.open_scan_screen(QueueScreen())
         held = station_claim(self.db, self.config.station)
@@ -120,6 +126,7 @@ class KioskApp(App):
             record_logout(self.db, self.operator, self.config.station, why)
         self.operator = None
         self.locked = False
+        set_language(self.station_language)
         while not isinstance(self.screen, LoginScreen):
             self.pop_screen()
         self.screen.reset()
@@ -164,6 +171,11 @@ class KioskApp(App):
     def on_label_finished(self, message: LabelFinished) -> None:
         finish_print_job(self.db, message.print_job_id, file=message.file, error=message.error)
         if message.error:
-            self.refuse(f"Order {message.order_id} shipped, but {message.error}")
+            self.refuse(
+                _("Order {order_id} shipped, but {problem}").format(order_id=message.order_id, problem=message.error)
+            )
         else:
-            self.notify(f"Label printed for {message.order_id}.", markup=False)
+            self.notify(
+                _("Label printed for {order_id}: {file}").format(order_id=message.order_id, file=message.file),
+                markup=False,
+            )

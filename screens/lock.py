@@ -14,6 +14,7 @@ from textual.widgets import Input, Static
 
 from kiosk.auth import Operator, authenticate
 from kiosk.errors import KioskError
+from kiosk.i18n import N_, _
 
 if TYPE_CHECKING:
     from screens.app import KioskApp
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 class LockScreen(ModalScreen[None]):
     CSS_PATH = "dialogs.tcss"
-    BINDINGS = [Binding("f10", "log_out", "Log out")]
+    BINDINGS = [Binding("f10", "log_out", N_("Log out"))]
 
     app: KioskApp
 
@@ -31,8 +32,13 @@ class LockScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text(f"Locked after no activity. {self.operator.name}: type your PIN"
-                              " to carry on, or F10 to log out."))
+            yield Static(
+                Text(
+                    _("Locked after no activity. {name}: type your PIN to carry on, or F10 to log out.").format(
+                        name=self.operator.name
+                    )
+                )
+            )
             yield Input(password=True, id="pin", max_length=8)
             yield Static(id="lock-error", classes="dialog-error")
 

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from kiosk.auth import authenticate, find_operator
 from kiosk.errors import KioskError
+from kiosk.i18n import N_, _
 from screens.scan_screen import ScanScreen
 from screens.widgets.banner import Banner
+from screens.widgets.footer import KioskFooter
 from screens.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
@@ -21,19 +25,19 @@ if TYPE_CHECKING:
 
 class LoginScreen(ScanScreen):
     CSS_PATH = "login.tcss"
-    BINDINGS = [("escape", "reset", "Start again")]
+    BINDINGS = [Binding("escape", "reset", N_("Start again"))]
 
     app: KioskApp
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login-box"):
-            yield Static("Packing desk", id="login-title")
-            yield Static(f"Station {self.app.config.station}", id="login-station")
-            yield Static("Scan your badge", id="login-prompt")
-            yield ScanInput(placeholder="badge", id="badge")
-            yield Input(placeholder="PIN", password=True, id="pin", max_length=8)
+            yield Static(id="login-title")
+            yield Static(id="login-station")
+            yield Static(id="login-prompt")
+            yield ScanInput(id="badge")
+            yield Input(password=True, id="pin", max_length=8)
             yield Banner(id="banner")
-        yield Footer()
+        yield KioskFooter()
 
     def on_mount(self) -> None:
         self.reset()
@@ -42,26 +46,37 @@ class LoginScreen(ScanScreen):
         self.reset()
 
     def reset(self) -> None:
+        """Back to "scan your badge", in the station's language (the last operator's may differ)."""
         self.badge = ""
-        self.query_one("#login-prompt", Static).update("Scan your badge")
+        self.query_one("#login-title", Static).update(_("Packing desk"))
+        self.query_one("#login-station", Static).update(
+            Text(_("Station {station}").format(station=self.app.config.station))
+        )
+        self.query_one("#login-prompt", Static).update(_("Scan your badge"))
         badge_input = self.query_one("#badge", ScanInput)
+        badge_input.placeholder = _("badge")
         badge_input.value = ""
         badge_input.display = True
         pin = self.query_one("#pin", Input)
+        pin.placeholder = _("PIN")
         pin.value = ""
         pin.display = False
         self.query_one(Banner).show("")
+        self.query_one(KioskFooter).refresh(recompose=True)
         badge_input.focus()
 
     def handle_scan(self, value: str) -> None:
         badge = value.strip().upper()
         operator = find_operator(self.app.db, badge)
         if operator is None:
-            self.query_one(Banner).show(f"Unknown or disabled badge {badge}. Scan your badge again.", "error")
-            self.app.refuse(f"Unknown or disabled badge {badge}.")
+            message = _("Unknown or disabled badge {badge}. Scan your badge again.").format(badge=badge)
+            self.query_one(Banner).show(message, "error")
+            self.app.refuse(message)
             return
         self.badge = badge
-        self.query_one("#login-prompt", Static).update(f"{operator.name}: type your PIN, then Enter")
+        self.query_one("#login-prompt", Static).update(
+            Text(_("{name}: type your PIN, then Enter").format(name=operator.name))
+        )
         self.query_one("#badge").display = False
         pin = self.query_one("#pin", Input)
         pin.display = True

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, ProgressBar, Static
+from textual.widgets import DataTable, ProgressBar, Static
 
 from kiosk.claims import heartbeat, release_order
 from kiosk.errors import KioskError
+from kiosk.i18n import N_, _
 from kiosk.packing import LineProgress, PackSession, ScanOutcome, Stage
 from kiosk.remote import is_remote
 from kiosk.shipping import ship_order
@@ -18,6 +19,7 @@ from screens.confirm import ConfirmDialog
 from screens.quantity import QuantityDialog
 from screens.scan_screen import ScanScreen
 from screens.widgets.banner import Banner
+from screens.widgets.footer import KioskFooter
 from screens.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
@@ -25,9 +27,9 @@ if TYPE_CHECKING:
 
 HEARTBEAT_SECONDS = 30
 PROMPTS = {
-    Stage.NOTES: "Read the notes above, then press F4",
-    Stage.ITEMS: "Scan each item",
-    Stage.WAYBILL: "All items verified: scan the waybill (tracking number)",
+    Stage.NOTES: N_("Read the notes above, then press F4"),
+    Stage.ITEMS: N_("Scan each item"),
+    Stage.WAYBILL: N_("All items verified: scan the waybill (tracking number)"),
 }
 
 
@@ -35,11 +37,11 @@ class PackScreen(ScanScreen):
     CSS_PATH = "pack.tcss"
     # Function keys only: scanned text must never trigger a binding.
     BINDINGS = [
-        Binding("f2", "quantity", "Quantity"),
-        Binding("f3", "undo", "Undo last"),
-        Binding("ctrl+z", "undo", "Undo last", show=False),
-        Binding("f4", "acknowledge_notes", "Notes read"),
-        Binding("escape", "put_back", "Put back"),
+        Binding("f2", "quantity", N_("Quantity")),
+        Binding("f3", "undo", N_("Undo last")),
+        Binding("ctrl+z", "undo", N_("Undo last"), show=False),
+        Binding("f4", "acknowledge_notes", N_("Notes read")),
+        Binding("escape", "put_back", N_("Put back")),
     ]
 
     app: KioskApp
@@ -58,8 +60,8 @@ class PackScreen(ScanScreen):
         yield ProgressBar(id="progress", show_eta=False)
         yield Banner(id="banner")
         yield Static(id="prompt")
-        yield ScanInput(placeholder="scan", id="scan")
-        yield Footer()
+        yield ScanInput(placeholder=_("scan"), id="scan")
+        yield KioskFooter()
 
     def on_mount(self) -> None:
         operator = self.app.operator
@@ -67,17 +69,21 @@ class PackScreen(ScanScreen):
         self.session = PackSession(self.app.db, self.order_id, operator.badge, self.app.config.station)
         order = self.session.order
         self.query_one("#order-header", Static).update(
-            Text(f"Order {order['order_id']} · {order['platform']} · {operator.name}"
-                 f" · {self.app.config.station}")
+            Text(
+                _("Order {order_id} · {platform} · {name} · {station}").format(
+                    order_id=order["order_id"], platform=order["platform"], name=operator.name,
+                    station=self.app.config.station,
+                )
+            )
         )
         self.query_one("#recipient", Static).update(self._recipient_text())
         self._show_notes()
         table = self.query_one(DataTable)
         table.can_focus = False
         table.add_column("#", key="no")
-        table.add_column("Item", key="item")
-        table.add_column("Variant", key="variant")
-        table.add_column("Packed", key="packed")
+        table.add_column(_("Item"), key="item")
+        table.add_column(_("Variant"), key="variant")
+        table.add_column(_("Packed"), key="packed")
         for progress in self.session.lines:
             line = progress.line
             table.add_row(str(line.line_no), Text(line.name), Text(line.variant),
@@ -85,8 +91,11 @@ class PackScreen(ScanScreen):
         self._refresh_progress()
         if self.resumed:
             self.query_one(Banner).show(
-                f"Resumed order {self.order_id}: {self.session.units_packed} of"
-                f" {self.session.units_ordered} items were already scanned.", "info")
+                _("Resumed order {order_id}: {packed} of {ordered} items were already scanned.").format(
+                    order_id=self.order_id, packed=self.session.units_packed, ordered=self.session.units_ordered
+                ),
+                "info",
+            )
         self.query_one(ScanInput).focus()
         self.set_interval(HEARTBEAT_SECONDS, self._heartbeat)
 
@@ -94,12 +103,14 @@ class PackScreen(ScanScreen):
 
     def _recipient_text(self) -> Text:
         order = self.session.order
-        text = Text(f"To {order['recipient_name']} · {order['city']} {order['province']}"
-                    f" {order['country']}")
+        place = " ".join(part for part in (order["city"], order["province"], order["country"]) if part)
+        text = Text(_("To {name} · {place}").format(name=order["recipient_name"], place=place))
         if is_remote(order["country"], order["province"], order["city"]):
-            text.append("  REMOTE", style="bold yellow")
+            text.append("  " + _("REMOTE"), style="bold yellow")
         if order["requested_carrier"]:
-            text.append(f"  Ship with {order['requested_carrier']}", style="bold yellow")
+            text.append(
+                "  " + _("Ship with {carrier}").format(carrier=order["requested_carrier"]), style="bold yellow"
+            )
         return text
 
     def _show_notes(self) -> None:
@@ -110,18 +121,18 @@ class PackScreen(ScanScreen):
             return
         parts = []
         if order["buyer_note"].strip():
-            parts.append(Text.assemble(("Buyer note: ", "bold"), order["buyer_note"].strip()))
+            parts.append(Text.assemble((_("Buyer note: "), "bold"), order["buyer_note"].strip()))
         if order["seller_note"].strip():
-            parts.append(Text.assemble(("Seller note: ", "bold"), order["seller_note"].strip()))
+            parts.append(Text.assemble((_("Seller note: "), "bold"), order["seller_note"].strip()))
         if not self.session.notes_acknowledged:
-            parts.append(Text("Press F4 when you have read the notes.", style="bold"))
+            parts.append(Text(_("Press F4 when you have read the notes."), style="bold"))
         text = Text("\n").join(parts)
         notes.update(text)
         notes.set_class(self.session.notes_acknowledged, "read")
 
     @staticmethod
     def _packed_cell(progress: LineProgress) -> Text:
-        cell = f"{progress.packed} of {progress.line.quantity}"
+        cell = _("{packed} of {ordered}").format(packed=progress.packed, ordered=progress.line.quantity)
         if progress.complete:
             return Text(f"{cell} ✓", style="bold green")
         return Text(cell, style="bold" if progress.packed else "")
@@ -130,11 +141,16 @@ class PackScreen(ScanScreen):
         session = self.session
         bar = self.query_one(ProgressBar)
         bar.update(total=session.units_ordered, progress=session.units_packed)
-        prompt = PROMPTS[session.stage]
+        prompt = _(PROMPTS[session.stage])
         if session.stage is Stage.ITEMS and self.bulk_quantity > 1:
-            prompt = f"Next scan counts {self.bulk_quantity} units"
+            prompt = _("Next scan counts {quantity} units").format(quantity=self.bulk_quantity)
         self.query_one("#prompt", Static).update(
-            Text(f"{session.units_packed} of {session.units_ordered} items · {prompt}", style="bold")
+            Text(
+                _("{packed} of {ordered} items · {prompt}").format(
+                    packed=session.units_packed, ordered=session.units_ordered, prompt=prompt
+                ),
+                style="bold",
+            )
         )
         self.set_class(session.stage is Stage.WAYBILL, "waybill")
 
@@ -170,7 +186,8 @@ class PackScreen(ScanScreen):
         self._show_outcome(outcome)
         if self.session.stage is Stage.WAYBILL:
             self.query_one(Banner).show(
-                f"{outcome.message} All items verified: scan the waybill.", "ok")
+                "{} {}".format(outcome.message, _("All items verified: scan the waybill.")), "ok"
+            )
 
     def ship(self, raw: str) -> None:
         try:
@@ -180,7 +197,9 @@ class PackScreen(ScanScreen):
             return
         self.app.print_label(shipment.shipment_id, shipment.print_job_id, shipment.order_id)
         self.dismiss_to_queue(
-            f"Shipped {shipment.order_id} with {shipment.tracking_number}. Next order ready."
+            _("Shipped {order_id} with {tracking}. Next order ready.").format(
+                order_id=shipment.order_id, tracking=shipment.tracking_number
+            )
         )
 
     def dismiss_to_queue(self, message: str) -> None:
@@ -199,7 +218,7 @@ class PackScreen(ScanScreen):
         self.session.acknowledge_notes()
         self._show_notes()
         self._refresh_progress()
-        self.query_one(Banner).show("Notes read. Scan each item.", "info")
+        self.query_one(Banner).show(_("Notes read. Scan each item."), "info")
 
     def action_undo(self) -> None:
         try:
@@ -229,11 +248,14 @@ class PackScreen(ScanScreen):
             except KioskError as error:
                 self._refuse(str(error))
                 return
-            self.dismiss_to_queue(f"Order {self.order_id} is back in the queue.")
+            self.dismiss_to_queue(_("Order {order_id} is back in the queue.").format(order_id=self.order_id))
 
         self.app.push_screen(
-            ConfirmDialog(f"Put order {self.order_id} back in the queue?\n"
-                          "Its scans are cleared: put the items back on the shelf."),
+            ConfirmDialog(
+                _("Put order {order_id} back in the queue?").format(order_id=self.order_id)
+                + "\n"
+                + _("Its scans are cleared: put the items back on the shelf.")
+            ),
             answered,
         )
 

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from kiosk.i18n import N_, _
 from kiosk.packing import MAX_BULK_QUANTITY
 
 
 class QuantityDialog(ModalScreen[int | None]):
     CSS_PATH = "dialogs.tcss"
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("How many units does the next scan count? Type a number, then Enter.")
+            yield Static(_("How many units does the next scan count? Type a number, then Enter."))
             yield Input(type="integer", id="quantity", max_length=3)
             yield Static(id="quantity-error", classes="dialog-error")
 
@@ -29,7 +31,7 @@ class QuantityDialog(ModalScreen[int | None]):
         text = message.value.strip()
         if not text.isdigit() or not 1 <= int(text) <= MAX_BULK_QUANTITY:
             self.query_one("#quantity-error", Static).update(
-                f"Type a number from 1 to {MAX_BULK_QUANTITY}, or Escape to cancel."
+                _("Type a number from 1 to {limit}, or Escape to cancel.").format(limit=MAX_BULK_QUANTITY)
             )
             self.app.bell()
             return

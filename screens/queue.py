@@ -7,16 +7,18 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from kiosk.claims import claim_order
 from kiosk.errors import KioskError
+from kiosk.i18n import N_, _, format_number
 from kiosk.order_queue import QueueEntry, queue_length, queue_page
 from kiosk.scanning import clean_scan
 from kiosk.timefmt import waiting_for
 from screens.pack import PackScreen
 from screens.scan_screen import ScanScreen
 from screens.widgets.banner import Banner
+from screens.widgets.footer import KioskFooter
 from screens.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
@@ -26,12 +28,12 @@ if TYPE_CHECKING:
 class QueueScreen(ScanScreen):
     CSS_PATH = "queue.tcss"
     BINDINGS = [
-        Binding("up", "move(-1)", "Up", show=False),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("pagedown", "page(1)", "Next page"),
-        Binding("pageup", "page(-1)", "Previous page"),
-        Binding("f5", "refresh_queue", "Refresh"),
-        Binding("f10", "log_out", "Log out"),
+        Binding("up", "move(-1)", N_("Up"), show=False),
+        Binding("down", "move(1)", N_("Down"), show=False),
+        Binding("pagedown", "page(1)", N_("Next page")),
+        Binding("pageup", "page(-1)", N_("Previous page")),
+        Binding("f5", "refresh_queue", N_("Refresh")),
+        Binding("f10", "log_out", N_("Log out")),
     ]
 
     app: KioskApp
@@ -43,16 +45,15 @@ class QueueScreen(ScanScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-header")
-        yield ScanInput(placeholder="scan a packing slip, or Enter to open the highlighted order",
-                        id="scan")
+        yield ScanInput(placeholder=_("scan a packing slip, or Enter to open the highlighted order"), id="scan")
         yield Banner(id="banner")
         yield DataTable(id="orders", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KioskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.can_focus = False
-        table.add_columns("Order", "Platform", "Recipient", "Items", "Waiting", "Flags")
+        table.add_columns(_("Order"), _("Platform"), _("Recipient"), _("Items"), _("Waiting"), _("Flags"))
         self.load()
         self.query_one(ScanInput).focus()
 
@@ -72,7 +73,7 @@ class QueueScreen(ScanScreen):
                 Text(entry.order_id),
                 Text(entry.platform),
                 Text(entry.recipient_name),
-                str(entry.unit_count),
+                format_number(entry.unit_count),
                 waiting_for(entry.paid_at),
                 Text(" ".join(entry.flags), style="bold yellow"),
                 key=entry.order_id,
@@ -80,14 +81,18 @@ class QueueScreen(ScanScreen):
         # The next order to pack is the top one: a packer who just shipped starts there.
         table.move_cursor(row=0, scroll=True)
         operator = self.app.operator
-        who = f"{operator.name} ({operator.badge})" if operator else ""
         last = min(self.page_start + page_size, total)
-        shown = f"{self.page_start + 1}-{last} of {total}" if total else "0"
         self.query_one("#queue-header", Static).update(
-            Text(f"Queue: {shown} paid orders waiting · {who} · {self.app.config.station}")
+            Text(
+                _("Queue: {first}-{last} of {total} paid orders waiting · {name} ({badge}) · {station}").format(
+                    first=format_number(self.page_start + 1 if total else 0), last=format_number(last),
+                    total=format_number(total), name=operator.name if operator else "",
+                    badge=operator.badge if operator else "", station=self.app.config.station,
+                )
+            )
         )
         if not total:
-            self.query_one(Banner).show("No paid orders waiting. F5 to refresh.", "info")
+            self.query_one(Banner).show(_("No paid orders waiting. F5 to refresh."), "info")
 
     def action_move(self, step: int) -> None:
         table = self.query_one(DataTable)
@@ -113,7 +118,7 @@ class QueueScreen(ScanScreen):
         elif self.entries:
             order_id = self.entries[self.query_one(DataTable).cursor_row].order_id
         else:
-            self.refuse("The queue is empty: nothing to open.")
+            self.refuse(_("The queue is empty: nothing to open."))
             return
         self.open_order(order_id)
 

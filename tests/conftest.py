@@ -11,6 +11,7 @@ import sqlite_utils
 from kiosk.auth import hash_pin
 from kiosk.config import Config
 from kiosk.db import open_database, transaction
+from kiosk.i18n import set_language
 
 # (sku, style, name, colour, size, ean)
 PRODUCTS = [
@@ -71,6 +72,14 @@ def seed(db: sqlite_utils.Database) -> None:
 
 
 EAN = {p[0]: p[5] for p in PRODUCTS}
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Every test starts in English and leaves the process in English (the language is global)."""
+    set_language("en")
+    yield
+    set_language("en")
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ def test_env_variable_names_the_file(tmp_path, monkeypatch):
     ("text", "reason"),
     [
         ("station = ", "cannot be read"),
-        ('colour = "red"', "unknown setting 'colour'"),
+        ('colour = "red"', "unknown setting colour"),
         ('idle_lock_seconds = "soon"', "idle_lock_seconds must be int"),
         ("label_dpi = 600", "label_dpi must be 203 or 300"),
         ('label_size = "A4"', "label_size must be 4x6 or 100x150"),

@@ -65,7 +65,7 @@ def test_cannot_ship_before_every_item_is_verified(db):
     claim_order(db, "SO-1", "P001", "DESK-1")
     session = PackSession(db, "SO-1", "P001", "DESK-1")
     session.scan(EAN["SW-RED-M"])
-    with pytest.raises(KioskError, match="2 item\\(s\\) still to scan"):
+    with pytest.raises(KioskError, match="2 items still to scan before the waybill"):
         ship_order(session, "SF1234567890123", "spool")
     assert get_order(db, "SO-1")["status"] == "packing"
 

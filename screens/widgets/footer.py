@@ -1,0 +1,23 @@
+"""The key bar, in the current language."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+from kiosk.i18n import _
+
+
+class KioskFooter(Footer):
+    """Footer whose key descriptions go through the catalog when they are shown.
+
+    Bindings are class attributes, fixed at import; translating at compose
+    time lets the language change at login without rebuilding the bindings.
+    """
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                widget.description = _(widget.description)
+            yield widget
