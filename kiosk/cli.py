@@ -20,7 +20,6 @@ from kiosk.demo import create_demo_database
 from kiosk.errors import KioskError
 from kiosk.i18n import LANGUAGES, N_, _, choose_language, environment_language, set_language
 
-
 PROG_NAME = "kiosk"
 
 
