@@ -131,11 +131,14 @@ def operators_list(obj: Context) -> None:
 @click.argument("badge")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True, help=N_("What the operator may do."))
-@click.option("--pin", prompt=N_("PIN"), hide_input=True, confirmation_prompt=True,
-              help=N_("4 to 8 digits (asked for when left out)."))
+@click.option("--pin", help=N_("4 to 8 digits (asked for when left out)."))
 @click.option("--language", default="", help=N_("Preferred language, e.g. zh_CN or en."))
 @click.pass_obj
-def operators_add(obj: Context, badge: str, name: str, role: str, pin: str, language: str) -> None:
+def operators_add(obj: Context, badge: str, name: str, role: str, pin: str | None, language: str) -> None:
+    if pin is None:
+        if not sys.stdin.isatty():
+            raise KioskError(_("No PIN given: add --pin, or run this at a terminal to be asked for it."))
+        pin = click.prompt(_("PIN"), hide_input=True, confirmation_prompt=True)
     operator = add_operator(obj.db(), badge, name, role, pin, language=language)
     click.echo(_("Added {badge} {name} ({role})").format(badge=operator.badge, name=operator.name,
                                                          role=_(operator.role)))
@@ -180,9 +183,6 @@ def _translate_help(command: click.Command) -> None:
         source = item.__dict__.setdefault("_help_msgid", getattr(item, "help", None))
         if source:
             item.help = _(source)
-        if isinstance(item, click.Option) and isinstance(item.prompt, str):
-            prompt_source = item.__dict__.setdefault("_prompt_msgid", item.prompt)
-            item.prompt = _(prompt_source)
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             _translate_help(sub)

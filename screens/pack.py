@@ -164,7 +164,7 @@ class PackScreen(ScanScreen):
         if outcome.line_no is not None:
             progress = next(p for p in self.session.lines if p.line.line_no == outcome.line_no)
             self.query_one(DataTable).update_cell(
-                str(outcome.line_no), "packed", self._packed_cell(progress)
+                str(outcome.line_no), "packed", self._packed_cell(progress), update_width=True
             )
         self._refresh_progress()
 
@@ -212,10 +212,17 @@ class PackScreen(ScanScreen):
 
     # -- keys ----------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002
+        # F4 only shows while there are notes to acknowledge.
+        if action == "acknowledge_notes" and hasattr(self, "session"):
+            return not self.session.notes_acknowledged
+        return True
+
     def action_acknowledge_notes(self) -> None:
         if self.session.notes_acknowledged:
             return
         self.session.acknowledge_notes()
+        self.refresh_bindings()
         self._show_notes()
         self._refresh_progress()
         self.query_one(Banner).show(_("Notes read. Scan each item."), "info")

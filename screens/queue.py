@@ -30,8 +30,9 @@ class QueueScreen(ScanScreen):
     BINDINGS = [
         Binding("up", "move(-1)", N_("Up"), show=False),
         Binding("down", "move(1)", N_("Down"), show=False),
-        Binding("pagedown", "page(1)", N_("Next page")),
-        Binding("pageup", "page(-1)", N_("Previous page")),
+        # priority: the scan field has page keys of its own that would hide these.
+        Binding("pagedown", "page(1)", N_("Next page"), priority=True),
+        Binding("pageup", "page(-1)", N_("Previous page"), priority=True),
         Binding("f5", "refresh_queue", N_("Refresh")),
         Binding("f10", "log_out", N_("Log out")),
     ]
