@@ -99,6 +99,22 @@ def authenticate(db: sqlite_utils.Database, badge: str, pin: str, station: str) 
     return _row_to_operator(row)
 
 
+def approve_as_supervisor(
+    db: sqlite_utils.Database, badge: str, pin: str, station: str, *, action: str, order_id: str | None = None
+) -> Operator:
+    """A supervisor's badge and PIN, checked for one action that needs them; the approval is an event.
+
+    Raises KioskError when the badge is not a supervisor's or the PIN is wrong.
+    """
+    operator = authenticate(db, badge, pin, station)
+    if not operator.is_supervisor:
+        raise KioskError(_("{name} is not a supervisor: a supervisor must approve this.").format(name=operator.name))
+    with transaction(db) as conn:
+        record_event(conn, "supervisor_approved", order_id=order_id, operator=operator.badge, station=station,
+                     action=action)
+    return operator
+
+
 def record_logout(db: sqlite_utils.Database, operator: Operator, station: str, why: str) -> None:
     with transaction(db) as conn:
         record_event(conn, "logout", operator=operator.badge, station=station, reason=why)

@@ -73,3 +73,16 @@ def test_disabled_operator_cannot_log_in(db):
     with pytest.raises(KioskError, match="Badge P002 is disabled"):
         authenticate(db, "P002", "4321", "DESK-1")
     assert [r["active"] for r in list_operators(db) if r["badge"] == "P002"] == [0]
+
+
+def test_only_a_supervisor_can_approve_and_the_approval_is_an_event(db):
+    from kiosk.auth import approve_as_supervisor
+
+    with pytest.raises(KioskError, match="Li Wei is not a supervisor"):
+        approve_as_supervisor(db, "P001", "1234", "DESK-1", action="short_shipment", order_id="SO-1")
+    with pytest.raises(KioskError, match="Wrong PIN for S001"):
+        approve_as_supervisor(db, "S001", "0000", "DESK-1", action="short_shipment", order_id="SO-1")
+    supervisor = approve_as_supervisor(db, "s001", "9999", "DESK-1", action="short_shipment", order_id="SO-1")
+    assert supervisor.badge == "S001"
+    row = db.execute("SELECT operator, order_id, detail FROM events WHERE kind = 'supervisor_approved'").fetchall()
+    assert row == [("S001", "SO-1", '{"action": "short_shipment"}')]

@@ -1,0 +1,82 @@
+"""A supervisor approves on the spot: badge, then PIN."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from kiosk.auth import Operator, approve_as_supervisor
+from kiosk.errors import KioskError
+from kiosk.i18n import N_, _
+from screens.widgets.scan_input import ScanInput
+
+if TYPE_CHECKING:
+    from screens.app import KioskApp
+
+
+class SupervisorApproval(ModalScreen[Operator | None]):
+    """Dismisses with the approving supervisor, or None when cancelled."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
+
+    app: KioskApp
+
+    def __init__(self, question: str, action: str, order_id: str | None = None) -> None:
+        super().__init__()
+        self.question = question
+        self.action = action
+        self.order_id = order_id
+        self.badge = ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.question))
+            yield Static(_("Supervisor: scan your badge, then type your PIN. Escape cancels."), id="approve-prompt")
+            yield ScanInput(placeholder=_("badge"), id="approve-badge")
+            yield Input(placeholder=_("PIN"), password=True, id="approve-pin", max_length=8)
+            yield Static(id="approve-error", classes="dialog-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#approve-pin").display = False
+        self.query_one("#approve-badge").focus()
+
+    @on(ScanInput.Scanned, "#approve-badge")
+    def badge_scanned(self, message: ScanInput.Scanned) -> None:
+        # Handled here: the App's scan routing is for the screen underneath.
+        message.stop()
+        if not message.value.strip():
+            return
+        self.badge = message.value.strip().upper()
+        self.query_one("#approve-badge").display = False
+        pin = self.query_one("#approve-pin", Input)
+        pin.display = True
+        pin.focus()
+
+    @on(Input.Submitted, "#approve-pin")
+    def pin_entered(self, message: Input.Submitted) -> None:
+        pin = message.value
+        message.input.value = ""
+        try:
+            supervisor = approve_as_supervisor(
+                self.app.db, self.badge, pin, self.app.config.station, action=self.action, order_id=self.order_id
+            )
+        except KioskError as error:
+            self.query_one("#approve-error", Static).update(Text(str(error)))
+            self.app.refuse(str(error))
+            self.query_one("#approve-pin").display = False
+            badge = self.query_one("#approve-badge", ScanInput)
+            badge.display = True
+            badge.focus()
+            return
+        self.dismiss(supervisor)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
