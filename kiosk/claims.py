@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -105,14 +106,22 @@ def release_order(
         ).fetchone()
         if held is None or held[0] != station:
             raise KioskError(_("Order {order_id} is not held by this station.").format(order_id=order_id))
-        conn.execute(
-            "UPDATE scans SET undone_at = ? WHERE order_id = ? AND result = 'accepted'"
-            " AND undone_at IS NULL",
-            (utcnow(), order_id),
-        )
-        conn.execute("DELETE FROM claims WHERE order_id = ?", (order_id,))
+        end_claim(conn, order_id)
         set_status(conn, order_id, "paid", operator=operator, station=station,
                    reason="put back in the queue")
+
+
+def end_claim(conn: sqlite3.Connection, order_id: str) -> None:
+    """Inside a transaction: no station holds the order any more, and its scans no longer count.
+
+    The scans stay on record (with undone_at set): the items go back to the
+    shelf, and whoever packs the order next starts from nothing.
+    """
+    conn.execute("DELETE FROM claims WHERE order_id = ?", (order_id,))
+    conn.execute(
+        "UPDATE scans SET undone_at = ? WHERE order_id = ? AND result = 'accepted' AND undone_at IS NULL",
+        (utcnow(), order_id),
+    )
 
 
 def station_claim(db: sqlite_utils.Database, station: str) -> str | None:

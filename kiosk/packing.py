@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -11,6 +12,7 @@ from kiosk.db import record_event, transaction, utcnow
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.orders import OrderLine, get_lines, get_order, variant_text
+from kiosk.problems import approved_shortages
 from kiosk.scanning import clean_scan
 
 MAX_BULK_QUANTITY = 999
@@ -49,14 +51,31 @@ class ScanOutcome:
 class LineProgress:
     line: OrderLine
     packed: int
+    # Units a supervisor approved to ship without (a short shipment).
+    short: int = 0
+
+    @property
+    def expected(self) -> int:
+        return max(self.line.quantity - self.short, 0)
 
     @property
     def complete(self) -> bool:
-        return self.packed >= self.line.quantity
+        return self.packed >= self.expected
 
     @property
     def remaining(self) -> int:
-        return max(self.line.quantity - self.packed, 0)
+        return max(self.expected - self.packed, 0)
+
+
+def packed_by_line(conn: sqlite3.Connection, order_id: str) -> dict[int, int]:
+    """Units counted per order line: accepted scans not undone."""
+    return dict(
+        conn.execute(
+            "SELECT line_no, SUM(quantity) FROM scans WHERE order_id = ?"
+            " AND result = 'accepted' AND undone_at IS NULL GROUP BY line_no",
+            (order_id,),
+        ).fetchall()
+    )
 
 
 class PackSession:
@@ -77,14 +96,8 @@ class PackSession:
         self.order_id = order_id
         self.operator = operator
         self.station = station
-        packed = dict(
-            db.execute(
-                "SELECT line_no, SUM(quantity) FROM scans WHERE order_id = ?"
-                " AND result = 'accepted' AND undone_at IS NULL GROUP BY line_no",
-                [order_id],
-            ).fetchall()
-        )
-        self.lines = [LineProgress(line, packed.get(line.line_no, 0)) for line in get_lines(db, order_id)]
+        self.lines = []
+        self.reload_shortages(packed_by_line(db.conn, order_id))
         self.notes_acknowledged = not self.has_notes or bool(
             db.execute(
                 "SELECT 1 FROM events WHERE order_id = ? AND kind = 'notes_acknowledged'"
@@ -92,6 +105,16 @@ class PackSession:
                 [order_id, order_id],
             ).fetchone()
         )
+
+    def reload_shortages(self, packed: dict[int, int] | None = None) -> None:
+        """Re-read the approved shortages (a supervisor may approve one while the order is open)."""
+        if packed is None:
+            packed = {p.line.line_no: p.packed for p in self.lines}
+        short = approved_shortages(self.db.conn, self.order_id)
+        self.lines = [
+            LineProgress(line, packed.get(line.line_no, 0), short.get(line.line_no, 0))
+            for line in get_lines(self.db, self.order_id)
+        ]
 
     # -- state -------------------------------------------------------------
 
@@ -111,11 +134,35 @@ class PackSession:
 
     @property
     def units_packed(self) -> int:
-        return sum(min(p.packed, p.line.quantity) for p in self.lines)
+        return sum(min(p.packed, p.expected) for p in self.lines)
 
     @property
     def units_ordered(self) -> int:
-        return sum(p.line.quantity for p in self.lines)
+        return sum(p.expected for p in self.lines)
+
+    @property
+    def is_short(self) -> bool:
+        return any(p.short for p in self.lines)
+
+    def interruption(self) -> str | None:
+        """Why the packer must stop, when the order changed under them (cancelled, held, taken over)."""
+        row = self.db.execute(
+            "SELECT o.status, o.hold_reason, c.station FROM orders o LEFT JOIN claims c ON c.order_id = o.order_id"
+            " WHERE o.order_id = ?",
+            [self.order_id],
+        ).fetchone()
+        status, hold_reason, station = row
+        if status == "cancelled":
+            return _("Order cancelled: put the items back.")
+        if status == "on_hold":
+            return _("Order put on hold ({reason}): put the items back.").format(
+                reason=hold_reason or _("no reason given")
+            )
+        if status != "packing" or station != self.station:
+            return _("Order {order_id} is no longer open at this station: stop and ask a supervisor.").format(
+                order_id=self.order_id
+            )
+        return None
 
     # -- actions -----------------------------------------------------------
 
@@ -138,13 +185,9 @@ class PackSession:
         return self._record(code, self._judge(code, quantity))
 
     def _judge(self, code: str, quantity: int) -> ScanOutcome:
-        if not self._still_held():
-            return ScanOutcome(
-                ScanResult.NOT_HELD,
-                _("Order {order_id} is no longer open at this station: stop and ask a supervisor.").format(
-                    order_id=self.order_id
-                ),
-            )
+        stop = self.interruption()
+        if stop:
+            return ScanOutcome(ScanResult.NOT_HELD, stop)
         if not self.notes_acknowledged:
             return ScanOutcome(ScanResult.NOTES_UNREAD, _("Read the notes first, then press F4."))
         product = self._product_for(code)
@@ -163,7 +206,7 @@ class PackSession:
                 return ScanOutcome(
                     ScanResult.LINE_COMPLETE,
                     _("Already complete: {packed} of {ordered} {item} packed. Put this one back.").format(
-                        packed=first.packed, ordered=first.line.quantity, item=first.line.description
+                        packed=first.packed, ordered=first.expected, item=first.line.description
                     ),
                     first.line.line_no,
                 )
@@ -172,7 +215,7 @@ class PackSession:
                 return ScanOutcome(
                     ScanResult.LINE_COMPLETE,
                     _("Too many: {quantity} more would make {total} of {ordered} {item}.").format(
-                        quantity=quantity, total=target.packed + quantity, ordered=target.line.quantity,
+                        quantity=quantity, total=target.packed + quantity, ordered=target.expected,
                         item=target.line.description,
                     ),
                     target.line.line_no,
@@ -180,7 +223,7 @@ class PackSession:
             return ScanOutcome(
                 ScanResult.ACCEPTED,
                 _("OK: {item}, {packed} of {ordered}.").format(
-                    item=target.line.description, packed=target.packed + quantity, ordered=target.line.quantity
+                    item=target.line.description, packed=target.packed + quantity, ordered=target.expected
                 ),
                 target.line.line_no,
                 quantity,
@@ -223,7 +266,7 @@ class PackSession:
             ScanResult.ACCEPTED,
             _("Undone: {quantity} x {item} taken out ({packed} of {ordered}).").format(
                 quantity=quantity, item=progress.line.description, packed=progress.packed,
-                ordered=progress.line.quantity,
+                ordered=progress.expected,
             ),
             line_no,
             -quantity,
@@ -250,14 +293,6 @@ class PackSession:
 
     def _progress(self, line_no: int | None) -> LineProgress:
         return next(p for p in self.lines if p.line.line_no == line_no)
-
-    def _still_held(self) -> bool:
-        row = self.db.execute(
-            "SELECT o.status, c.station FROM orders o LEFT JOIN claims c ON c.order_id = o.order_id"
-            " WHERE o.order_id = ?",
-            [self.order_id],
-        ).fetchone()
-        return row is not None and row[0] == "packing" and row[1] == self.station
 
     def _product_for(self, code: str) -> dict | None:
         rows = list(

@@ -190,6 +190,26 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER events_no_delete BEFORE DELETE ON events
     BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
     """,
+    # 2: problems at the desk (issue 7): what a report needs, approved short shipments,
+    # and what each shipment actually carried, line by line.
+    """
+    ALTER TABLE problems ADD COLUMN purchase_date TEXT;
+    ALTER TABLE problems ADD COLUMN photo_path TEXT NOT NULL DEFAULT '';
+    ALTER TABLE problems ADD COLUMN station TEXT NOT NULL DEFAULT '';
+    ALTER TABLE problems ADD COLUMN approved_by TEXT;
+    ALTER TABLE problems ADD COLUMN resolution TEXT NOT NULL DEFAULT '';
+    ALTER TABLE problems ADD COLUMN resolved_by TEXT;
+    ALTER TABLE problems ADD COLUMN resolved_at TEXT;
+
+    CREATE TABLE shipment_lines (
+        shipment_id INTEGER NOT NULL REFERENCES shipments (id),
+        line_no INTEGER NOT NULL,
+        quantity INTEGER NOT NULL CHECK (quantity >= 0),
+        PRIMARY KEY (shipment_id, line_no)
+    );
+    CREATE INDEX claims_heartbeat ON claims (heartbeat_at);
+    CREATE INDEX orders_status_created ON orders (status, created_at);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

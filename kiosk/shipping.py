@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -10,7 +11,8 @@ from kiosk.db import record_event, transaction, utcnow
 from kiosk.errors import KioskError
 from kiosk.i18n import _, ngettext
 from kiosk.orders import set_status
-from kiosk.packing import PackSession
+from kiosk.packing import PackSession, packed_by_line
+from kiosk.problems import approved_shortages
 from kiosk.timefmt import short_time
 from kiosk.tracking import check_tracking_format
 
@@ -67,6 +69,7 @@ def ship_order(session: PackSession, raw_tracking: str, printer: str) -> Shipmen
                     order_id=session.order_id
                 )
             )
+        shipped_lines = _shipped_quantities(conn, session)
         set_status(conn, session.order_id, "shipped", operator=session.operator,
                    station=session.station, reason="waybill recorded")
         shipment_id = conn.execute(
@@ -79,11 +82,37 @@ def ship_order(session: PackSession, raw_tracking: str, printer: str) -> Shipmen
             " updated_at) VALUES (?, ?, 'shipping_label', ?, 'queued', ?, ?)",
             (shipment_id, session.order_id, printer, now, now),
         ).lastrowid
+        conn.executemany(
+            "INSERT INTO shipment_lines (shipment_id, line_no, quantity) VALUES (?, ?, ?)",
+            [(shipment_id, line_no, quantity) for line_no, quantity in shipped_lines.items()],
+        )
         conn.execute("DELETE FROM claims WHERE order_id = ?", (session.order_id,))
         record_event(conn, "shipped", order_id=session.order_id, operator=session.operator,
                      station=session.station, tracking_number=number, carrier=carrier,
                      shipment_id=shipment_id)
     return Shipment(shipment_id, print_job_id, session.order_id, number, carrier, now)
+
+
+def _shipped_quantities(conn: sqlite3.Connection, session: PackSession) -> dict[int, int]:
+    """What goes in the parcel per line, read from the database inside the shipping transaction.
+
+    A line may ship short only by what a supervisor approved: the core refuses
+    anything else, whatever a screen allowed.
+    """
+    packed = packed_by_line(conn, session.order_id)
+    approved = approved_shortages(conn, session.order_id)
+    shipped = {}
+    for progress in session.lines:
+        line = progress.line
+        quantity = min(packed.get(line.line_no, 0), line.quantity)
+        if quantity + approved.get(line.line_no, 0) < line.quantity:
+            raise KioskError(
+                _("Line {line_no} ({item}) has {packed} of {ordered}: a short shipment needs a supervisor's"
+                  " approval.").format(line_no=line.line_no, item=line.description, packed=quantity,
+                                       ordered=line.quantity)
+            )
+        shipped[line.line_no] = quantity
+    return shipped
 
 
 def finish_print_job(

@@ -1,0 +1,255 @@
+"""Problems at the desk: damaged, missing and wrong items, holds and short shipments."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlite_utils
+
+from kiosk.auth import Operator
+from kiosk.claims import end_claim
+from kiosk.db import record_event, transaction, utcnow
+from kiosk.errors import KioskError
+from kiosk.i18n import N_, _
+from kiosk.orders import get_order, set_status
+
+KIND_NAMES = {
+    "damaged": N_("damaged"),
+    "missing": N_("missing"),
+    "wrong_item": N_("wrong item in stock"),
+    "other": N_("other"),
+}
+# Kinds a packer can only explain in words.
+DESCRIPTION_REQUIRED = {"other", "wrong_item"}
+# A short-shipment approval counts only for the order it was given for, and only this long.
+APPROVAL_WINDOW = timedelta(minutes=30)
+MAX_DESCRIPTION = 500
+
+
+@dataclass(frozen=True)
+class Problem:
+    problem_id: int
+    order_id: str
+    line_no: int | None
+    kind: str
+    quantity: int
+    description: str
+    status: str
+    operator: str
+    reported_at: str
+
+    @property
+    def kind_name(self) -> str:
+        return _(KIND_NAMES.get(self.kind, self.kind))
+
+
+def _check_report(db: sqlite_utils.Database, order_id: str, line_no: int | None, kind: str, quantity: int,
+                  description: str) -> dict:
+    order = get_order(db, order_id)
+    if order is None:
+        raise KioskError(_("No order {order_id}.").format(order_id=order_id))
+    if kind not in KIND_NAMES:
+        raise KioskError(_("Unknown problem kind {kind}.").format(kind=kind))
+    if quantity < 0:
+        raise KioskError(_("The quantity cannot be negative."))
+    if line_no is not None:
+        row = db.execute(
+            "SELECT quantity FROM order_lines WHERE order_id = ? AND line_no = ?", [order_id, line_no]
+        ).fetchone()
+        if row is None:
+            raise KioskError(_("Order {order_id} has no line {line_no}.").format(order_id=order_id, line_no=line_no))
+        if quantity < 1:
+            raise KioskError(_("Say how many units the problem is about (at least 1)."))
+        if quantity > row[0]:
+            raise KioskError(
+                _("Line {line_no} has only {ordered} units: {quantity} is too many.").format(
+                    line_no=line_no, ordered=row[0], quantity=quantity
+                )
+            )
+    if kind in DESCRIPTION_REQUIRED and not description.strip():
+        raise KioskError(_("Describe the problem: it is needed for {kind}.").format(kind=_(KIND_NAMES[kind])))
+    if len(description) > MAX_DESCRIPTION:
+        raise KioskError(_("The description is too long (at most {limit} characters).").format(limit=MAX_DESCRIPTION))
+    return order
+
+
+def report_problem(
+    db: sqlite_utils.Database,
+    order_id: str,
+    *,
+    kind: str,
+    operator: str,
+    station: str,
+    line_no: int | None = None,
+    quantity: int = 0,
+    description: str = "",
+    photo_path: str = "",
+    hold: bool = True,
+) -> int:
+    """Write a problem down; with ``hold`` the order leaves the queue in the same transaction.
+
+    Either both happen or neither: a crash between them cannot leave a problem
+    without its hold, or a hold without its reason.
+    """
+    order = _check_report(db, order_id, line_no, kind, quantity, description)
+    description = description.strip()
+    with transaction(db) as conn:
+        problem_id = conn.execute(
+            "INSERT INTO problems (order_id, line_no, kind, quantity, description, status, operator, station,"
+            " reported_at, purchase_date, photo_path) VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)",
+            (order_id, line_no, kind, quantity, description, operator, station, utcnow(),
+             order["created_at"], photo_path.strip()),
+        ).lastrowid
+        record_event(conn, "problem_reported", order_id=order_id, operator=operator, station=station,
+                     problem_id=problem_id, problem_kind=kind, line_no=line_no, quantity=quantity,
+                     description=description)
+        if hold:
+            _hold(conn, order_id, _("problem: {kind}").format(kind=_(KIND_NAMES[kind])), operator, station)
+    return problem_id
+
+
+def _hold(conn: sqlite3.Connection, order_id: str, reason: str, operator: str, station: str) -> None:
+    """Take an order out of the queue (and off any station) with a reason; its scans stay on record."""
+    end_claim(conn, order_id)
+    set_status(conn, order_id, "on_hold", operator=operator, station=station, reason=reason)
+
+
+def hold_order(db: sqlite_utils.Database, order_id: str, reason: str, operator: str, station: str) -> None:
+    if not reason.strip():
+        raise KioskError(_("Give a reason for the hold."))
+    with transaction(db) as conn:
+        _hold(conn, order_id, reason.strip(), operator, station)
+
+
+def cancel_order(db: sqlite_utils.Database, order_id: str, reason: str, operator: str, station: str) -> None:
+    with transaction(db) as conn:
+        end_claim(conn, order_id)
+        set_status(conn, order_id, "cancelled", operator=operator, station=station, reason=reason.strip())
+
+
+def release_to_queue(db: sqlite_utils.Database, order_id: str, supervisor: Operator, station: str) -> None:
+    """A held order (or one whose claim went stale) goes back to the queue."""
+    _require_supervisor(supervisor)
+    order = get_order(db, order_id)
+    if order is None:
+        raise KioskError(_("No order {order_id}.").format(order_id=order_id))
+    with transaction(db) as conn:
+        end_claim(conn, order_id)
+        set_status(conn, order_id, "paid", operator=supervisor.badge, station=station, reason="released by supervisor")
+
+
+def approve_short(
+    db: sqlite_utils.Database, problem_id: int, supervisor: Operator, station: str
+) -> None:
+    """Let the order ship without the units of this problem; a held order returns to the queue.
+
+    Only a supervisor whose badge and PIN were checked just now for this order
+    (an approval event written by kiosk.auth.approve_as_supervisor) may do it.
+    """
+    problem = _problem_row(db, problem_id)
+    _require_supervisor(supervisor)
+    _require_recent_approval(db, supervisor.badge, problem["order_id"])
+    if problem["line_no"] is None or problem["quantity"] < 1:
+        raise KioskError(_("Only a problem with a line and a quantity can be shipped short."))
+    if problem["status"] != "open":
+        raise KioskError(_("Problem {problem_id} is already {status}.").format(
+            problem_id=problem_id, status=_(PROBLEM_STATUS_NAMES.get(problem["status"], problem["status"]))))
+    with transaction(db) as conn:
+        conn.execute(
+            "UPDATE problems SET status = 'approved_short', approved_by = ? WHERE id = ?",
+            (supervisor.badge, problem_id),
+        )
+        record_event(conn, "short_approved", order_id=problem["order_id"], operator=supervisor.badge,
+                     station=station, problem_id=problem_id, line_no=problem["line_no"],
+                     quantity=problem["quantity"])
+        status = conn.execute("SELECT status FROM orders WHERE order_id = ?", (problem["order_id"],)).fetchone()[0]
+        if status == "on_hold":
+            set_status(conn, problem["order_id"], "paid", operator=supervisor.badge, station=station,
+                       reason="short shipment approved")
+
+
+def resolve_problem(
+    db: sqlite_utils.Database, problem_id: int, resolution: str, supervisor: Operator, station: str
+) -> None:
+    _require_supervisor(supervisor)
+    problem = _problem_row(db, problem_id)
+    if not resolution.strip():
+        raise KioskError(_("Write how the problem was resolved."))
+    if problem["status"] == "resolved":
+        raise KioskError(_("Problem {problem_id} is already resolved.").format(problem_id=problem_id))
+    with transaction(db) as conn:
+        conn.execute(
+            "UPDATE problems SET status = 'resolved', resolution = ?, resolved_by = ?, resolved_at = ? WHERE id = ?",
+            (resolution.strip(), supervisor.badge, utcnow(), problem_id),
+        )
+        record_event(conn, "problem_resolved", order_id=problem["order_id"], operator=supervisor.badge,
+                     station=station, problem_id=problem_id, resolution=resolution.strip())
+
+
+PROBLEM_STATUS_NAMES = {"open": N_("open"), "approved_short": N_("approved to ship short"), "resolved": N_("resolved")}
+
+
+def approved_shortages(conn: sqlite3.Connection, order_id: str) -> dict[int, int]:
+    """Units per line that a supervisor let this order ship without."""
+    return dict(
+        conn.execute(
+            "SELECT line_no, SUM(quantity) FROM problems WHERE order_id = ? AND status = 'approved_short'"
+            " GROUP BY line_no",
+            (order_id,),
+        ).fetchall()
+    )
+
+
+def open_problems(db: sqlite_utils.Database) -> list[Problem]:
+    return [
+        Problem(r["id"], r["order_id"], r["line_no"], r["kind"], r["quantity"], r["description"], r["status"],
+                r["operator"], r["reported_at"])
+        for r in db.query(
+            "SELECT * FROM problems WHERE status = 'open' ORDER BY reported_at, id"
+        )
+    ]
+
+
+def stale_claims(db: sqlite_utils.Database, older_than: timedelta) -> list[dict]:
+    """Orders held by a station that has not been heard from for ``older_than``."""
+    cutoff = (datetime.now(UTC) - older_than).isoformat(timespec="milliseconds")
+    return list(
+        db.query(
+            "SELECT c.order_id, c.operator, c.station, c.claimed_at, c.heartbeat_at FROM claims c"
+            " WHERE c.heartbeat_at < ? ORDER BY c.heartbeat_at",
+            [cutoff],
+        )
+    )
+
+
+def held_orders(db: sqlite_utils.Database) -> list[dict]:
+    return list(
+        db.query(
+            "SELECT order_id, hold_reason, created_at, paid_at FROM orders WHERE status = 'on_hold'"
+            " ORDER BY created_at, order_id"
+        )
+    )
+
+
+def _problem_row(db: sqlite_utils.Database, problem_id: int) -> dict:
+    rows = list(db.query("SELECT * FROM problems WHERE id = ?", [problem_id]))
+    if not rows:
+        raise KioskError(_("No problem {problem_id}.").format(problem_id=problem_id))
+    return rows[0]
+
+
+def _require_supervisor(operator: Operator) -> None:
+    if not operator.is_supervisor:
+        raise KioskError(_("{name} is not a supervisor: a supervisor must approve this.").format(name=operator.name))
+
+
+def _require_recent_approval(db: sqlite_utils.Database, badge: str, order_id: str) -> None:
+    since = (datetime.now(UTC) - APPROVAL_WINDOW).isoformat(timespec="milliseconds")
+    found = db.execute(
+        "SELECT 1 FROM events WHERE kind = 'supervisor_approved' AND operator = ? AND order_id = ? AND at >= ?",
+        [badge, order_id, since],
+    ).fetchone()
+    if not found:
+        raise KioskError(_("A supervisor must approve this with badge and PIN first."))
