@@ -12,11 +12,11 @@ from textual.widgets import DataTable, ProgressBar, Static
 from kiosk.claims import heartbeat, release_order
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
-from kiosk.packing import LineProgress, PackSession, ScanOutcome, Stage
+from kiosk.packing import MAX_BULK_QUANTITY, LineProgress, PackSession, ScanOutcome, Stage
 from kiosk.remote import is_remote
 from kiosk.shipping import ship_order
 from screens.confirm import ConfirmDialog
-from screens.quantity import QuantityDialog
+from screens.prompt import PromptDialog, whole_number
 from screens.scan_screen import ScanScreen
 from screens.widgets.banner import Banner
 from screens.widgets.footer import KioskFooter
@@ -236,13 +236,21 @@ class PackScreen(ScanScreen):
         self._show_outcome(outcome)
 
     def action_quantity(self) -> None:
-        def chosen(quantity: int | None) -> None:
-            if quantity:
-                self.bulk_quantity = quantity
+        def chosen(answer: str | None) -> None:
+            if answer:
+                self.bulk_quantity = int(answer)
                 self._refresh_progress()
             self.query_one(ScanInput).focus()
 
-        self.app.push_screen(QuantityDialog(), chosen)
+        self.app.push_screen(
+            PromptDialog(
+                _("How many units does the next scan count? Type a number, then Enter."),
+                check=whole_number(1, MAX_BULK_QUANTITY),
+                input_type="integer",
+                max_length=3,
+            ),
+            chosen,
+        )
 
     def action_put_back(self) -> None:
         def answered(yes: bool | None) -> None:
