@@ -36,6 +36,8 @@ class Config:
     idle_lock_seconds: int = 300
     language: str = ""
     queue_page_size: int = 200
+    # A claim whose station has not been heard from for this long shows on the supervisor's exceptions list.
+    stale_claim_minutes: int = 10
 
 
 _PATH_FIELDS = {"database", "spool_dir"}

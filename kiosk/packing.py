@@ -272,6 +272,13 @@ class PackSession:
             -quantity,
         )
 
+    def line_for_code(self, raw: str) -> int | None:
+        """The order line a scanned item code belongs to, if any."""
+        product = self._product_for(raw.strip())
+        if product is None:
+            return None
+        return next((p.line.line_no for p in self.lines if p.line.sku == product["sku"]), None)
+
     # -- helpers -----------------------------------------------------------
 
     def _record(self, code: str, outcome: ScanOutcome) -> ScanOutcome:

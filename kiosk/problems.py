@@ -45,7 +45,7 @@ class Problem:
         return _(KIND_NAMES.get(self.kind, self.kind))
 
 
-def _check_report(db: sqlite_utils.Database, order_id: str, line_no: int | None, kind: str, quantity: int,
+def check_report(db: sqlite_utils.Database, order_id: str, line_no: int | None, kind: str, quantity: int,
                   description: str) -> dict:
     order = get_order(db, order_id)
     if order is None:
@@ -93,7 +93,7 @@ def report_problem(
     Either both happen or neither: a crash between them cannot leave a problem
     without its hold, or a hold without its reason.
     """
-    order = _check_report(db, order_id, line_no, kind, quantity, description)
+    order = check_report(db, order_id, line_no, kind, quantity, description)
     description = description.strip()
     with transaction(db) as conn:
         problem_id = conn.execute(

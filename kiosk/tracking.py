@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from kiosk.errors import KioskError
+from kiosk.i18n import _
 
 MIN_LENGTH = 8
 MAX_LENGTH = 40
@@ -21,14 +22,18 @@ def check_tracking_format(raw: str) -> str:
     """The normalised number, or KioskError saying why it cannot be a waybill number."""
     number = normalise_tracking(raw)
     if not number:
-        raise KioskError("Empty waybill scan: scan the tracking number barcode.")
+        raise KioskError(_("Empty waybill scan: scan the tracking number barcode."))
     if not number.isprintable() or not _ALLOWED.match(number):
         raise KioskError(
-            f"{number[:40]} is not a tracking number (letters and digits only): scan the waybill barcode."
+            _("{number} is not a tracking number (letters and digits only): scan the waybill barcode.").format(
+                number=number[:40]
+            )
         )
     if not MIN_LENGTH <= len(number) <= MAX_LENGTH:
         raise KioskError(
-            f"{number[:40]} is not a tracking number ({len(number)} characters,"
-            f" expected {MIN_LENGTH} to {MAX_LENGTH}): scan the waybill barcode."
+            _(
+                "{number} is not a tracking number ({length} characters, expected {minimum} to {maximum}):"
+                " scan the waybill barcode."
+            ).format(number=number[:40], length=len(number), minimum=MIN_LENGTH, maximum=MAX_LENGTH)
         )
     return number

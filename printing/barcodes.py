@@ -12,11 +12,18 @@ from functools import lru_cache
 
 from barcode.charsets import code128 as charsets
 from barcode.codex import Code128
+from barcode.ean import EuropeanArticleNumber13
 from barcode.errors import BarcodeError
+from barcode.upc import UniversalProductCodeA
 from PIL import Image
 
 # ISO/IEC 15417 asks for at least 10 modules of quiet zone on each side.
 MIN_QUIET_MODULES = 10
+# EAN-13 asks for 11 modules on the left (7 on the right), UPC-A for 9 each side: 11 each side
+# satisfies both and our own 10-module floor.
+EAN_QUIET_MODULES = 11
+# Symbologies an item label can carry; shipping labels are always Code 128.
+SYMBOLOGIES = ("code128", "ean13", "upca")
 
 # Only printable ASCII: python-barcode also accepts control characters and maps a few
 # Latin-1 letters (ñ, ó, ò, ô) to FNC codes, which would silently change what a scan returns.
@@ -67,6 +74,19 @@ def _check_data(data: str) -> None:
 
 
 @lru_cache(maxsize=256)
+def code128_codes(data: str) -> tuple[int, ...]:
+    """Code values of `data`: the start code, then data and code-set switches, no check value.
+
+    ZPL's ^BC takes these as subset invocations, so a Zebra draws the very symbol we lay out.
+    """
+    _check_data(data)
+    try:
+        return tuple(_Code128(data)._build())
+    except BarcodeError as exc:
+        raise ValueError(f"cannot encode {data!r} in Code 128: {exc}") from exc
+
+
+@lru_cache(maxsize=256)
 def code128_modules(data: str) -> str:
     """Module pattern of `data` as '1' (bar) / '0' (space), start to stop, no quiet zones."""
     _check_data(data)
@@ -78,6 +98,38 @@ def code128_modules(data: str) -> str:
     return pattern
 
 
+def gtin_problem(code: str, symbology: str) -> str | None:
+    """Why `code` cannot be an EAN-13 / UPC-A (digits, length, check digit), or None if it can."""
+    length = {"ean13": 13, "upca": 12}[symbology]
+    name = {"ean13": "EAN-13", "upca": "UPC-A"}[symbology]
+    if not code.isdigit() or len(code) != length:
+        return f"{name} is {length} digits, not {code!r}"
+    encoder = EuropeanArticleNumber13(code) if symbology == "ean13" else UniversalProductCodeA(code)
+    # python-barcode recomputes the check digit from the body: a differing last digit means a typo.
+    if str(encoder) != code:
+        return f"{code} has a wrong check digit for {name} (expected {str(encoder)[-1]})"
+    return None
+
+
+@lru_cache(maxsize=256)
+def symbol_modules(data: str, symbology: str = "code128") -> str:
+    """Module pattern ('1' bar, '0' space) of `data` in `symbology`, without quiet zones."""
+    if symbology == "code128":
+        return code128_modules(data)
+    if symbology not in SYMBOLOGIES:
+        raise ValueError(f"unknown symbology {symbology!r}; choose one of {', '.join(SYMBOLOGIES)}")
+    problem = gtin_problem(data, symbology)
+    if problem:
+        raise ValueError(f"cannot encode {data!r}: {problem}")
+    encoder = EuropeanArticleNumber13(data) if symbology == "ean13" else UniversalProductCodeA(data)
+    (pattern,) = encoder.build()
+    return pattern
+
+
+def quiet_modules_for(symbology: str) -> int:
+    return EAN_QUIET_MODULES if symbology in ("ean13", "upca") else MIN_QUIET_MODULES
+
+
 def code128_width_dots(data: str, module_dots: int, quiet_modules: int = MIN_QUIET_MODULES) -> int:
     """Width in dots of the rendered symbol including both quiet zones."""
     return (len(code128_modules(data)) + 2 * quiet_modules) * module_dots
@@ -87,6 +139,13 @@ def render_code128(
     data: str, module_dots: int, height_dots: int, quiet_modules: int = MIN_QUIET_MODULES
 ) -> Image.Image:
     """Mode 'L' image of the symbol with its quiet zones: black bars on white."""
+    return render_modules(code128_modules(data), module_dots, height_dots, quiet_modules)
+
+
+def render_modules(
+    pattern: str, module_dots: int, height_dots: int, quiet_modules: int = MIN_QUIET_MODULES
+) -> Image.Image:
+    """Mode 'L' image of a module pattern with its quiet zones, every module `module_dots` wide."""
     if module_dots < 1 or height_dots < 1:
         raise ValueError("module_dots and height_dots must be at least 1")
     if quiet_modules < MIN_QUIET_MODULES:
@@ -94,7 +153,7 @@ def render_code128(
     quiet = "0" * quiet_modules
     row = b"".join(
         (_BLACK if m == "1" else _WHITE) * module_dots
-        for m in quiet + code128_modules(data) + quiet
+        for m in quiet + pattern + quiet
     )
     # One row, stretched vertically: exact bars and far faster than drawing rectangles.
     line = Image.frombytes("L", (len(row), 1), row)
@@ -108,9 +167,10 @@ def largest_module(
     max_module_dots: int | None = None,
     quiet_modules: int = MIN_QUIET_MODULES,
     what: str = "tracking number",
+    symbology: str = "code128",
 ) -> int:
     """Largest whole module (dots) whose symbol fits `max_width_dots`; raises BarcodeTooLong."""
-    total_modules = len(code128_modules(data)) + 2 * quiet_modules
+    total_modules = len(symbol_modules(data, symbology)) + 2 * quiet_modules
     module = max_width_dots // total_modules
     if max_module_dots is not None:
         module = min(module, max_module_dots)

@@ -122,6 +122,43 @@ def missing_glyphs(font: str | os.PathLike[str] | FontSpec | Font, text: str) ->
         return {ch for ch in set(text) if _is_missing(loaded, ch)}
 
 
+class MissingGlyphs(ValueError):
+    """The label font has no glyph for some characters; printing would show boxes."""
+
+    def __init__(self, font: FontSpec, where: dict[str, set[str]]) -> None:
+        self.font = font
+        self.where = where
+        self.chars: set[str] = set().union(*where.values())
+        parts = [f"{show_chars(chars)} in {field}" for field, chars in where.items()]
+        hint = (
+            "install fonts-wqy-microhei or set label font in config"
+            if self.wide
+            else "set label font in config to a font that has them, or correct the text"
+        )
+        super().__init__(f"the label font ({font.name}) cannot draw {'; '.join(parts)}: {hint}")
+
+    @property
+    def wide(self) -> bool:
+        """Whether CJK (East Asian wide) characters are among the missing ones."""
+        return any(unicodedata.east_asian_width(ch) in "WF" for ch in self.chars)
+
+
+def show_chars(chars: set[str]) -> str:
+    """"张 (U+5F20), 伟 (U+4F1F)": the characters and their code points, for a message."""
+    return ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in sorted(chars))
+
+
+def check_glyphs(fields: list[tuple[str, str]], font: FontSpec) -> None:
+    """Raise MissingGlyphs naming each (field, text) whose characters the font cannot draw."""
+    where: dict[str, set[str]] = {}
+    for field_name, text in fields:
+        missing = missing_glyphs(font, text)
+        if missing:
+            where[field_name] = missing
+    if where:
+        raise MissingGlyphs(font, where)
+
+
 def pick_font(text: str, override: str | os.PathLike[str] | FontSpec | None = None) -> FontSpec:
     """The font to draw `text` with: the override if given, else the first installed font
     that has every character. If none has them all, the one missing the fewest characters

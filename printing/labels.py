@@ -8,29 +8,35 @@ barcode, footer) upwards, and the item summary gets whatever room is left betwee
 
 from __future__ import annotations
 
-import math
 import os
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image
 
-from printing.barcodes import (
-    MIN_QUIET_MODULES,
-    BarcodeTooLong,
-    largest_module,
-    render_code128,
-)
-from printing.fonts import FONT_LOCK, Font, FontSpec, load_font, missing_glyphs, pick_font
-from printing.text import clean, ellipsize, ink_extent, pack, wrap, wrap_block
+from printing.barcodes import BarcodeTooLong
+from printing.canvas import BarcodePlacement, Canvas, RenderedLabel
+from printing.fonts import FONT_LOCK, Font, FontSpec, MissingGlyphs, check_glyphs, load_font, pick_font
+from printing.text import clean, ink_extent, pack, wrap, wrap_block
+
+__all__ = [
+    "LABEL_SIZES",
+    "BarcodePlacement",
+    "BarcodeTooLong",
+    "LabelCaptions",
+    "MissingGlyphs",
+    "RenderedLabel",
+    "ShippingLabel",
+    "layout_shipping_label",
+    "render_shipping_label",
+    "summarize_items",
+    "write_png",
+]
 
 # Width x height in mm.
 LABEL_SIZES: dict[str, tuple[float, float]] = {"4x6": (101.6, 152.4), "100x150": (100.0, 150.0)}
 
 MARGIN_MM = 3.0
-# 0.25 mm is the smallest module that decodes reliably (2 dots at 203 dpi; FORMATS.md).
-MIN_MODULE_MM = 0.25
 # Upper bounds keep short codes from turning into 1 mm bars that overflow a scanner's view.
 TRACKING_MAX_MODULE_MM = 0.5
 ORDER_MAX_MODULE_MM = 0.375
@@ -97,27 +103,6 @@ class ShippingLabel:
         return [(where, clean(text)) for where, text in fields]
 
 
-class MissingGlyphs(ValueError):
-    """The label font has no glyph for some characters; printing would show boxes."""
-
-    def __init__(self, font: FontSpec, where: dict[str, set[str]]) -> None:
-        self.font = font
-        self.where = where
-        self.chars = set().union(*where.values())
-        parts = [f"{_show_chars(chars)} in {field}" for field, chars in where.items()]
-        wide = any(unicodedata.east_asian_width(ch) in "WF" for ch in self.chars)
-        hint = (
-            "install fonts-wqy-microhei or set label font in config"
-            if wide
-            else "set label font in config to a font that has them, or correct the text"
-        )
-        super().__init__(f"the label font ({font.name}) cannot draw {'; '.join(parts)}: {hint}")
-
-
-def _show_chars(chars: set[str]) -> str:
-    return ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in sorted(chars))
-
-
 def summarize_items(
     items: tuple[tuple[str, str, int], ...] | list[tuple[str, str, int]],
     max_lines: int,
@@ -138,111 +123,7 @@ def summarize_items(
     return [*lines[:shown], f"+{len(lines) - shown} {captions.more_items}"]
 
 
-@dataclass(frozen=True)
-class BarcodePlacement:
-    """Where a barcode landed: `box` covers the bars plus quiet zones, in label dots."""
-
-    data: str
-    box: tuple[int, int, int, int]
-    module_dots: int
-    quiet_modules: int
-
-
-@dataclass(frozen=True)
-class RenderedLabel:
-    image: Image.Image
-    font: FontSpec
-    barcodes: tuple[BarcodePlacement, ...]
-
-
-class _Canvas:
-    """Drawing state: mm -> dots conversion, margins and the text primitives."""
-
-    def __init__(self, width_mm: float, height_mm: float, dpi: int, font: FontSpec) -> None:
-        self.dpi = dpi
-        self.spec = font
-        size = (self.dots(width_mm), self.dots(height_mm))
-        self.image = Image.new("L", size, 255)
-        self.draw = ImageDraw.Draw(self.image)
-        # Unantialiased glyphs: a thermal head prints dots, grey edges would only be dithered.
-        self.draw.fontmode = "1"
-        margin = self.dots(MARGIN_MM)
-        self.left, self.right = margin, size[0] - margin
-        self.top, self.bottom = margin, size[1] - margin
-        self.width = self.right - self.left
-        self.barcodes: list[BarcodePlacement] = []
-        self.sep = "\u00b7" if not missing_glyphs(self.font(3.0), "\u00b7") else "|"
-
-    def dots(self, mm: float) -> int:
-        return round(mm * self.dpi / 25.4)
-
-    def font(self, size_mm: float) -> Font:
-        return load_font(self.spec, max(8, self.dots(size_mm)))
-
-    def stroke(self) -> int:
-        return max(1, self.dots(0.12))  # faux bold: the CJK fonts have no bold face
-
-    @staticmethod
-    def line_height(font: Font) -> int:
-        ascent, descent = font.getmetrics()
-        return ascent + descent
-
-    def text(
-        self,
-        y: int,
-        text: str,
-        font: Font,
-        *,
-        bold: bool = False,
-        center: bool = False,
-        fill: int = 0,
-    ) -> int:
-        """Draw one line, shortened to the width; returns the line height."""
-        stroke = self.stroke() if bold else 0
-        text = ellipsize(font, text, self.width, stroke)
-        offset, ink = ink_extent(font, text, stroke)
-        x = self.left + ((self.width - ink) // 2 if center else 0) + offset
-        self.draw.text((x, y), text, fill=fill, font=font, anchor="la", stroke_width=stroke)
-        return self.line_height(font)
-
-    def lines(self, y: int, lines: list[str], font: Font, *, bold: bool = False) -> int:
-        for line in lines:
-            y += self.text(y, line, font, bold=bold)
-        return y
-
-    def rule(self, y: int) -> int:
-        thick = max(2, self.dots(0.3))
-        self.draw.rectangle((self.left, y, self.right - 1, y + thick - 1), fill=0)
-        return y + thick + self.dots(1.0)
-
-    def barcode(self, y: int, data: str, height_mm: float, max_module_mm: float, what: str) -> int:
-        min_module = max(2, math.ceil(self.dpi * MIN_MODULE_MM / 25.4 - 0.01))
-        max_module = max(min_module, math.floor(self.dpi * max_module_mm / 25.4 + 0.01))
-        try:
-            module = largest_module(data, self.width, min_module, max_module, what=what)
-        except BarcodeTooLong:
-            raise
-        except ValueError as exc:  # say which field is wrong, not just which characters
-            raise ValueError(f"{what}: {exc}") from exc
-        image = render_code128(data, module, self.dots(height_mm))
-        x = self.left + (self.width - image.width) // 2
-        self.image.paste(image, (x, y))
-        box = (x, y, x + image.width, y + image.height)
-        self.barcodes.append(BarcodePlacement(data, box, module, MIN_QUIET_MODULES))
-        return y + image.height
-
-
-def _check_glyphs(label: ShippingLabel, font: FontSpec) -> None:
-    where: dict[str, set[str]] = {}
-    for field_name, text in label.text_fields():
-        missing = missing_glyphs(font, text)
-        if missing:
-            where[field_name] = missing
-    if where:
-        raise MissingGlyphs(font, where)
-
-
-def _draw_top(c: _Canvas, label: ShippingLabel) -> int:
+def _draw_top(c: Canvas, label: ShippingLabel) -> int:
     cap = label.captions
     small = c.font(2.6)
     y = c.top
@@ -250,7 +131,7 @@ def _draw_top(c: _Canvas, label: ShippingLabel) -> int:
     y = c.rule(y)
     y += c.text(y, cap.tracking, small) + c.dots(0.5)
     y = c.barcode(
-        y, label.tracking_number, TRACKING_BAR_MM, TRACKING_MAX_MODULE_MM, "tracking number"
+        y, label.tracking_number, c.dots(TRACKING_BAR_MM), TRACKING_MAX_MODULE_MM, "tracking number"
     )
     y += c.dots(0.5)
     hr_font = _shrink_to_fit(c, label.tracking_number, 4.0)
@@ -279,7 +160,7 @@ def _draw_top(c: _Canvas, label: ShippingLabel) -> int:
     return c.rule(c.lines(y, sender_lines, small))
 
 
-def _shrink_to_fit(c: _Canvas, text: str, size_mm: float) -> Font:
+def _shrink_to_fit(c: Canvas, text: str, size_mm: float) -> Font:
     """Largest font up to size_mm in which `text` fits: a tracking number must not be cut."""
     font = c.font(size_mm)
     width = ink_extent(font, text)[1]
@@ -288,7 +169,7 @@ def _shrink_to_fit(c: _Canvas, text: str, size_mm: float) -> Font:
     return font
 
 
-def _draw_bottom(c: _Canvas, label: ShippingLabel) -> int:
+def _draw_bottom(c: Canvas, label: ShippingLabel) -> int:
     """Footer, order barcode and flags bar, bottom-up; returns the top of this block."""
     cap = label.captions
     small = c.font(2.6)
@@ -303,7 +184,7 @@ def _draw_bottom(c: _Canvas, label: ShippingLabel) -> int:
     c.text(y, f"{cap.order} {clean(label.order_id)}", order_font, center=True)
     height = c.dots(ORDER_BAR_MM)
     y -= height + c.dots(0.3)
-    c.barcode(y, label.order_id, ORDER_BAR_MM, ORDER_MAX_MODULE_MM, "order id")
+    c.barcode(y, label.order_id, height, ORDER_MAX_MODULE_MM, "order id")
 
     flags = list(dict.fromkeys(clean(f) for f in label.flags if clean(f)))
     if label.package_count > 1:
@@ -315,7 +196,7 @@ def _draw_bottom(c: _Canvas, label: ShippingLabel) -> int:
         pad = c.dots(0.6)
         box_h = c.line_height(flag_font) * len(lines) + 2 * pad
         y -= c.dots(1.0) + box_h
-        c.draw.rectangle((c.left, y, c.right - 1, y + box_h - 1), fill=0)
+        c.box((c.left, y, c.right, y + box_h))
         for n, line in enumerate(lines):
             line_y = y + pad + n * c.line_height(flag_font)
             c.text(line_y, line, flag_font, bold=True, center=True, fill=255)
@@ -343,11 +224,11 @@ def _layout(
         raise ValueError(f"unknown label size {size!r}; choose one of {', '.join(LABEL_SIZES)}")
     if not 150 <= dpi <= 600:
         raise ValueError(f"unsupported printer resolution {dpi} dpi (203 or 300 expected)")
-    all_text = "".join(text for _, text in label.text_fields())
-    font = pick_font(all_text, font_path)
-    _check_glyphs(label, font)
+    fields = label.text_fields()
+    font = pick_font("".join(text for _, text in fields), font_path)
+    check_glyphs(fields, font)
 
-    c = _Canvas(*LABEL_SIZES[size], dpi, font)
+    c = Canvas(*LABEL_SIZES[size], dpi, font, MARGIN_MM)
     top_end = _draw_top(c, label)
     bottom_start = _draw_bottom(c, label)
 
@@ -358,10 +239,7 @@ def _layout(
     if max_lines < 1:  # the caps on the blocks above make this unreachable; be loud if not
         raise ValueError("label layout overflow: no room left for the item list")
     c.lines(y, summarize_items(label.items, max_lines, label.captions), items_font)
-
-    image = c.image.convert("1", dither=Image.Dither.NONE)
-    image.info["dpi"] = (dpi, dpi)
-    return RenderedLabel(image, font, tuple(c.barcodes))
+    return c.finish()
 
 
 def render_shipping_label(

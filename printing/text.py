@@ -118,3 +118,24 @@ def pack(
     if len(joined) > max_lines:
         joined = [*joined[: max_lines - 1], sep.join(joined[max_lines - 1 :])]
     return [ellipsize(font, line, max_width, stroke) for line in joined]
+
+
+def mask_phone(phone: str) -> str:
+    """The phone number as privacy waybills print it: "13812345678" -> "138****5678".
+
+    The last four digits stay (couriers check them at delivery), and the first three of a number
+    of 11 digits or more (a mobile's network prefix); every other digit becomes "*". Separators
+    and a leading "+country" group are kept: "+86 138 1234 5678" -> "+86 138 **** 5678".
+    """
+    text = clean(phone)
+    prefix = ""
+    if text.startswith("+") and " " in text:
+        prefix, text = text.split(" ", 1)
+        prefix += " "
+    digits = [i for i, ch in enumerate(text) if ch.isdigit()]
+    keep_tail = set(digits[-4:])
+    keep_head = set(digits[:3]) if len(digits) >= 11 else set()
+    hidden = {i for i in digits if i not in keep_tail and i not in keep_head}
+    if not hidden and digits:  # 4 digits or fewer: nothing is safe to show
+        hidden = set(digits)
+    return prefix + "".join("*" if i in hidden else ch for i, ch in enumerate(text))

@@ -21,6 +21,8 @@ from kiosk.i18n import N_, _, current_language, set_language
 from kiosk.labels import label_for_shipment, render_label_file
 from kiosk.shipping import finish_print_job
 from printing.labels import ShippingLabel
+from screens.approve import SupervisorApproval
+from screens.exceptions import ExceptionsScreen
 from screens.lock import LockScreen
 from screens.login import LoginScreen
 from screens.pack import PackScreen
@@ -43,7 +45,10 @@ class LabelFinished(Message):
 
 class KioskApp(App):
     CSS_PATH = Path(__file__).parent / "app.tcss"
-    BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), show=False, priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", N_("Quit"), show=False, priority=True),
+        Binding("f9", "supervisor", N_("Supervisor"), priority=True),
+    ]
     ENABLE_COMMAND_PALETTE = False
 
     def __init__(self, config: Config, db: sqlite_utils.Database | None = None) -> None:
@@ -130,6 +135,17 @@ class KioskApp(App):
         while not isinstance(self.screen, LoginScreen):
             self.pop_screen()
         self.screen.reset()
+
+    def action_supervisor(self) -> None:
+        """The exceptions list, from any screen, once a supervisor's badge and PIN are checked."""
+        if isinstance(self.screen, SupervisorApproval | ExceptionsScreen | LockScreen):
+            return
+
+        def approved(supervisor: Operator | None) -> None:
+            if supervisor is not None:
+                self.push_screen(ExceptionsScreen(supervisor))
+
+        self.push_screen(SupervisorApproval(_("Supervisor: exceptions list"), action="open_exceptions"), approved)
 
     def lock_if_idle(self) -> None:
         idle = time.monotonic() - self.last_input

@@ -9,13 +9,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, ProgressBar, Static
 
+from kiosk.auth import Operator
 from kiosk.claims import heartbeat, release_order
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
-from kiosk.packing import MAX_BULK_QUANTITY, LineProgress, PackSession, ScanOutcome, Stage
+from kiosk.packing import MAX_BULK_QUANTITY, LineProgress, PackSession, ScanOutcome, ScanResult, Stage
+from kiosk.problems import approve_short, hold_order, report_problem
 from kiosk.remote import is_remote
 from kiosk.shipping import ship_order
+from screens.approve import SupervisorApproval
 from screens.confirm import ConfirmDialog
+from screens.problem import ProblemDialog, ProblemReport
 from screens.prompt import PromptDialog, whole_number
 from screens.scan_screen import ScanScreen
 from screens.widgets.banner import Banner
@@ -26,6 +30,8 @@ if TYPE_CHECKING:
     from screens.app import KioskApp
 
 HEARTBEAT_SECONDS = 30
+# How soon a packer learns that someone else cancelled or held the open order.
+INTERRUPTION_CHECK_SECONDS = 2
 PROMPTS = {
     Stage.NOTES: N_("Read the notes above, then press F4"),
     Stage.ITEMS: N_("Scan each item"),
@@ -41,6 +47,7 @@ class PackScreen(ScanScreen):
         Binding("f3", "undo", N_("Undo last")),
         Binding("ctrl+z", "undo", N_("Undo last"), show=False),
         Binding("f4", "acknowledge_notes", N_("Notes read")),
+        Binding("f5", "report_problem", N_("Problem")),
         Binding("escape", "put_back", N_("Put back")),
     ]
 
@@ -51,6 +58,8 @@ class PackScreen(ScanScreen):
         self.order_id = order_id
         self.resumed = resumed
         self.bulk_quantity = 1
+        # Set when the order changed under the packer (cancelled, held, taken over): nothing more may happen.
+        self.stopped = ""
 
     def compose(self) -> ComposeResult:
         yield Static(id="order-header")
@@ -84,10 +93,7 @@ class PackScreen(ScanScreen):
         table.add_column(_("Item"), key="item")
         table.add_column(_("Variant"), key="variant")
         table.add_column(_("Packed"), key="packed")
-        for progress in self.session.lines:
-            line = progress.line
-            table.add_row(str(line.line_no), Text(line.name), Text(line.variant),
-                          self._packed_cell(progress), key=str(line.line_no))
+        self._render_lines()
         self._refresh_progress()
         if self.resumed:
             self.query_one(Banner).show(
@@ -98,6 +104,7 @@ class PackScreen(ScanScreen):
             )
         self.query_one(ScanInput).focus()
         self.set_interval(HEARTBEAT_SECONDS, self._heartbeat)
+        self.set_interval(INTERRUPTION_CHECK_SECONDS, self.check_interruption)
 
     # -- rendering -----------------------------------------------------------
 
@@ -130,9 +137,19 @@ class PackScreen(ScanScreen):
         notes.update(text)
         notes.set_class(self.session.notes_acknowledged, "read")
 
+    def _render_lines(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        for progress in self.session.lines:
+            line = progress.line
+            table.add_row(str(line.line_no), Text(line.name), Text(line.variant),
+                          self._packed_cell(progress), key=str(line.line_no))
+
     @staticmethod
     def _packed_cell(progress: LineProgress) -> Text:
-        cell = _("{packed} of {ordered}").format(packed=progress.packed, ordered=progress.line.quantity)
+        cell = _("{packed} of {ordered}").format(packed=progress.packed, ordered=progress.expected)
+        if progress.short:
+            cell += " " + _("({short} short)").format(short=progress.short)
         if progress.complete:
             return Text(f"{cell} ✓", style="bold green")
         return Text(cell, style="bold" if progress.packed else "")
@@ -171,6 +188,9 @@ class PackScreen(ScanScreen):
     # -- scans ---------------------------------------------------------------
 
     def handle_scan(self, value: str) -> None:
+        if self.stopped:
+            self._refuse(self.stopped + " " + _("Press Escape to go back to the queue."))
+            return
         if not value.strip():
             return
         if self.session.stage is Stage.WAYBILL:
@@ -183,6 +203,9 @@ class PackScreen(ScanScreen):
             return
         if outcome.accepted:
             self.bulk_quantity = 1
+        if outcome.result is ScanResult.NOT_HELD:
+            self.stop(outcome.message)
+            return
         self._show_outcome(outcome)
         if self.session.stage is Stage.WAYBILL:
             self.query_one(Banner).show(
@@ -213,10 +236,89 @@ class PackScreen(ScanScreen):
     # -- keys ----------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002
+        if self.stopped:
+            return action == "put_back"
         # F4 only shows while there are notes to acknowledge.
         if action == "acknowledge_notes" and hasattr(self, "session"):
             return not self.session.notes_acknowledged
         return True
+
+    # -- when the order changes under the packer -----------------------------
+
+    def check_interruption(self) -> None:
+        if not self.stopped:
+            message = self.session.interruption()
+            if message:
+                self.stop(message)
+
+    def stop(self, message: str) -> None:
+        """The order was cancelled, held or taken over: say so, and allow nothing but going back."""
+        self.stopped = message
+        self.query_one(Banner).show(message + " " + _("Press Escape to go back to the queue."), "error")
+        self.app.refuse(message)
+        self.add_class("stopped")
+        self.refresh_bindings()
+
+    # -- problems ----------------------------------------------------------
+
+    def action_report_problem(self) -> None:
+        self.app.push_screen(ProblemDialog(self.session), self._problem_reported)
+
+    def _problem_reported(self, report: ProblemReport | None) -> None:
+        self.query_one(ScanInput).focus()
+        if report is None:
+            return
+        try:
+            problem_id = report_problem(
+                self.app.db, self.order_id, kind=report.kind, line_no=report.line_no, quantity=report.quantity,
+                description=report.description, photo_path=report.photo_path, operator=self.session.operator,
+                station=self.app.config.station, hold=report.outcome == "hold",
+            )
+        except KioskError as error:
+            self._refuse(str(error))
+            return
+        if report.outcome == "hold":
+            self.dismiss_to_queue(
+                _("Problem reported: order {order_id} is on hold for a supervisor.").format(order_id=self.order_id)
+            )
+            return
+        self.app.push_screen(
+            SupervisorApproval(
+                _("Ship order {order_id} short? The problem is written down; a supervisor approves.").format(
+                    order_id=self.order_id
+                ),
+                action="short_shipment",
+                order_id=self.order_id,
+            ),
+            lambda supervisor: self._short_decided(problem_id, supervisor),
+        )
+
+    def _short_decided(self, problem_id: int, supervisor: Operator | None) -> None:
+        self.query_one(ScanInput).focus()
+        if supervisor is None:
+            # Nobody approved: the order waits for a supervisor instead of shipping short.
+            hold_order(self.app.db, self.order_id, _("short shipment awaiting approval"), self.session.operator,
+                       self.app.config.station)
+            self.dismiss_to_queue(
+                _("Not approved: order {order_id} is on hold until a supervisor decides.").format(
+                    order_id=self.order_id
+                )
+            )
+            return
+        try:
+            approve_short(self.app.db, problem_id, supervisor, self.app.config.station)
+        except KioskError as error:
+            self._refuse(str(error))
+            return
+        self.session.reload_shortages()
+        self._render_lines()
+        self._refresh_progress()
+        self.query_one(Banner).show(
+            _("Short shipment approved by {name}.").format(name=supervisor.name)
+            + " "
+            + _(PROMPTS[self.session.stage]),
+            "warning",
+        )
 
     def action_acknowledge_notes(self) -> None:
         if self.session.notes_acknowledged:
@@ -253,6 +355,9 @@ class PackScreen(ScanScreen):
         )
 
     def action_put_back(self) -> None:
+        if self.stopped:
+            self.dismiss_to_queue(self.stopped)
+            return
         def answered(yes: bool | None) -> None:
             if not yes:
                 self.query_one(ScanInput).focus()

@@ -1,0 +1,215 @@
+"""The supervisor's exceptions list: open problems, holds and stale claims, with the order's history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from kiosk.auth import Operator
+from kiosk.errors import KioskError
+from kiosk.history import order_history
+from kiosk.i18n import N_, _
+from kiosk.problems import (
+    approve_short,
+    cancel_order,
+    held_orders,
+    open_problems,
+    release_to_queue,
+    resolve_problem,
+    stale_claims,
+)
+from kiosk.timefmt import short_time
+from screens.approve import SupervisorApproval
+from screens.prompt import PromptDialog, required
+from screens.widgets.banner import Banner
+from screens.widgets.footer import KioskFooter
+
+if TYPE_CHECKING:
+    from screens.app import KioskApp
+
+HISTORY_LINES = 8
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One row of the list: what needs a supervisor's decision, for which order."""
+
+    kind: str  # "problem", "hold" or "stale"
+    order_id: str
+    detail: str
+    since: str
+    who: str
+    problem_id: int | None = None
+    can_ship_short: bool = False
+
+
+class ExceptionsScreen(Screen):
+    CSS_PATH = "exceptions.tcss"
+    BINDINGS = [
+        Binding("up", "move(-1)", N_("Up"), show=False),
+        Binding("down", "move(1)", N_("Down"), show=False),
+        Binding("r", "release", N_("Release to queue")),
+        Binding("a", "approve_short", N_("Approve short")),
+        Binding("v", "resolve", N_("Resolve")),
+        Binding("c", "cancel_order", N_("Cancel order")),
+        Binding("f5", "reload", N_("Refresh")),
+        Binding("escape", "close", N_("Close")),
+    ]
+
+    app: KioskApp
+
+    def __init__(self, supervisor: Operator) -> None:
+        super().__init__()
+        self.supervisor = supervisor
+        self.rows: list[Decision] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(_("Exceptions · {name}").format(name=self.supervisor.name)), id="exceptions-header")
+        yield DataTable(id="exceptions", cursor_type="row", zebra_stripes=True)
+        yield Banner(id="banner")
+        yield Static(id="history")
+        yield KioskFooter()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(_("What"), _("Order"), _("Detail"), _("Since"), _("Who"))
+        self.reload()
+        table.focus()
+
+    def reload(self) -> None:
+        db = self.app.db
+        rows = [
+            Decision("problem", p.order_id, f"{p.kind_name} · {p.description}".strip(" ·"), p.reported_at,
+                       p.operator, p.problem_id, can_ship_short=p.line_no is not None and p.quantity > 0)
+            for p in open_problems(db)
+        ]
+        with_problems = {row.order_id for row in rows}
+        rows += [
+            Decision("hold", h["order_id"], h["hold_reason"], h["paid_at"] or h["created_at"], "")
+            for h in held_orders(db)
+            if h["order_id"] not in with_problems
+        ]
+        rows += [
+            Decision("stale", c["order_id"], c["station"], c["heartbeat_at"], c["operator"])
+            for c in stale_claims(db, timedelta(minutes=self.app.config.stale_claim_minutes))
+        ]
+        self.rows = rows
+        kinds = {"problem": _("Problem"), "hold": _("On hold"), "stale": _("Stale claim")}
+        table = self.query_one(DataTable)
+        table.clear()
+        for index, row in enumerate(rows):
+            table.add_row(kinds[row.kind], Text(row.order_id), Text(row.detail), short_time(row.since),
+                          Text(row.who), key=str(index))
+        if not rows:
+            self.query_one(Banner).show(_("Nothing needs a decision."), "info")
+        self._show_history()
+
+    def on_data_table_row_highlighted(self) -> None:
+        self._show_history()
+
+    def _show_history(self) -> None:
+        row = self.current
+        history = self.query_one("#history", Static)
+        if row is None:
+            history.update("")
+            return
+        text = Text(_("History of {order_id}").format(order_id=row.order_id) + "\n", style="bold")
+        for entry in order_history(self.app.db, row.order_id, limit=HISTORY_LINES):
+            text.append(f"{short_time(entry.at)}  {entry.what}  {entry.operator} {entry.station}  {entry.details}\n")
+        history.update(text)
+
+    @property
+    def current(self) -> Decision | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    # -- actions -------------------------------------------------------------
+
+    def _act(self, action: Callable[[], None], done: str) -> None:
+        try:
+            action()
+        except KioskError as error:
+            self.query_one(Banner).show(str(error), "error")
+            self.app.refuse(str(error))
+            return
+        self.reload()
+        self.query_one(Banner).show(done, "ok")
+
+    def action_move(self, step: int) -> None:
+        table = self.query_one(DataTable)
+        table.move_cursor(row=table.cursor_row + step)
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_release(self) -> None:
+        row = self.current
+        if row is None:
+            return
+        self._act(lambda: release_to_queue(self.app.db, row.order_id, self.supervisor, self.app.config.station),
+                  _("Order {order_id} is back in the queue.").format(order_id=row.order_id))
+
+    def action_cancel_order(self) -> None:
+        row = self.current
+        if row is None:
+            return
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                self._act(
+                    lambda: cancel_order(self.app.db, row.order_id, reason, self.supervisor.badge,
+                                         self.app.config.station),
+                    _("Order {order_id} cancelled.").format(order_id=row.order_id),
+                )
+
+        self.app.push_screen(
+            PromptDialog(_("Cancel order {order_id}: why?").format(order_id=row.order_id), check=required), answered
+        )
+
+    def action_resolve(self) -> None:
+        row = self.current
+        if row is None or row.problem_id is None:
+            self.app.refuse(_("Choose a problem to resolve."))
+            return
+
+        def answered(resolution: str | None) -> None:
+            if resolution:
+                self._act(
+                    lambda: resolve_problem(self.app.db, row.problem_id, resolution, self.supervisor,
+                                            self.app.config.station),
+                    _("Problem resolved."),
+                )
+
+        self.app.push_screen(PromptDialog(_("How was it resolved?"), check=required), answered)
+
+    def action_approve_short(self) -> None:
+        row = self.current
+        if row is None or not row.can_ship_short:
+            self.app.refuse(_("Choose a problem with an item and a quantity to ship short."))
+            return
+
+        def approved(supervisor: Operator | None) -> None:
+            if supervisor is not None:
+                self._act(
+                    lambda: approve_short(self.app.db, row.problem_id, supervisor, self.app.config.station),
+                    _("Order {order_id} may ship short: it is back in the queue.").format(order_id=row.order_id),
+                )
+
+        self.app.push_screen(
+            SupervisorApproval(_("Ship order {order_id} short?").format(order_id=row.order_id),
+                               action="short_shipment", order_id=row.order_id),
+            approved,
+        )
+
+    def action_close(self) -> None:
+        self.dismiss()

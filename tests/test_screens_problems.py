@@ -1,0 +1,166 @@
+"""Problems from the pack screen, driven as a packer and a supervisor would."""
+
+from __future__ import annotations
+
+from kiosk.db import open_database
+from kiosk.orders import get_order
+from kiosk.problems import cancel_order
+from screens.approve import SupervisorApproval
+from screens.pack import PackScreen
+from screens.problem import ProblemDialog
+from screens.queue import QueueScreen
+from tests.conftest import EAN
+from tests.pilot import SIZE, RecordingApp, banner, log_in, scan
+
+
+async def answer(pilot, *answers: str) -> None:
+    """Type each answer in the problem dialog and press Enter, like a packer."""
+    for text in answers:
+        await scan(pilot, text)
+
+
+async def test_damaged_unit_reported_with_the_scanner_holds_the_order(config, db):
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-1", EAN["SW-RED-M"])
+        await pilot.press("f5")
+        assert isinstance(app.screen, ProblemDialog)
+        await answer(pilot, "1", EAN["SW-RED-M"], "1", "seam torn", "")
+        await answer(pilot, "h")
+        assert isinstance(app.screen, QueueScreen)
+        assert banner(app).message == "Problem reported: order SO-1 is on hold for a supervisor."
+    row = db.execute("SELECT kind, line_no, quantity, description, operator FROM problems").fetchone()
+    assert row == ("damaged", 1, 1, "seam torn", "P001")
+    assert get_order(db, "SO-1")["status"] == "on_hold"
+
+
+async def test_the_dialog_refuses_what_the_rules_refuse(config, db):
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-1")
+        await pilot.press("f5")
+        await answer(pilot, "7")
+        error = app.screen.query_one("#problem-error")
+        assert "Type 1, 2, 3 or 4." in str(error.render())
+        await answer(pilot, "2", EAN["MUG-01"])
+        assert "is not an item of this order" in str(error.render())
+        await answer(pilot, "1", "5")
+        assert "Line 1 has only 2 units: 5 is too many." in str(error.render())
+        await pilot.press("escape")
+        assert isinstance(app.screen, PackScreen)
+    assert not db.execute("SELECT COUNT(*) FROM problems").fetchone()[0]
+
+
+async def test_missing_unit_shipped_short_with_a_supervisor_on_the_spot(config, db):
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-1", EAN["SW-RED-M"], EAN["SW-RED-M"])
+        await pilot.press("f5")
+        await answer(pilot, "2", "2", "1", "out of stock", "", "s")
+        assert isinstance(app.screen, SupervisorApproval)
+        await scan(pilot, "S001")
+        await pilot.press("9", "9", "9", "9", "enter")
+        assert isinstance(app.screen, PackScreen)
+        assert banner(app).message.startswith("Short shipment approved by Zhang Min.")
+        assert app.screen.session.all_verified
+        await scan(pilot, "SF1234567890123")
+        assert isinstance(app.screen, QueueScreen)
+    assert get_order(db, "SO-1")["status"] == "shipped"
+    assert db.execute("SELECT line_no, quantity FROM shipment_lines ORDER BY line_no").fetchall() == [(1, 2), (2, 0)]
+
+
+async def test_a_packer_cannot_approve_their_own_short_shipment(config, db):
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-1")
+        await pilot.press("f5")
+        await answer(pilot, "2", "2", "1", "", "", "s")
+        await scan(pilot, "P001")
+        await pilot.press("1", "2", "3", "4", "enter")
+        assert isinstance(app.screen, SupervisorApproval)
+        assert "Li Wei is not a supervisor" in str(app.screen.query_one("#approve-error").render())
+        await pilot.press("escape")
+        assert isinstance(app.screen, QueueScreen)
+        assert banner(app).message == "Not approved: order SO-1 is on hold until a supervisor decides."
+    assert get_order(db, "SO-1")["status"] == "on_hold"
+    assert not db.execute("SELECT COUNT(*) FROM shipments").fetchone()[0]
+
+
+async def test_a_cancellation_elsewhere_stops_the_pack_screen(config, db_path):
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-1", EAN["SW-RED-M"])
+        office = open_database(db_path)
+        cancel_order(office, "SO-1", "buyer cancelled", "S001", "OFFICE")
+        app.screen.check_interruption()
+        await pilot.pause()
+        assert banner(app).message.startswith("Order cancelled: put the items back.")
+        bells = app.bells
+        await scan(pilot, EAN["SW-RED-M"], "SF1234567890123")
+        assert app.bells == bells + 2
+        assert app.screen.session.lines[0].packed == 1
+        await pilot.press("f5")
+        assert isinstance(app.screen, PackScreen)  # nothing but going back
+        await pilot.press("escape")
+        assert isinstance(app.screen, QueueScreen)
+    assert not office.execute("SELECT COUNT(*) FROM shipments").fetchone()[0]
+    assert office.execute("SELECT COUNT(*) FROM scans WHERE result = 'accepted'").fetchone()[0] == 1
+
+
+async def open_exceptions(pilot, badge: str = "S001", pin: str = "9999") -> None:
+    await pilot.press("f9")
+    assert isinstance(pilot.app.screen, SupervisorApproval)
+    await scan(pilot, badge)
+    await pilot.press(*pin, "enter")
+
+
+async def test_supervisor_reaches_the_exceptions_list_from_the_login_screen_and_releases_a_hold(config, db):
+    from screens.exceptions import ExceptionsScreen
+
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_exceptions(pilot, "P001", "1234")
+        assert isinstance(app.screen, SupervisorApproval)  # a packer is refused
+        await pilot.press("escape")
+        await open_exceptions(pilot)
+        assert isinstance(app.screen, ExceptionsScreen)
+        assert [(r.kind, r.order_id) for r in app.screen.rows] == [("hold", "SO-5")]
+        assert "History of SO-5" in str(app.screen.query_one("#history").render())
+        await pilot.press("r")
+        assert banner(app).message == "Order SO-5 is back in the queue."
+        assert app.screen.rows == []
+    assert get_order(db, "SO-5")["status"] == "paid"
+
+
+async def test_supervisor_resolves_a_problem_and_approves_a_short_shipment_from_the_list(config, db):
+    from kiosk.problems import report_problem
+    from screens.exceptions import ExceptionsScreen
+
+    report_problem(db, "SO-1", kind="missing", line_no=2, quantity=1, operator="P001", station="DESK-1")
+    report_problem(db, "SO-2", kind="other", description="box crushed", operator="P001", station="DESK-1")
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await open_exceptions(pilot)
+        assert isinstance(app.screen, ExceptionsScreen)
+        assert [(r.kind, r.order_id) for r in app.screen.rows] == [
+            ("problem", "SO-1"), ("problem", "SO-2"), ("hold", "SO-5")
+        ]
+        await pilot.press("a")
+        await scan(pilot, "S001")
+        await pilot.press("9", "9", "9", "9", "enter")
+        assert banner(app).message == "Order SO-1 may ship short: it is back in the queue."
+        await pilot.press("v")
+        await pilot.press(*"repacked", "enter")
+        assert banner(app).message == "Problem resolved."
+        await pilot.press("escape")
+        assert isinstance(app.screen, QueueScreen)
+        app.screen.load()
+        assert "SO-1" in [e.order_id for e in app.screen.entries]
+    assert get_order(db, "SO-1")["status"] == "paid"
+    assert db.execute("SELECT status FROM problems ORDER BY id").fetchall() == [("approved_short",), ("resolved",)]
