@@ -115,6 +115,22 @@ def approve_as_supervisor(
     return operator
 
 
+# A supervisor's approval counts only for the order it was given for, and only this long.
+APPROVAL_WINDOW = timedelta(minutes=30)
+
+
+def has_recent_approval(db: sqlite_utils.Database, order_id: str, action: str, badge: str | None = None) -> bool:
+    """Whether a supervisor approved ``action`` for this order with badge and PIN, just now."""
+    since = (datetime.now(UTC) - APPROVAL_WINDOW).isoformat(timespec="milliseconds")
+    sql = ("SELECT 1 FROM events WHERE kind = 'supervisor_approved' AND order_id = ? AND at >= ?"
+           " AND json_extract(detail, '$.action') = ?")
+    params = [order_id, since, action]
+    if badge:
+        sql += " AND operator = ?"
+        params.append(badge)
+    return db.execute(sql, params).fetchone() is not None
+
+
 def record_logout(db: sqlite_utils.Database, operator: Operator, station: str, why: str) -> None:
     with transaction(db) as conn:
         record_event(conn, "logout", operator=operator.badge, station=station, reason=why)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 import traceback
@@ -13,12 +14,14 @@ import sqlite_utils
 
 from kiosk import __version__
 from kiosk.auth import ROLES, add_operator, list_operators, set_operator_active
+from kiosk.carriers import carrier_from_text, carrier_name, describe, identify, list_carriers
 from kiosk.cells import pad_cells
 from kiosk.config import APP_NAME, Config, load_config
 from kiosk.db import backup_database, open_database
 from kiosk.demo import create_demo_database
 from kiosk.errors import KioskError
 from kiosk.i18n import LANGUAGES, N_, _, choose_language, environment_language, set_language
+from kiosk.label_cli import label
 
 PROG_NAME = "kiosk"
 
@@ -168,6 +171,52 @@ def backup(obj: Context, dest: str) -> None:
         raise KioskError(_("{path} already exists: choose a new file name.").format(path=dest))
     click.echo(_("Backed up to {path}").format(path=backup_database(obj.db(), dest)))
 
+
+@cli.command(help=N_("Identify and validate a tracking number (exit 1 when it is not valid)."))
+@click.argument("number", required=False)
+@click.option("--carrier", "expected", help=N_("The carrier the number should belong to (a carrier id or name)."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
+@click.option("--list", "list_all", is_flag=True, help=N_("List the carrier ids this kiosk knows."))
+def tracking(number: str | None, expected: str | None, as_json: bool, list_all: bool) -> None:
+    if list_all:
+        for carrier_id, name in list_carriers():
+            click.echo(f"{pad_cells(carrier_id, 14)}{name}")
+        return
+    if not number:
+        raise click.UsageError(_("Give a tracking number, or --list."))
+    carrier_id = None
+    if expected:
+        known = dict(list_carriers())
+        carrier_id = expected if expected in known else carrier_from_text(expected)
+        if carrier_id is None:
+            raise KioskError(_("Unknown carrier {carrier} (see kiosk tracking --list).").format(carrier=expected))
+    result = identify(number, carrier=carrier_id)
+    match = result.carrier
+    if as_json:
+        click.echo(json.dumps({
+            "number": result.number,
+            "valid": result.valid,
+            "reason": result.reason.value,
+            "message": describe(result),
+            "carrier_id": match.carrier_id if match else None,
+            "carrier": match.carrier_name if match else None,
+            "service": match.service if match else None,
+            "check_digit_ok": match.check_digit_ok if match else None,
+            "tracking_url": match.tracking_url if match else None,
+            "candidates": [m.carrier_id for m in result.candidates],
+        }, ensure_ascii=False, indent=2))
+    elif match is not None and result.valid:
+        check = {True: _("holds"), False: _("wrong"), None: _("none in this format")}[match.check_digit_ok]
+        click.echo(_("Carrier: {carrier}").format(carrier=carrier_name(match.carrier_id, match.carrier_name)))
+        click.echo(_("Service: {service}").format(service=match.service))
+        click.echo(_("Number: {number}").format(number=result.number))
+        click.echo(_("Check digit: {check}").format(check=check))
+        click.echo(_("Tracking: {url}").format(url=match.tracking_url or "-"))
+    if not result.valid:
+        raise KioskError(describe(result))
+
+
+cli.add_command(label)
 
 # Role names as the CLI shows them (the database keeps the English codes).
 ROLE_NAMES = (N_("packer"), N_("supervisor"), N_("aftersales"))

@@ -11,8 +11,12 @@ from typing import Any
 
 import platformdirs
 
+from kiosk.carriers import list_carriers
 from kiosk.errors import KioskError
 from kiosk.i18n import _
+from kiosk.printers import configured_printers
+from kiosk.remote import RemoteRule, rules_from_config
+from printing.item_labels import ITEM_LABEL_SIZES
 
 APP_NAME = "packing-desk-kiosk"
 CONFIG_ENV = "KIOSK_CONFIG"
@@ -36,8 +40,33 @@ class Config:
     idle_lock_seconds: int = 300
     language: str = ""
     queue_page_size: int = 200
+    # -- labels and printers --------------------------------------------------
+    # Named printers, [printers.NAME] tables: backend = "spool" (folder, format), "cups" (name, media,
+    # format) or "raw" (host, port: ZPL over TCP). The printer "spool" (spool_dir, PNG) always exists;
+    # `printer` names the one shipping labels go to.
+    printers: dict = field(default_factory=dict)
+    # Where item stickers print ("" = the shipping label printer) and on which stock.
+    item_printer: str = ""
+    item_label_size: str = "2.25x1.25"
+    # Privacy waybill: the recipient's phone prints masked (138****5678).
+    label_privacy: bool = False
+    # lp media for shipping labels on a cups printer without its own media ("" = the label size).
+    cups_media: str = ""
+    # A job that failed because a printer was off is retried this often, this many times in all.
+    print_retry_seconds: int = 60
+    print_max_attempts: int = 10
     # A claim whose station has not been heard from for this long shows on the supervisor's exceptions list.
     stale_claim_minutes: int = 10
+    # Carrier ids this desk ships with (see `kiosk tracking --list`); empty means every known carrier.
+    carriers: list[str] = field(default_factory=list)
+    # A tracking number comes back only after carriers recycle it: duplicates are refused within this window.
+    duplicate_window_days: int = 180
+    # [[remote_areas]] tables; empty means the built-in rules (kiosk/remote.py).
+    remote_areas: list[dict] = field(default_factory=list)
+
+    @property
+    def remote_rules(self) -> tuple[RemoteRule, ...]:
+        return rules_from_config(self.remote_areas)
 
 
 _PATH_FIELDS = {"database", "spool_dir"}
@@ -78,7 +107,7 @@ def apply_settings(config: Config, data: dict[str, Any], where: str) -> None:
             if not isinstance(value, str):
                 raise KioskError(_("{where}: {key} must be a path in quotes.").format(where=where, key=key))
             value = Path(value).expanduser()
-        elif isinstance(current, bool) or not isinstance(value, type(current)):
+        elif isinstance(current, bool) != isinstance(value, bool) or not isinstance(value, type(current)):
             raise KioskError(
                 _("{where}: {key} must be {kind}.").format(where=where, key=key, kind=type(current).__name__)
             )
@@ -87,5 +116,35 @@ def apply_settings(config: Config, data: dict[str, Any], where: str) -> None:
         raise KioskError(_("{where}: label_size must be 4x6 or 100x150.").format(where=where))
     if config.label_dpi not in (203, 300):
         raise KioskError(_("{where}: label_dpi must be 203 or 300.").format(where=where))
+    rules_from_config(config.remote_areas)  # refuses malformed [[remote_areas]] now, not at the first order
+    unknown_carriers = set(config.carriers) - {carrier_id for carrier_id, _name in list_carriers()}
+    if unknown_carriers:
+        raise KioskError(
+            _("{where}: unknown carrier {carriers} (see kiosk tracking --list).").format(
+                where=where, carriers=", ".join(sorted(unknown_carriers))
+            )
+        )
     if config.idle_lock_seconds < 0:
         raise KioskError(_("{where}: idle_lock_seconds cannot be negative.").format(where=where))
+    _check_printing(config, where)
+
+
+def _check_printing(config: Config, where: str) -> None:
+    """The printer table, the printers named for labels and stickers, and the retry settings."""
+    names = configured_printers(config, where)
+    for key in ("printer", "item_printer"):
+        name = getattr(config, key)
+        if name and name not in names:
+            raise KioskError(
+                _("{where}: {key} names printer {name}, which is not configured (known: {known}).").format(
+                    where=where, key=key, name=name, known=", ".join(sorted(names))
+                )
+            )
+    if config.item_label_size not in ITEM_LABEL_SIZES:
+        raise KioskError(
+            _("{where}: item_label_size must be one of {sizes}.").format(where=where, sizes=", ".join(ITEM_LABEL_SIZES))
+        )
+    if config.print_retry_seconds < 5:
+        raise KioskError(_("{where}: print_retry_seconds must be at least 5.").format(where=where))
+    if config.print_max_attempts < 1:
+        raise KioskError(_("{where}: print_max_attempts must be at least 1.").format(where=where))

@@ -19,6 +19,7 @@ import sqlite_utils
 
 from fixtures import FIXTURES_DIR
 from kiosk.auth import ROLES, hash_pin
+from kiosk.carriers import carrier_from_text, identify
 from kiosk.db import open_database, transaction
 from kiosk.errors import KioskError
 from kiosk.i18n import _
@@ -426,10 +427,16 @@ def _add_shipment(order: dict[str, Any], row: dict[str, Any], lines: list[dict[s
                              line_no=line["line_no"], quantity=1))
     shipment_id = len(rows["shipments"]) + 1
     shipped_at = clock.stamp(shipped)
+    # Identified as the waybill step would, so demo shipments carry the same carrier ids, names and URLs.
+    match = identify(order["tracking_number"], carrier=carrier_from_text(order["carrier"])).carrier
+    if match is None:
+        raise KioskError(_("Demo fixture orders.json order {order_id}: {tracking} is not a valid {carrier}"
+                           " tracking number.").format(order_id=order_id, tracking=order["tracking_number"],
+                                                       carrier=order["carrier"]))
     rows["shipments"].append({
-        "id": shipment_id, "order_id": order_id, "carrier": order["carrier"],
-        "tracking_number": order["tracking_number"], "package_no": 1, "package_count": 1,
-        **desk, "shipped_at": shipped_at,
+        "id": shipment_id, "order_id": order_id, "carrier_id": match.carrier_id, "carrier": match.carrier_name,
+        "service": match.service, "tracking_number": order["tracking_number"], "tracking_url": match.tracking_url or "",
+        "package_no": 1, "package_count": 1, **desk, "shipped_at": shipped_at,
     })
     events.append(_event(shipped_at, "status_shipped", order_id, **desk, previous="packing",
                          reason="waybill recorded"))

@@ -1,19 +1,55 @@
-"""From a shipment in the database to a label file: data on the UI thread, pixels in a worker."""
+"""From the database to label documents: data read on the UI thread, pixels in a worker.
+
+`label_for_shipment` reads everything a shipping label shows in one place, so every reprint
+matches the first print. `shipping_document` and `item_document` render (blocking: a worker
+thread or the CLI) and turn the printing layer's errors into one translated line for the desk.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
+from collections.abc import Callable
+from typing import TypeVar
 
 import sqlite_utils
 
 from kiosk.config import Config
 from kiosk.errors import KioskError
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from kiosk.orders import get_lines, get_order
 from kiosk.remote import is_remote
 from kiosk.timefmt import parse_stored
-from printing.labels import LabelCaptions, ShippingLabel, render_shipping_label
-from printing.spool import spool_label
+from printing.barcodes import BarcodeTooLong
+from printing.fonts import FontSpec, MissingGlyphs, show_chars
+from printing.item_labels import ItemLabel, item_label_document
+from printing.labels import LabelCaptions, ShippingLabel, layout_shipping_label
+from printing.outputs import LabelDocument
+from printing.text import mask_phone
+
+# What the printing layer calls each text on a label, for the message that names a problem field.
+FIELD_NAMES = {
+    "order id": N_("order id"),
+    "tracking number": N_("tracking number"),
+    "carrier": N_("carrier"),
+    "recipient name": N_("recipient name"),
+    "phone": N_("phone"),
+    "address line {n}": N_("address line {n}"),
+    "postal code": N_("postal code"),
+    "country": N_("country"),
+    "sender line {n}": N_("sender line {n}"),
+    "ship date": N_("ship date"),
+    "station": N_("station"),
+    "packer": N_("packer"),
+    "flag {n}": N_("flag {n}"),
+    "item {n} name": N_("item {n} name"),
+    "item {n} variant": N_("item {n} variant"),
+    "item title": N_("item title"),
+    "variant": N_("variant"),
+    "condition": N_("condition"),
+    "item code": N_("item code"),
+}
+
+T = TypeVar("T")
 
 
 def label_for_shipment(db: sqlite_utils.Database, shipment_id: int, config: Config) -> ShippingLabel:
@@ -30,8 +66,12 @@ def label_for_shipment(db: sqlite_utils.Database, shipment_id: int, config: Conf
     flags = []
     if order["buyer_note"].strip() or order["seller_note"].strip():
         flags.append(_("NOTE"))
-    if is_remote(order["country"], order["province"], order["city"]):
+    if is_remote(order["country"], order["province"], order["city"], order["postal_code"], config.remote_rules):
         flags.append(_("REMOTE"))
+    if db.execute(
+        "SELECT 1 FROM problems WHERE order_id = ? AND status = 'approved_short' LIMIT 1", [order["order_id"]]
+    ).fetchone():
+        flags.append(_("SHORT"))
     address_lines = tuple(
         part for part in (order["address"], f"{order['city']} {order['province']}".strip()) if part
     )
@@ -40,12 +80,13 @@ def label_for_shipment(db: sqlite_utils.Database, shipment_id: int, config: Conf
         tracking_number=shipment["tracking_number"],
         carrier=shipment["carrier"] or _("Courier"),
         recipient_name=order["recipient_name"],
-        phone=order["phone"],
+        # A privacy waybill never carries the whole number, not even in the ZPL sent to a printer.
+        phone=mask_phone(order["phone"]) if config.label_privacy else order["phone"],
         address_lines=address_lines,
         postal_code=order["postal_code"],
         country=order["country"],
         sender_lines=tuple(config.sender),
-        items=tuple((line.name, line.variant, line.quantity) for line in get_lines(db, order["order_id"])),
+        items=_shipped_items(db, shipment_id, order["order_id"]),
         ship_date=parse_stored(shipment["shipped_at"]).astimezone().strftime("%Y-%m-%d"),
         station=shipment["station"],
         packer=packer[0] if packer else shipment["operator"],
@@ -54,6 +95,18 @@ def label_for_shipment(db: sqlite_utils.Database, shipment_id: int, config: Conf
         package_count=shipment["package_count"],
         captions=label_captions(),
     )
+
+
+def _shipped_items(db: sqlite_utils.Database, shipment_id: int, order_id: str) -> tuple[tuple[str, str, int], ...]:
+    """(name, variant, quantity) per line: what the parcel carried when that is recorded (a short
+    shipment ships less than was ordered), else what was ordered."""
+    shipped = dict(db.execute(
+        "SELECT line_no, quantity FROM shipment_lines WHERE shipment_id = ?", [shipment_id]
+    ).fetchall())
+    lines = get_lines(db, order_id)
+    if not shipped:
+        return tuple((line.name, line.variant, line.quantity) for line in lines)
+    return tuple((line.name, line.variant, shipped[line.line_no]) for line in lines if shipped.get(line.line_no))
 
 
 def label_captions() -> LabelCaptions:
@@ -70,22 +123,52 @@ def label_captions() -> LabelCaptions:
     )
 
 
-def render_label_file(label: ShippingLabel, config: Config) -> Path:
-    """Render and spool a shipping label (blocking: run it in a worker thread)."""
+def _field_name(field: str) -> str:
+    if field.startswith("caption "):
+        return _("caption {name}").format(name=field.removeprefix("caption "))
+    number = re.search(r"\d+", field)
+    key = re.sub(r"\d+", "{n}", field)
+    if key not in FIELD_NAMES:
+        return field
+    return _(FIELD_NAMES[key]).format(n=number.group() if number else "")
+
+
+def render_problem(error: Exception, font_path: str = "") -> str:
+    """One line for the desk saying why a label cannot be drawn (the printing layer speaks English)."""
+    if isinstance(error, FileNotFoundError):
+        return _("label font {path} not found (label_font in the config)").format(path=font_path)
+    if isinstance(error, MissingGlyphs):
+        fields = ", ".join(_field_name(field) for field in error.where)
+        return _(
+            "the label font ({font}) cannot draw {chars} in {fields}: install fonts-wqy-microhei or fonts-noto-cjk,"
+            " or set label_font in the config to a font that has them"
+        ).format(font=error.font.name, chars=show_chars(error.chars), fields=fields)
+    if isinstance(error, BarcodeTooLong):
+        return _(
+            "{data} is too long for a barcode on this label: it needs {needed} dots at the smallest readable bar"
+            " width, the label has {available}"
+        ).format(data=error.data, needed=error.needed_dots, available=error.available_dots)
+    return _("it cannot be drawn ({reason})").format(reason=error)
+
+
+def _rendering(render: Callable[[], T], font_path: str) -> T:
     try:
-        image = render_shipping_label(
-            label, size=config.label_size, dpi=config.label_dpi, font_path=config.label_font or None
-        )
-    except FileNotFoundError as error:
-        raise KioskError(_("Label not printed: label font {path} not found.").format(path=config.label_font)) from error
+        return render()
     except (ValueError, OSError) as error:
-        # MissingGlyphs and BarcodeTooLong are ValueErrors with a message for the desk.
-        raise KioskError(_("Label not printed: {reason}").format(reason=error)) from error
-    try:
-        return spool_label(image, config.spool_dir, f"{label.order_id}-{label.tracking_number}")
-    except OSError as error:
-        raise KioskError(
-            _("Label not printed: cannot write to {folder} ({reason}).").format(
-                folder=config.spool_dir, reason=error.strerror
-            )
-        ) from error
+        # MissingGlyphs and BarcodeTooLong are ValueErrors; a missing font file is an OSError.
+        raise KioskError(_("Label not printed: {reason}").format(reason=render_problem(error, font_path))) from error
+
+
+def _font(font_path: str) -> FontSpec | None:
+    return FontSpec(font_path) if font_path else None
+
+
+def shipping_document(label: ShippingLabel, size: str, dpi: int, font_path: str = "") -> LabelDocument:
+    """Render a shipping label (blocking). Raises KioskError saying what stops it."""
+    rendered = _rendering(lambda: layout_shipping_label(label, size, dpi, _font(font_path)), font_path)
+    return LabelDocument((rendered,))
+
+
+def item_document(item: ItemLabel, size: str, copies: int, dpi: int, font_path: str = "") -> LabelDocument:
+    """Render `copies` item stickers (blocking). Raises KioskError saying what stops it."""
+    return _rendering(lambda: item_label_document(item, size, copies, dpi, _font(font_path)), font_path)

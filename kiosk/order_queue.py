@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from kiosk.carriers import carrier_name
 from kiosk.i18n import _
-from kiosk.remote import is_remote
+from kiosk.remote import DEFAULT_RULES, RemoteRule, is_remote
+from kiosk.waybill import requested_carrier
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class QueueEntry:
 # directly, so a page costs the same with 100 or 100,000 orders waiting.
 _QUEUE_SQL = """
 SELECT o.order_id, o.platform, o.recipient_name, o.paid_at, o.priority,
-       o.buyer_note, o.seller_note, o.requested_carrier, o.country, o.province, o.city,
+       o.buyer_note, o.seller_note, o.requested_carrier, o.country, o.province, o.city, o.postal_code,
        (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.order_id) AS line_count,
        (SELECT COALESCE(SUM(quantity), 0) FROM order_lines l WHERE l.order_id = o.order_id)
            AS unit_count
@@ -54,7 +56,9 @@ LIMIT ? OFFSET ?
 """
 
 
-def queue_page(db: sqlite_utils.Database, limit: int, offset: int = 0) -> list[QueueEntry]:
+def queue_page(
+    db: sqlite_utils.Database, limit: int, offset: int = 0, rules: tuple[RemoteRule, ...] = DEFAULT_RULES
+) -> list[QueueEntry]:
     return [
         QueueEntry(
             order_id=row["order_id"],
@@ -65,11 +69,16 @@ def queue_page(db: sqlite_utils.Database, limit: int, offset: int = 0) -> list[Q
             line_count=row["line_count"],
             unit_count=row["unit_count"],
             has_note=bool(row["buyer_note"].strip() or row["seller_note"].strip()),
-            remote=is_remote(row["country"], row["province"], row["city"]),
-            requested_carrier=row["requested_carrier"],
+            remote=is_remote(row["country"], row["province"], row["city"], row["postal_code"], rules),
+            requested_carrier=_requested_name(row),
         )
         for row in db.query(_QUEUE_SQL, [limit, offset])
     ]
+
+
+def _requested_name(row: dict) -> str:
+    carrier_id = requested_carrier(row)
+    return carrier_name(carrier_id) if carrier_id else ""
 
 
 def queue_length(db: sqlite_utils.Database) -> int:

@@ -19,7 +19,8 @@ TRANSITIONS: dict[str, set[str]] = {
     "packing": {"paid", "shipped", "on_hold", "cancelled"},
     "on_hold": {"paid", "cancelled"},
     "cancelled": set(),
-    "shipped": set(),
+    # Only a supervisor's void (kiosk/voids.py) does this: the parcel did not go, pack it again.
+    "shipped": {"paid"},
 }
 
 

@@ -10,12 +10,13 @@ import sqlite_utils
 
 from kiosk.db import record_event, transaction, utcnow
 from kiosk.errors import KioskError
-from kiosk.i18n import _
+from kiosk.i18n import _, ngettext
 from kiosk.orders import OrderLine, get_lines, get_order, variant_text
 from kiosk.problems import approved_shortages
 from kiosk.scanning import clean_scan
 
 MAX_BULK_QUANTITY = 999
+MAX_PARCELS = 20
 
 
 class ScanResult(StrEnum):
@@ -98,6 +99,12 @@ class PackSession:
         self.station = station
         self.lines = []
         self.reload_shortages(packed_by_line(db.conn, order_id))
+        # Parcels of a multi-parcel shipment already recorded (a restart resumes after them).
+        recorded, count = db.execute(
+            "SELECT COUNT(*), MAX(package_count) FROM shipments WHERE order_id = ? AND voided_at IS NULL", [order_id]
+        ).fetchone()
+        self.parcels_recorded: int = recorded
+        self.parcel_count: int = count or 1
         self.notes_acknowledged = not self.has_notes or bool(
             db.execute(
                 "SELECT 1 FROM events WHERE order_id = ? AND kind = 'notes_acknowledged'"
@@ -165,6 +172,23 @@ class PackSession:
         return None
 
     # -- actions -----------------------------------------------------------
+
+    def set_parcel_count(self, count: int) -> None:
+        """How many parcels (each with its own waybill and label) the order ships in."""
+        if self.parcels_recorded:
+            raise KioskError(
+                ngettext(
+                    "{recorded} parcel already recorded: the number of parcels can no longer change.",
+                    "{recorded} parcels already recorded: the number of parcels can no longer change.",
+                    self.parcels_recorded,
+                ).format(recorded=self.parcels_recorded)
+            )
+        if not 1 <= count <= MAX_PARCELS:
+            raise KioskError(_("An order ships in 1 to {limit} parcels.").format(limit=MAX_PARCELS))
+        with transaction(self.db) as conn:
+            record_event(conn, "parcels_set", order_id=self.order_id, operator=self.operator, station=self.station,
+                         count=count)
+        self.parcel_count = count
 
     def acknowledge_notes(self) -> None:
         if self.notes_acknowledged:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
-from kiosk.auth import Operator
+from kiosk.auth import Operator, has_recent_approval
 from kiosk.claims import end_claim
 from kiosk.db import record_event, transaction, utcnow
 from kiosk.errors import KioskError
@@ -23,8 +23,6 @@ KIND_NAMES = {
 }
 # Kinds a packer can only explain in words.
 DESCRIPTION_REQUIRED = {"other", "wrong_item"}
-# A short-shipment approval counts only for the order it was given for, and only this long.
-APPROVAL_WINDOW = timedelta(minutes=30)
 MAX_DESCRIPTION = 500
 
 
@@ -150,7 +148,8 @@ def approve_short(
     """
     problem = _problem_row(db, problem_id)
     _require_supervisor(supervisor)
-    _require_recent_approval(db, supervisor.badge, problem["order_id"])
+    if not has_recent_approval(db, problem["order_id"], "short_shipment", supervisor.badge):
+        raise KioskError(_("A supervisor must approve this with badge and PIN first."))
     if problem["line_no"] is None or problem["quantity"] < 1:
         raise KioskError(_("Only a problem with a line and a quantity can be shipped short."))
     if problem["status"] != "open":
@@ -244,12 +243,3 @@ def _require_supervisor(operator: Operator) -> None:
     if not operator.is_supervisor:
         raise KioskError(_("{name} is not a supervisor: a supervisor must approve this.").format(name=operator.name))
 
-
-def _require_recent_approval(db: sqlite_utils.Database, badge: str, order_id: str) -> None:
-    since = (datetime.now(UTC) - APPROVAL_WINDOW).isoformat(timespec="milliseconds")
-    found = db.execute(
-        "SELECT 1 FROM events WHERE kind = 'supervisor_approved' AND operator = ? AND order_id = ? AND at >= ?",
-        [badge, order_id, since],
-    ).fetchone()
-    if not found:
-        raise KioskError(_("A supervisor must approve this with badge and PIN first."))

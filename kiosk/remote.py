@@ -1,23 +1,102 @@
-"""Remote delivery areas: addresses that only some carriers serve, flagged before packing."""
+"""Remote delivery areas: addresses that only some carriers serve, flagged before packing.
+
+Rules come from the config (``[[remote_areas]]``); without any, the defaults
+below cover China's remote regions and the non-contiguous United States.
+"""
 
 from __future__ import annotations
 
-# China's remote regions, as provinces are written in Chinese and in pinyin.
-CHINA_REMOTE = {
-    "新疆", "西藏", "青海", "内蒙古", "甘肃", "宁夏", "海南",
-    "xinjiang", "tibet", "xizang", "qinghai", "inner mongolia", "neimenggu", "gansu",
-    "ningxia", "hainan",
-}
-# The non-contiguous United States: states, territories and military post offices.
-US_REMOTE = {"AK", "HI", "PR", "GU", "VI", "AS", "MP", "AA", "AE", "AP"}
-US_MILITARY_CITIES = {"APO", "FPO", "DPO"}
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.errors import KioskError
+from kiosk.i18n import _
 
 
-def is_remote(country: str, province: str, city: str = "") -> bool:
-    country = country.strip().upper()
-    if country in {"CN", "CHINA", "中国"}:
+@dataclass(frozen=True)
+class RemoteRule:
+    name: str
+    country: str
+    # Province or state names as they are written on orders (Chinese and pinyin, or US codes).
+    provinces: tuple[str, ...] = ()
+    postal_prefixes: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
+    # Carrier ids that deliver there; empty means any carrier.
+    carriers: tuple[str, ...] = ()
+
+    def matches(self, country: str, province: str, postal_code: str, city: str) -> bool:
+        if _country_code(country) != self.country:
+            return False
         name = province.strip().lower()
-        return any(name.startswith(region) for region in CHINA_REMOTE)
-    if country in {"US", "USA", "UNITED STATES"}:
-        return province.strip().upper() in US_REMOTE or city.strip().upper() in US_MILITARY_CITIES
-    return country in {"PR", "GU", "VI", "AS", "MP"}
+        return (
+            any(name.startswith(p.lower()) for p in self.provinces if p)
+            or any(postal_code.strip().startswith(p) for p in self.postal_prefixes if p)
+            or city.strip().upper() in {c.upper() for c in self.cities}
+        )
+
+
+_COUNTRY_NAMES = {"CHINA": "CN", "中国": "CN", "USA": "US", "UNITED STATES": "US"}
+
+
+def _country_code(country: str) -> str:
+    code = country.strip().upper()
+    return _COUNTRY_NAMES.get(code, code)
+
+
+# China Post/EMS reaches every address; SF Express serves the regional capitals.
+_CHINA_REMOTE_CARRIERS = ("china_post", "sf_express")
+# Regional US carriers (OnTrac, LaserShip...) do not reach these.
+_US_NATIONAL_CARRIERS = ("usps", "ups", "fedex", "dhl")
+
+DEFAULT_RULES: tuple[RemoteRule, ...] = (
+    RemoteRule("Xinjiang", "CN", ("新疆", "xinjiang"), ("83", "84"), carriers=_CHINA_REMOTE_CARRIERS),
+    RemoteRule("Tibet", "CN", ("西藏", "tibet", "xizang"), ("85",), carriers=_CHINA_REMOTE_CARRIERS),
+    RemoteRule("Qinghai", "CN", ("青海", "qinghai"), ("81",), carriers=_CHINA_REMOTE_CARRIERS),
+    RemoteRule("Inner Mongolia", "CN", ("内蒙古", "inner mongolia", "neimenggu"), ("01", "02"),
+               carriers=_CHINA_REMOTE_CARRIERS),
+    RemoteRule("Gansu", "CN", ("甘肃", "gansu"), ("73", "74"), carriers=_CHINA_REMOTE_CARRIERS),
+    RemoteRule("Ningxia", "CN", ("宁夏", "ningxia"), ("75",), carriers=_CHINA_REMOTE_CARRIERS),
+    RemoteRule("Hainan", "CN", ("海南", "hainan"), ("57",), carriers=_CHINA_REMOTE_CARRIERS),
+    RemoteRule("Alaska", "US", ("AK",), ("995", "996", "997", "998", "999"), carriers=_US_NATIONAL_CARRIERS),
+    RemoteRule("Hawaii", "US", ("HI",), ("967", "968"), carriers=_US_NATIONAL_CARRIERS),
+    RemoteRule("US territories", "US", ("PR", "GU", "VI", "AS", "MP"), ("006", "007", "008", "009", "969"),
+               carriers=_US_NATIONAL_CARRIERS),
+    # Military post offices take US mail only.
+    RemoteRule("APO/FPO/DPO", "US", ("AA", "AE", "AP"), cities=("APO", "FPO", "DPO"), carriers=("usps",)),
+    RemoteRule("Puerto Rico", "PR", ("",), ("00",), carriers=_US_NATIONAL_CARRIERS),
+)
+
+
+def rules_from_config(entries: list[dict[str, Any]] | None) -> tuple[RemoteRule, ...]:
+    """Rules from ``[[remote_areas]]`` tables; refused by name when one is malformed."""
+    if not entries:
+        return DEFAULT_RULES
+    rules = []
+    for index, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict) or not entry.get("name") or not entry.get("country"):
+            raise KioskError(_("remote_areas entry {index} needs a name and a country.").format(index=index))
+        unknown = set(entry) - {"name", "country", "provinces", "postal_prefixes", "cities", "carriers"}
+        if unknown:
+            raise KioskError(_("remote_areas entry {index}: unknown key {key}.").format(
+                index=index, key=", ".join(sorted(unknown))))
+        lists = {}
+        for key in ("provinces", "postal_prefixes", "cities", "carriers"):
+            value = entry.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+                raise KioskError(_("remote_areas entry {index}: {key} must be a list of text.").format(
+                    index=index, key=key))
+            lists[key] = tuple(value)
+        rules.append(RemoteRule(str(entry["name"]), _country_code(str(entry["country"])), **lists))
+    return tuple(rules)
+
+
+def remote_rule_for(
+    rules: tuple[RemoteRule, ...], country: str, province: str, postal_code: str = "", city: str = ""
+) -> RemoteRule | None:
+    return next((rule for rule in rules if rule.matches(country, province, postal_code, city)), None)
+
+
+def is_remote(
+    country: str, province: str, city: str = "", postal_code: str = "", rules: tuple[RemoteRule, ...] = DEFAULT_RULES
+) -> bool:
+    return remote_rule_for(rules, country, province, postal_code, city) is not None

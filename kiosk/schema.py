@@ -210,6 +210,26 @@ MIGRATIONS: list[str] = [
     CREATE INDEX claims_heartbeat ON claims (heartbeat_at);
     CREATE INDEX orders_status_created ON orders (status, created_at);
     """,
+    # 3: print jobs (issue 5): what an item-label job prints, who asked and why (reprints), where it
+    # is retried from, whether a retry can help, and labels made void with their shipment.
+    """
+    ALTER TABLE print_jobs ADD COLUMN copies INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE print_jobs ADD COLUMN detail TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE print_jobs ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+    ALTER TABLE print_jobs ADD COLUMN operator TEXT;
+    ALTER TABLE print_jobs ADD COLUMN station TEXT NOT NULL DEFAULT '';
+    ALTER TABLE print_jobs ADD COLUMN reprint_of INTEGER REFERENCES print_jobs (id);
+    ALTER TABLE print_jobs ADD COLUMN retryable INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE print_jobs ADD COLUMN voided_at TEXT;
+    CREATE INDEX print_jobs_shipment ON print_jobs (shipment_id);
+    CREATE INDEX print_jobs_station ON print_jobs (station, status);
+    """,
+    # 4: waybills (issue 4): the carrier id the tracking number was identified as, so duplicates
+    # are checked per carrier whatever name the carrier is shown under.
+    """
+    ALTER TABLE shipments ADD COLUMN carrier_id TEXT NOT NULL DEFAULT '';
+    CREATE INDEX shipments_carrier_tracking ON shipments (carrier_id, tracking_number, shipped_at);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -18,9 +18,17 @@ from kiosk.config import Config
 from kiosk.db import open_database
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _, current_language, set_language
-from kiosk.labels import label_for_shipment, render_label_file
-from kiosk.shipping import finish_print_job
-from printing.labels import ShippingLabel
+from kiosk.item_labels import ItemLabelRequest, queue_item_labels
+from kiosk.print_jobs import (
+    SHIPPING_LABEL,
+    PrintRequest,
+    claim_due_retries,
+    deliver,
+    finish_print_job,
+    get_job,
+    job_request,
+)
+from kiosk.printers import PrinterOffline
 from screens.approve import SupervisorApproval
 from screens.exceptions import ExceptionsScreen
 from screens.lock import LockScreen
@@ -35,12 +43,19 @@ IDLE_CHECK_SECONDS = 5
 
 @dataclass
 class LabelFinished(Message):
-    """A label worker is done; the database is updated on the UI thread."""
+    """A print worker is done (shipping label or item stickers); the database is updated on the UI thread."""
 
     print_job_id: int
-    order_id: str
+    order_id: str  # the order the job belongs to ("" for stickers printed outside an order)
     file: str = ""
     error: str = ""
+    kind: str = SHIPPING_LABEL
+    subject: str = ""  # what people call it: the order id, or the item code
+    printer: str = ""
+    # The printer did not take it: the job stays queued for another attempt.
+    retryable: bool = False
+    # A timed retry: nobody at the desk is waiting for this one.
+    background: bool = False
 
 
 class KioskApp(App):
@@ -168,30 +183,121 @@ class KioskApp(App):
     # -- labels --------------------------------------------------------------
 
     def print_label(self, shipment_id: int, print_job_id: int, order_id: str) -> None:
+        """Print the label queued with a shipment (the job says which shipment)."""
+        self.send_print_job(print_job_id)
+
+    def print_item_labels(
+        self, request: ItemLabelRequest, order_id: str | None = None, reason: str = ""
+    ) -> int | None:
+        """Queue and print new stickers for an item (a damaged barcode); returns the job, None if refused."""
+        operator = self.operator.badge if self.operator else None
         try:
-            label = label_for_shipment(self.db, shipment_id, self.config)
+            job_id = queue_item_labels(
+                self.db, request.code, request.copies, printer=self.config.item_printer or self.config.printer,
+                size=self.config.item_label_size, operator=operator, station=self.config.station,
+                order_id=order_id, reason=reason or _("new barcode label at the packing desk"),
+            )
         except KioskError as error:
-            self.post_message(LabelFinished(print_job_id, order_id, error=str(error)))
+            self.refuse(str(error))
+            return None
+        self.send_print_job(job_id)
+        return job_id
+
+    @property
+    def printing_now(self) -> set[int]:
+        """Jobs with an attempt under way from this app: a timed retry never sends one twice."""
+        return vars(self).setdefault("_printing_now", set())
+
+    def send_print_job(self, job_id: int, *, background: bool = False) -> None:
+        """Read the job (here, on the UI thread) and print it in a worker."""
+        if job_id in self.printing_now:
             return
-        self._render_label(label, print_job_id)
+        try:
+            request = job_request(self.db, job_id, self.config)
+        except KioskError as error:
+            job = get_job(self.db, job_id)
+            self.post_message(LabelFinished(job_id, job.order_id or "", error=str(error), kind=job.kind,
+                                            subject=job.subject, printer=job.printer, background=background))
+            return
+        self.printing_now.add(job_id)
+        self._render_label(request, background)
 
     @work(thread=True, exit_on_error=False, group="labels")
-    def _render_label(self, label: ShippingLabel, print_job_id: int) -> None:
+    def _render_label(self, request: PrintRequest, background: bool = False) -> None:
+        order_id = request.shipping.order_id if request.shipping else ""
+        done = {"kind": request.kind, "subject": request.subject, "printer": request.printer.name,
+                "background": background}
         try:
-            path = render_label_file(label, self.config)
+            path = deliver(request)
+        except PrinterOffline as error:
+            self.post_message(LabelFinished(request.job_id, order_id, error=str(error), retryable=True, **done))
         except KioskError as error:
-            self.post_message(LabelFinished(print_job_id, label.order_id, error=str(error)))
+            self.post_message(LabelFinished(request.job_id, order_id, error=str(error), **done))
+        except Exception as error:  # noqa: BLE001 - the job must hear back, or it stays "printing" here
+            problem = _("Label not printed: {reason}").format(reason=error)
+            self.post_message(LabelFinished(request.job_id, order_id, error=problem, **done))
         else:
-            self.post_message(LabelFinished(print_job_id, label.order_id, file=str(path)))
+            self.post_message(LabelFinished(request.job_id, order_id, file=str(path), **done))
 
     def on_label_finished(self, message: LabelFinished) -> None:
-        finish_print_job(self.db, message.print_job_id, file=message.file, error=message.error)
-        if message.error:
+        self.printing_now.discard(message.print_job_id)
+        finish_print_job(self.db, message.print_job_id, file=message.file, error=message.error,
+                         retryable=message.retryable, station=self.config.station)
+        from screens.print_jobs import PrintJobsScreen  # the screen imports this module
+
+        if isinstance(self.screen, PrintJobsScreen):
+            self.screen.job_finished()
+        if message.background:
+            if not message.error:
+                self.notify(_("Queued label for {subject} printed on {printer}.").format(
+                    subject=message.subject, printer=message.printer), markup=False)
+            return
+        shipping = message.kind == SHIPPING_LABEL
+        if message.retryable:
+            text = (_("Order {order_id} is shipped; printer offline: label queued. It prints when {printer} is back.")
+                    if shipping else
+                    _("Item label {code}: printer offline: label queued. It prints when {printer} is back."))
+            self.bell()
+            self.notify(text.format(order_id=message.subject, code=message.subject, printer=message.printer),
+                        severity="warning", markup=False, timeout=10)
+        elif message.error:
             self.refuse(
-                _("Order {order_id} shipped, but {problem}").format(order_id=message.order_id, problem=message.error)
+                _("Order {order_id} shipped, but {problem}").format(order_id=message.subject, problem=message.error)
+                if shipping else
+                _("Item label {code} not printed: {problem}").format(code=message.subject, problem=message.error)
             )
-        else:
+        elif shipping:
             self.notify(
-                _("Label printed for {order_id}: {file}").format(order_id=message.order_id, file=message.file),
+                _("Label printed for {order_id}: {file}").format(order_id=message.subject, file=message.file),
                 markup=False,
             )
+        else:
+            self.notify(_("Item label {code} printed: {file}").format(code=message.subject, file=message.file),
+                        markup=False)
+
+    def on_ready(self) -> None:
+        """Labels left queued or failed by an earlier run go out now, and then on a timer."""
+        self.set_interval(self.config.print_retry_seconds, self.retry_print_jobs)
+        self.retry_print_jobs()
+
+    def retry_print_jobs(self) -> None:
+        """Send again this station's jobs that failed because a printer was off (and left-over ones)."""
+        for job_id in claim_due_retries(self.db, self.config.station, max_attempts=self.config.print_max_attempts,
+                                        wait_seconds=self.config.print_retry_seconds, skip=self.printing_now):
+            self.send_print_job(job_id, background=True)
+
+    def open_print_jobs(self) -> None:
+        """The print jobs screen, for a supervisor (asked for badge and PIN unless one is logged in)."""
+        from screens.print_jobs import PrintJobsScreen  # the screen imports this module
+
+        if isinstance(self.screen, PrintJobsScreen):
+            return
+        if self.operator is not None and self.operator.is_supervisor:
+            self.push_screen(PrintJobsScreen(self.operator))
+            return
+
+        def approved(supervisor: Operator | None) -> None:
+            if supervisor is not None:
+                self.push_screen(PrintJobsScreen(supervisor))
+
+        self.push_screen(SupervisorApproval(_("Supervisor: print jobs"), action="open_print_jobs"), approved)

@@ -28,6 +28,7 @@ from kiosk.problems import (
 )
 from kiosk.timefmt import short_time
 from screens.approve import SupervisorApproval
+from screens.print_jobs import PrintJobsScreen
 from screens.prompt import PromptDialog, required
 from screens.widgets.banner import Banner
 from screens.widgets.footer import KioskFooter
@@ -60,6 +61,7 @@ class ExceptionsScreen(Screen):
         Binding("a", "approve_short", N_("Approve short")),
         Binding("v", "resolve", N_("Resolve")),
         Binding("c", "cancel_order", N_("Cancel order")),
+        Binding("p", "print_jobs", N_("Print jobs")),
         Binding("f5", "reload", N_("Refresh")),
         Binding("escape", "close", N_("Close")),
     ]
@@ -210,6 +212,9 @@ class ExceptionsScreen(Screen):
                                action="short_shipment", order_id=row.order_id),
             approved,
         )
+
+    def action_print_jobs(self) -> None:
+        self.app.push_screen(PrintJobsScreen(self.supervisor))
 
     def action_close(self) -> None:
         self.dismiss()

@@ -10,15 +10,19 @@ from textual.binding import Binding
 from textual.widgets import DataTable, ProgressBar, Static
 
 from kiosk.auth import Operator
+from kiosk.carriers import carrier_name
 from kiosk.claims import heartbeat, release_order
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
-from kiosk.packing import MAX_BULK_QUANTITY, LineProgress, PackSession, ScanOutcome, ScanResult, Stage
+from kiosk.item_labels import ItemLabelRequest
+from kiosk.packing import MAX_BULK_QUANTITY, MAX_PARCELS, LineProgress, PackSession, ScanOutcome, ScanResult, Stage
 from kiosk.problems import approve_short, hold_order, report_problem
-from kiosk.remote import is_remote
-from kiosk.shipping import ship_order
+from kiosk.remote import remote_rule_for
+from kiosk.shipping import record_waybill
+from kiosk.waybill import CARRIER_OVERRIDE, WaybillRules, requested_carrier
 from screens.approve import SupervisorApproval
 from screens.confirm import ConfirmDialog
+from screens.item_label import ItemLabelDialog
 from screens.problem import ProblemDialog, ProblemReport
 from screens.prompt import PromptDialog, whole_number
 from screens.scan_screen import ScanScreen
@@ -48,6 +52,9 @@ class PackScreen(ScanScreen):
         Binding("ctrl+z", "undo", N_("Undo last"), show=False),
         Binding("f4", "acknowledge_notes", N_("Notes read")),
         Binding("f5", "report_problem", N_("Problem")),
+        Binding("f6", "parcels", N_("Parcels")),
+        Binding("f7", "other_carrier", N_("Other carrier")),
+        Binding("f8", "item_label", N_("Item label")),
         Binding("escape", "put_back", N_("Put back")),
     ]
 
@@ -112,12 +119,13 @@ class PackScreen(ScanScreen):
         order = self.session.order
         place = " ".join(part for part in (order["city"], order["province"], order["country"]) if part)
         text = Text(_("To {name} · {place}").format(name=order["recipient_name"], place=place))
-        if is_remote(order["country"], order["province"], order["city"]):
-            text.append("  " + _("REMOTE"), style="bold yellow")
-        if order["requested_carrier"]:
-            text.append(
-                "  " + _("Ship with {carrier}").format(carrier=order["requested_carrier"]), style="bold yellow"
-            )
+        area = remote_rule_for(self.app.config.remote_rules, order["country"], order["province"],
+                               order["postal_code"], order["city"])
+        if area:
+            text.append("  " + _("REMOTE ({area})").format(area=area.name), style="bold yellow")
+        requested = requested_carrier(order)
+        if requested:
+            text.append("  " + _("Ship with {carrier}").format(carrier=carrier_name(requested)), style="bold yellow")
         return text
 
     def _show_notes(self) -> None:
@@ -161,6 +169,10 @@ class PackScreen(ScanScreen):
         prompt = _(PROMPTS[session.stage])
         if session.stage is Stage.ITEMS and self.bulk_quantity > 1:
             prompt = _("Next scan counts {quantity} units").format(quantity=self.bulk_quantity)
+        if session.stage is Stage.WAYBILL and session.parcel_count > 1:
+            prompt = _("Scan the waybill of parcel {number} of {count}").format(
+                number=session.parcels_recorded + 1, count=session.parcel_count
+            )
         self.query_one("#prompt", Static).update(
             Text(
                 _("{packed} of {ordered} items · {prompt}").format(
@@ -214,11 +226,21 @@ class PackScreen(ScanScreen):
 
     def ship(self, raw: str) -> None:
         try:
-            shipment = ship_order(self.session, raw, self.app.config.printer)
+            shipment = record_waybill(self.session, raw, self.app.config.printer,
+                                      WaybillRules.from_config(self.app.config))
         except KioskError as error:
             self._refuse(str(error))
             return
         self.app.print_label(shipment.shipment_id, shipment.print_job_id, shipment.order_id)
+        if not shipment.order_shipped:
+            self.query_one(Banner).show(
+                _("Parcel {number} of {count} recorded ({tracking}). Scan the next parcel's waybill.").format(
+                    number=shipment.package_no, count=shipment.package_count, tracking=shipment.tracking_number
+                ),
+                "ok",
+            )
+            self._refresh_progress()
+            return
         self.dismiss_to_queue(
             _("Shipped {order_id} with {tracking}. Next order ready.").format(
                 order_id=shipment.order_id, tracking=shipment.tracking_number
@@ -258,6 +280,66 @@ class PackScreen(ScanScreen):
         self.app.refuse(message)
         self.add_class("stopped")
         self.refresh_bindings()
+
+    # -- waybills -----------------------------------------------------------
+
+    def action_parcels(self) -> None:
+        def answered(answer: str | None) -> None:
+            self.query_one(ScanInput).focus()
+            if not answer:
+                return
+            try:
+                self.session.set_parcel_count(int(answer))
+            except KioskError as error:
+                self._refuse(str(error))
+                return
+            self._refresh_progress()
+            self.query_one(Banner).show(
+                _("Order ships in {count} parcels: each gets its own waybill and label.").format(count=answer), "info"
+            )
+
+        self.app.push_screen(
+            PromptDialog(_("How many parcels does this order ship in?"), check=whole_number(1, MAX_PARCELS),
+                         input_type="integer", max_length=2),
+            answered,
+        )
+
+    def action_other_carrier(self) -> None:
+        requested = requested_carrier(self.session.order)
+        if requested is None:
+            self._refuse(_("This order asks for no particular carrier: any enabled carrier's waybill will do."))
+            return
+
+        def approved(supervisor: Operator | None) -> None:
+            self.query_one(ScanInput).focus()
+            if supervisor is not None:
+                self.query_one(Banner).show(
+                    _("{name} allowed another carrier than {carrier}: scan the waybill.").format(
+                        name=supervisor.name, carrier=carrier_name(requested)
+                    ),
+                    "warning",
+                )
+
+        self.app.push_screen(
+            SupervisorApproval(
+                _("Order {order_id} asks for {carrier}. Allow another carrier?").format(
+                    order_id=self.order_id, carrier=carrier_name(requested)
+                ),
+                action=CARRIER_OVERRIDE,
+                order_id=self.order_id,
+            ),
+            approved,
+        )
+
+    def action_item_label(self) -> None:
+        """A new sticker for an item whose barcode is damaged (the print is logged)."""
+
+        def chosen(request: ItemLabelRequest | None) -> None:
+            if request is not None:
+                self.app.print_item_labels(request, order_id=self.order_id)
+            self.query_one(ScanInput).focus()
+
+        self.app.push_screen(ItemLabelDialog(), chosen)
 
     # -- problems ----------------------------------------------------------
 

@@ -66,7 +66,7 @@ class QueueScreen(ScanScreen):
         total = queue_length(self.app.db)
         page_size = self.app.config.queue_page_size
         self.page_start = min(self.page_start, max(total - 1, 0) // page_size * page_size)
-        self.entries = queue_page(self.app.db, page_size, self.page_start)
+        self.entries = queue_page(self.app.db, page_size, self.page_start, self.app.config.remote_rules)
         table = self.query_one(DataTable)
         table.clear()
         for entry in self.entries:

@@ -8,6 +8,7 @@ decode alone does not prove the quiet zone is there.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -26,7 +27,9 @@ from printing.barcodes import (
     code128_modules,
     fit_code128,
     render_code128,
+    symbol_modules,
 )
+from printing.canvas import TextField
 from printing.fonts import (
     CJK_FONTS,
     LATIN_FONTS,
@@ -48,8 +51,10 @@ from printing.labels import (
     summarize_items,
     write_png,
 )
-from printing.spool import safe_name, spool_label
-from printing.text import ink_extent, wrap
+from printing.outputs import LabelDocument, document_files, pdf_bytes
+from printing.spool import safe_name, spool_file, spool_label
+from printing.text import ink_extent, mask_phone, wrap
+from printing.zpl import code128_field_data, label_zpl
 
 CJK_FONT = next((spec for spec in available_fonts() if spec in CJK_FONTS), None)
 needs_cjk = pytest.mark.skipif(
@@ -260,17 +265,17 @@ def white_run(white: list[bool], start: int, step: int, stop: int) -> int:
     return n
 
 
-def check_barcodes_in_label(image: Image.Image, placements: tuple, dpi: int) -> None:
+def check_barcodes_in_label(image: Image.Image, placements: tuple, dpi: int, margin_mm: float = MARGIN_MM) -> None:
     """Measure every barcode in the label's own pixels: whole modules, decoded pattern and
     white quiet zones of at least 10 modules that stay inside the label margins."""
     grey = image.convert("L")
-    margin = round(MARGIN_MM * dpi / 25.4)
+    margin = round(margin_mm * dpi / 25.4)
     for placement in placements:
         x0, y0, x1, y1 = placement.box
         module = placement.module_dots
         middle = (y0 + y1) // 2
         row = list(grey.crop((0, middle, grey.width, middle + 1)).get_flattened_data())
-        assert bars_of_row(row, module) == code128_modules(placement.data)
+        assert bars_of_row(row, module) == symbol_modules(placement.data, placement.symbology)
         band = grey.crop((0, y0, grey.width, y1))
         white = [band.crop((x, 0, x + 1, band.height)).getextrema()[0] >= 128
                  for x in range(grey.width)]
@@ -279,6 +284,7 @@ def check_barcodes_in_label(image: Image.Image, placements: tuple, dpi: int) -> 
         # Quiet zone: white columns over the barcode's full height, not counting the margins.
         left_quiet = white_run(white, first - 1, -1, margin - 1)
         right_quiet = white_run(white, last + 1, 1, grey.width - margin)
+        assert placement.quiet_modules >= MIN_QUIET_MODULES
         assert left_quiet >= MIN_QUIET_MODULES * module, placement
         assert right_quiet >= MIN_QUIET_MODULES * module, placement
         # 0.25 mm minimum module: 2 dots at 203 dpi, 3 at 300 dpi.
@@ -491,3 +497,247 @@ def test_concurrent_renders_share_cached_fonts_safely() -> None:
         images = list(pool.map(render_shipping_label, labels))
     for label, image in zip(labels, images, strict=True):
         assert decode(image) == sorted([label.tracking_number, label.order_id])
+
+
+# --- outputs: ZPL, PDF, privacy mask (issue 5) ----------------------------------------------
+
+def zpl_code128(field_data: str) -> tuple[str, str]:
+    """What a Zebra makes of a mode-N ^BC field: (the data a scanner reads, the module pattern)."""
+    from barcode.charsets import code128 as cs
+
+    starts, switches = {">9": 103, ">:": 104, ">;": 105}, {">5": ("C", 99), ">6": ("B", 100), ">7": ("A", 101)}
+    subset = {103: "A", 104: "B", 105: "C"}[starts[field_data[:2]]]
+    codes, text, i = [starts[field_data[:2]]], "", 2
+    while i < len(field_data):
+        pair = field_data[i : i + 2]
+        if pair in switches:
+            subset, code = switches[pair]
+            codes.append(code)
+            i += 2
+        elif subset == "C":
+            codes.append(int(pair))
+            text += pair
+            i += 2
+        else:
+            ch = ">" if pair == ">0" else field_data[i]
+            i += 2 if pair == ">0" else 1
+            codes.append(ord(ch) - 32)
+            text += ch
+    check = (codes[0] + sum(n * code for n, code in enumerate(codes[1:], 1))) % 103
+    return text, "".join(cs.CODES[code] for code in [*codes, check]) + cs.STOP + "11"
+
+
+def _fields(zpl: str) -> list[str]:
+    assert zpl.startswith("^XA") and zpl.rstrip().endswith("^XZ"), zpl[:40]
+    return [part for part in zpl.replace("\n", "").split("^") if part]
+
+
+def render_zpl(zpl: str) -> Image.Image:
+    """A tiny ZPL interpreter for what label_zpl writes: boxes, graphic fields and barcodes (not the
+    printer's own text font). Reversed fields (^FR) invert what is under them, as on a Zebra."""
+    from barcode.ean import EuropeanArticleNumber13
+    from barcode.upc import UniversalProductCodeA
+
+    width = height = 0
+    image: Image.Image | None = None
+    x = y = module = 0
+    reverse, pending, escape = False, None, None
+    for part in _fields(zpl):
+        code, args = part[:2], part[2:]
+        if code == "PW":
+            width = int(args)
+        elif code == "LL":
+            height = int(args)
+            image = Image.new("L", (width, height), 255)
+        elif code == "FO":
+            x, y = map(int, args.split(","))
+        elif code == "BY":
+            module = int(args.split(",")[0])
+        elif code in ("BC", "BE", "BU"):
+            pending = (code, int(args.split(",")[1]))
+        elif code == "FR":
+            reverse = True
+        elif code == "FH":
+            escape = args or "_"
+        elif code == "GB":
+            w, h, thickness = map(int, args.split(",")[:3])
+            assert thickness >= min(w, h), "only filled boxes are used"
+            _paint(image, x, y, Image.new("1", (w, h), 0), reverse)
+        elif code == "GF":
+            kind, total, _, row_bytes, data = args.split(",", 4)
+            assert kind == "A" and len(data) == 2 * int(total) and int(total) % int(row_bytes) == 0
+            rows = int(total) // int(row_bytes)
+            bits = Image.frombytes("1", (int(row_bytes) * 8, rows), bytes.fromhex(data))
+            _paint(image, x, y, bits.point(lambda v: 255 - v).convert("1"), reverse)
+        elif code == "FD" and pending:
+            data = args if escape is None else re.sub(f"{re.escape(escape)}([0-9A-F]{{2}})",
+                                                     lambda m: chr(int(m.group(1), 16)), args)
+            kind, bar_height = pending
+            if kind == "BC":
+                pattern = zpl_code128(data)[1]
+            elif kind == "BE":
+                pattern = EuropeanArticleNumber13(data).build()[0]
+            else:
+                pattern = UniversalProductCodeA(data).build()[0]
+            row = bytes(0 if m == "1" else 255 for m in pattern for _ in range(module))
+            bars = Image.frombytes("L", (len(row), 1), row).resize((len(row), bar_height))
+            _paint(image, x, y, bars.convert("1"), reverse)
+        elif code == "FS":
+            reverse, pending, escape = False, None, None
+    assert image is not None
+    return image
+
+
+def _paint(image: Image.Image, x: int, y: int, shape: Image.Image, reverse: bool) -> None:
+    """Black where `shape` is black (0); with ^FR, invert the label there instead."""
+    region = image.crop((x, y, x + shape.width, y + shape.height))
+    ink = shape.convert("L").point(lambda v: 255 if v < 128 else 0)
+    fill = region.point(lambda v: 255 - v) if reverse else Image.new("L", region.size, 0)
+    image.paste(fill, (x, y), ink.convert("L"))
+
+
+@pytest.mark.parametrize("size", sorted(LABEL_SIZES))
+@pytest.mark.parametrize("dpi", [203, 300])
+def test_zpl_is_well_formed_and_the_printer_draws_the_same_barcodes(size: str, dpi: int) -> None:
+    label = make_label()
+    rendered = layout_shipping_label(label, size, dpi)
+    zpl = label_zpl(rendered)
+    parts = _fields(zpl)
+    assert f"PW{rendered.image.width}" in parts and f"LL{rendered.image.height}" in parts
+    assert zpl.count("^FO") == zpl.count("^FS")  # every field is closed
+    barcodes = [p for p in parts if p.startswith("BC")]
+    assert len(barcodes) == 2 and all(p.startswith("BCN,") for p in barcodes)
+    data = [zpl_code128(p[2:]) for p in parts if p.startswith("FD>")]
+    assert [text for text, _ in data] == [label.tracking_number, label.order_id]
+    for (text, pattern), placement in zip(data, rendered.barcodes, strict=True):
+        assert pattern == code128_modules(text)  # the printer's symbol is the one we measured
+        assert f"BY{placement.module_dots}" in parts
+    printed = render_zpl(zpl)
+    assert decode(printed) == sorted([label.tracking_number, label.order_id])
+    for placement in rendered.barcodes:  # bars and quiet zones land on the very same dots
+        assert printed.crop(placement.box).tobytes() == rendered.image.convert("L").crop(placement.box).tobytes()
+    check_barcodes_in_label(printed.convert("1"), rendered.barcodes, dpi)
+
+
+@needs_cjk
+def test_zpl_sends_chinese_as_graphic_fields_with_the_labels_own_pixels() -> None:
+    label = make_label(recipient_name="\u5f20\u4f1f", address_lines=("\u5317\u4eac\u5e02\u671d\u9633\u533a",),
+                       flags=("\u5907\u6ce8", "REMOTE"), carrier="^Ground~_Express")
+    rendered = layout_shipping_label(label, "4x6", 203)
+    zpl = label_zpl(rendered)
+    zpl.encode("ascii")  # nothing but ASCII goes to the printer
+    printed = render_zpl(zpl)
+    reference = rendered.image.convert("L")
+    texts = [e for e in rendered.elements if isinstance(e, TextField)]
+    graphic = [t for t in texts if not t.text.isascii()]
+    assert {"\u5f20\u4f1f", "\u5317\u4eac\u5e02\u671d\u9633\u533a"} <= {t.text for t in graphic}
+    for field in graphic:  # the glyphs we checked for, pixel for pixel (white on the flags bar)
+        assert printed.crop(field.box).tobytes() == reference.crop(field.box).tobytes(), field.text
+    assert "^A0N,48,48^FH_^FD_5EGround_7E_5FExpress^FS" in zpl  # ZPL's own characters escaped
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1, max_size=30)
+       | st.text(alphabet="0123456789AZ->", min_size=1, max_size=30))
+def test_zpl_code128_subsets_reproduce_our_symbol(data: str) -> None:
+    text, pattern = zpl_code128(code128_field_data(data))
+    assert text == data and pattern == code128_modules(data)
+
+
+@pytest.mark.parametrize("size", sorted(LABEL_SIZES))
+@pytest.mark.parametrize("dpi", [203, 300])
+def test_pdf_page_is_the_label_size_and_carries_the_label_pixels(size: str, dpi: int) -> None:
+    rendered = layout_shipping_label(make_label(), size, dpi)
+    (pdf,) = document_files(LabelDocument((rendered,)), "pdf")
+    pages = pdf_images(pdf)
+    width_mm, height_mm = LABEL_SIZES[size]
+    (image, media), = pages
+    assert media == pytest.approx((width_mm / 25.4 * 72, height_mm / 25.4 * 72), abs=0.5)
+    assert image.tobytes() == rendered.image.tobytes()
+
+
+def pdf_images(pdf: bytes) -> list[tuple[Image.Image, tuple[float, float]]]:
+    """Each page's image (Pillow writes 1-bit images as CCITT G4) and MediaBox size in points."""
+    import io
+    import struct
+
+    assert pdf.startswith(b"%PDF-")
+    media = [tuple(float(v) for v in box.split()[2:]) for box in re.findall(rb"/MediaBox \[([^\]]*)\]", pdf)]
+    out = []
+    for match in re.finditer(rb"/Width (\d+)\s*/Height (\d+).*?/BlackIs1 true.*?/Length (\d+)\s*>>\s*stream\n",
+                             pdf, re.S):
+        width, height, length = map(int, match.groups())
+        data = pdf[match.end() : match.end() + length]
+        pad = b"\0" * (length % 2)
+        tags = [(256, 3, width), (257, 3, height), (258, 3, 1), (259, 3, 4), (262, 3, 1), (273, 4, 8),
+                (278, 3, height), (279, 4, length)]
+        tiff = b"II*\0" + struct.pack("<I", 8 + length + len(pad)) + data + pad + struct.pack("<H", len(tags))
+        for tag, kind, value in tags:
+            tiff += struct.pack("<HHI", tag, kind, 1) + struct.pack("<HH" if kind == 3 else "<I",
+                                                                   *((value, 0) if kind == 3 else (value,)))
+        image = Image.open(io.BytesIO(tiff + b"\0\0\0\0"))
+        image.load()
+        out.append(image)
+    assert len(out) == len(media)
+    return list(zip(out, media, strict=True))
+
+
+@needs_cjk
+@pytest.mark.parametrize("dpi", [203, 300])
+def test_a_chinese_recipient_is_drawn_with_real_glyphs_not_missing_boxes(dpi: int) -> None:
+    from PIL import ImageDraw
+
+    from printing.fonts import _notdef_mask
+
+    name = "\u5f20\u4f1f\u827e\u529b"
+    rendered = layout_shipping_label(make_label(recipient_name=name), "4x6", dpi)
+    (field,) = [e for e in rendered.elements if isinstance(e, TextField) and e.text == name]
+    font = load_font(rendered.font, field.size)
+    notdef = _notdef_mask(font)
+    assert all((font.getmask(ch).size, bytes(font.getmask(ch))) != notdef for ch in name)
+
+    def drawn(text: str) -> bytes:
+        stroke = max(1, round(0.12 * dpi / 25.4))  # the name is bold
+        image = Image.new("L", (field.box[2] - field.box[0], field.box[3] - field.box[1]), 255)
+        draw = ImageDraw.Draw(image)
+        draw.fontmode = "1"
+        draw.text((ink_extent(font, text, stroke)[0], 0), text, font=font, fill=0, anchor="la", stroke_width=stroke)
+        return image.convert("1", dither=Image.Dither.NONE).tobytes()
+
+    on_label = rendered.image.crop(field.box).tobytes()
+    assert on_label == drawn(name)
+    assert on_label != drawn(NO_FONT_HAS * len(name))  # what missing glyphs would have looked like
+
+
+def test_a_character_no_installed_font_has_is_refused_whatever_the_font() -> None:
+    for font in available_fonts():
+        with pytest.raises(MissingGlyphs) as info:
+            render_shipping_label(make_label(address_lines=(f"1 Main St {NO_FONT_HAS}",)), font_path=font)
+        assert "address line 1" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("phone", "masked"),
+    [("13812345678", "138****5678"), ("+86 138 1234 5678", "+86 138 **** 5678"), ("138 0013 8000", "138 **** 8000"),
+     ("+1 415 555 0100", "+1 *** *** 0100"), ("1234", "****"), ("", "")],
+)
+def test_privacy_mask_keeps_only_the_last_four_and_a_mobile_prefix(phone: str, masked: str) -> None:
+    assert mask_phone(phone) == masked
+
+
+def test_png_copies_are_separate_files_and_a_sheet_is_never_zpl() -> None:
+    rendered = layout_shipping_label(make_label())
+    assert len(document_files(LabelDocument((rendered,), copies=3), "png")) == 3
+    assert len(document_files(LabelDocument((rendered,), copies=3), "pdf")) == 1
+    assert document_files(LabelDocument((rendered,), copies=3), "zpl")[0].count(b"^PQ3") == 1
+    with pytest.raises(ValueError, match="use pdf or png"):
+        document_files(LabelDocument((rendered,), is_sheet=True), "zpl")
+    with pytest.raises(ValueError, match="unknown label format"):
+        document_files(LabelDocument((rendered,)), "svg")
+
+
+def test_spool_file_writes_any_format_atomically(tmp_path: Path) -> None:
+    pdf = pdf_bytes([render_shipping_label(make_label())], 203)
+    path = spool_file(pdf, tmp_path / "out", "#1042-SF1", "pdf")
+    assert path.name == "1042-SF1.pdf" and path.read_bytes() == pdf
+    assert sorted(p.name for p in path.parent.iterdir()) == ["1042-SF1.pdf"]

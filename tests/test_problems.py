@@ -23,7 +23,7 @@ from kiosk.problems import (
     resolve_problem,
     stale_claims,
 )
-from kiosk.shipping import ship_order
+from kiosk.shipping import record_waybill
 from tests.conftest import EAN
 
 SUPERVISOR = Operator("S001", "Zhang Min", "supervisor")
@@ -107,12 +107,12 @@ def test_short_shipment_needs_a_supervisors_badge_and_pin(db):
         approve_short(db, problem_id, PACKER, "DESK-1")
     # ... and the order cannot ship short meanwhile.
     with pytest.raises(KioskError):
-        ship_order(session, "SF1234567890123", "spool")
+        record_waybill(session, "SF1234567890123", "spool")
     supervisor = approve_as_supervisor(db, "S001", "9999", "DESK-1", action="short_shipment", order_id="SO-1")
     approve_short(db, problem_id, supervisor, "DESK-1")
     session.reload_shortages()
     assert session.all_verified
-    shipment = ship_order(session, "SF1234567890123", "spool")
+    shipment = record_waybill(session, "SF1234567890123", "spool")
     lines = db.execute("SELECT line_no, quantity FROM shipment_lines WHERE shipment_id = ? ORDER BY line_no",
                        [shipment.shipment_id]).fetchall()
     assert lines == [(1, 2), (2, 0)]
@@ -150,7 +150,7 @@ def test_a_cancellation_from_another_connection_stops_the_packer(db_path):
     assert outcome.result is ScanResult.NOT_HELD
     assert outcome.message == "Order cancelled: put the items back."
     with pytest.raises(KioskError):
-        ship_order(session, "SF1234567890123", "spool")
+        record_waybill(session, "SF1234567890123", "spool")
     # The scans made stay on record.
     assert packer_db.execute("SELECT COUNT(*) FROM scans WHERE result = 'accepted'").fetchone()[0] == 1
 

@@ -8,8 +8,10 @@ from kiosk.claims import claim_order
 from kiosk.errors import KioskError
 from kiosk.orders import get_order
 from kiosk.packing import PackSession
-from kiosk.shipping import check_waybill, finish_print_job, ship_order
+from kiosk.print_jobs import finish_print_job
+from kiosk.shipping import record_waybill
 from kiosk.tracking import check_tracking_format, normalise_tracking
+from kiosk.waybill import WaybillRules, check_waybill
 from tests.conftest import EAN
 
 
@@ -44,12 +46,12 @@ def test_tracking_format_refusals_say_why(raw, reason):
 
 def test_an_item_barcode_is_not_a_waybill(db):
     with pytest.raises(KioskError, match="is an item barcode, not a waybill"):
-        check_waybill(db, EAN["MUG-01"])
+        check_waybill(db, EAN["MUG-01"], get_order(db, "SO-1"), WaybillRules())
 
 
 def test_ship_records_shipment_print_job_and_releases_claim(db):
     session = packed_session(db)
-    shipment = ship_order(session, "sf 1234 5678 90123", "spool")
+    shipment = record_waybill(session, "sf 1234 5678 90123", "spool")
     assert shipment.tracking_number == "SF1234567890123"
     assert get_order(db, "SO-1")["status"] == "shipped"
     row = db.execute("SELECT order_id, tracking_number, operator, station, voided_at"
@@ -66,31 +68,31 @@ def test_cannot_ship_before_every_item_is_verified(db):
     session = PackSession(db, "SO-1", "P001", "DESK-1")
     session.scan(EAN["SW-RED-M"])
     with pytest.raises(KioskError, match="2 items still to scan before the waybill"):
-        ship_order(session, "SF1234567890123", "spool")
+        record_waybill(session, "SF1234567890123", "spool")
     assert get_order(db, "SO-1")["status"] == "packing"
 
 
 def test_tracking_number_on_another_live_shipment_is_refused(db):
-    ship_order(packed_session(db, "SO-1"), "SF1234567890123", "spool")
-    second = packed_session(db, "SO-2")
+    record_waybill(packed_session(db, "SO-1"), "SF1234567890123", "spool")
+    second = packed_session(db, "SO-6")
     with pytest.raises(KioskError, match="already on order SO-1"):
-        ship_order(second, "SF1234567890123", "spool")
-    assert get_order(db, "SO-2")["status"] == "packing"
+        record_waybill(second, "SF1234567890123", "spool")
+    assert get_order(db, "SO-6")["status"] == "packing"
     # Once the first shipment is voided the number is free again.
     db.execute("UPDATE shipments SET voided_at = '2026-11-27T10:00:00+00:00'")
-    ship_order(second, "SF1234567890123", "spool")
+    record_waybill(second, "SF1234567890123", "spool")
 
 
 def test_an_order_taken_away_from_the_station_is_not_shipped(db):
     session = packed_session(db)
     db.execute("DELETE FROM claims")
     with pytest.raises(KioskError, match="no longer open at this station"):
-        ship_order(session, "SF1234567890123", "spool")
+        record_waybill(session, "SF1234567890123", "spool")
     assert not db.execute("SELECT COUNT(*) FROM shipments").fetchone()[0]
 
 
 def test_print_job_outcome_is_recorded(db):
-    shipment = ship_order(packed_session(db), "SF1234567890123", "spool")
+    shipment = record_waybill(packed_session(db), "SF1234567890123", "spool")
     finish_print_job(db, shipment.print_job_id, error="printer offline")
     assert db.execute("SELECT status, attempts, error FROM print_jobs").fetchone() == (
         "failed", 1, "printer offline")

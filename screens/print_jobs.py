@@ -1,0 +1,275 @@
+"""The supervisor's print jobs: failed first; retry, send to another printer, reprint, void."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kiosk.auth import Operator
+from kiosk.cells import truncate_cells
+from kiosk.errors import KioskError
+from kiosk.i18n import N_, _, format_number
+from kiosk.print_jobs import SHIPPING_LABEL, PrintJob, list_jobs, redirect_job, reprint_job, retry_job
+from kiosk.printers import configured_printers
+from kiosk.timefmt import short_time
+from kiosk.voids import void_shipment
+from screens.approve import SupervisorApproval
+from screens.prompt import PromptDialog, required
+from screens.widgets.banner import Banner
+from screens.widgets.footer import KioskFooter
+
+if TYPE_CHECKING:
+    from screens.app import KioskApp
+
+# The whole error is in the detail line under the table; the column shows its start.
+ERROR_CELLS = 30
+
+
+class PrinterChoice(ModalScreen[str | None]):
+    """Pick one of the configured printers (Enter), or Escape."""
+
+    CSS_PATH = "dialogs.tcss"
+    DEFAULT_CSS = """
+    PrinterChoice { align: center middle; background: $background 70%; }
+    PrinterChoice OptionList { height: auto; max-height: 12; }
+    """
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
+
+    def __init__(self, question: str, printers: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.question = question
+        self.printers = printers
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.question))
+            yield OptionList(*(Option(Text(f"{name}  ({where})"), id=name) for name, where in self.printers))
+            yield Static(_("Enter: choose    Escape: cancel"), classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, message: OptionList.OptionSelected) -> None:
+        self.dismiss(message.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PrintJobsScreen(Screen):
+    CSS_PATH = "print_jobs.tcss"
+    BINDINGS = [
+        Binding("up", "move(-1)", N_("Up"), show=False),
+        Binding("down", "move(1)", N_("Down"), show=False),
+        Binding("r", "retry", N_("Retry")),
+        Binding("o", "redirect", N_("Other printer")),
+        Binding("p", "reprint", N_("Reprint")),
+        Binding("v", "void", N_("Void shipment")),
+        Binding("f5", "reload", N_("Refresh")),
+        Binding("escape", "close", N_("Close")),
+    ]
+
+    app: KioskApp
+
+    def __init__(self, supervisor: Operator) -> None:
+        super().__init__()
+        self.supervisor = supervisor
+        self.jobs: list[PrintJob] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="jobs-header")
+        yield Banner(id="banner")
+        yield DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
+        yield Static(id="job-detail")
+        yield KioskFooter()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.can_focus = False
+        table.add_columns("#", _("Time"), _("Label"), _("Order / item"), _("Printer"), _("Status"), _("Tries"),
+                          _("Error"))
+        self.reload()
+
+    # -- showing -------------------------------------------------------------
+
+    def reload(self, keep: int | None = None) -> None:
+        """Read the jobs again; the cursor stays on job `keep` (else on the one it was on)."""
+        table = self.query_one(DataTable)
+        if keep is None and self.current is not None:
+            keep = self.current.job_id
+        self.jobs = list_jobs(self.app.db)
+        table.clear()
+        for job in self.jobs:
+            status = Text(job.status_name, style="bold red" if job.status == "failed" and not job.voided_at else "")
+            error = truncate_cells(job.error, ERROR_CELLS)
+            table.add_row(str(job.job_id), short_time(job.updated_at), job.kind_name, Text(job.subject),
+                          Text(job.printer), status, format_number(job.attempts), Text(error), key=str(job.job_id))
+        rows = [job.job_id for job in self.jobs]
+        table.move_cursor(row=rows.index(keep) if keep in rows else 0)
+        failed = sum(1 for job in self.jobs if job.status == "failed" and not job.voided_at)
+        self.query_one("#jobs-header", Static).update(
+            Text(_("Print jobs · {failed} failed · {name} ({badge}) · {station}").format(
+                failed=format_number(failed), name=self.supervisor.name, badge=self.supervisor.badge,
+                station=self.app.config.station))
+        )
+        self._show_detail()
+
+    @property
+    def current(self) -> PrintJob | None:
+        if not self.jobs:
+            return None
+        row = self.query_one(DataTable).cursor_row
+        return self.jobs[row] if 0 <= row < len(self.jobs) else None
+
+    def _show_detail(self) -> None:
+        job = self.current
+        detail = self.query_one("#job-detail", Static)
+        if job is None:
+            detail.update(_("No print jobs yet."))
+            return
+        lines = [_("Job {job_id} · {kind} · {subject} · created {created} · station {station}").format(
+            job_id=job.job_id, kind=job.kind_name, subject=job.subject, created=short_time(job.created_at),
+            station=job.station or "-")]
+        if job.error:
+            lines.append(_("Error: {error}").format(error=job.error))
+        if job.file:
+            lines.append(_("File: {file}").format(file=job.file))
+        if job.reason:
+            lines.append(_("Reason: {reason}").format(reason=job.reason))
+        detail.update(Text("\n".join(lines)))
+
+    @on(DataTable.RowHighlighted)
+    def highlighted(self) -> None:
+        self._show_detail()
+
+    # -- acting --------------------------------------------------------------
+
+    def _act(self, action: Callable[[], int], done: str) -> None:
+        """Run a core action that returns the job to send now; show the outcome either way."""
+        try:
+            job_id = action()
+        except KioskError as error:
+            self.query_one(Banner).show(str(error), "error")
+            self.app.refuse(str(error))
+            return
+        self.app.send_print_job(job_id)
+        self.reload(keep=job_id)
+        self.query_one(Banner).show(done, "ok")
+
+    def action_move(self, step: int) -> None:
+        table = self.query_one(DataTable)
+        table.move_cursor(row=table.cursor_row + step)
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_retry(self) -> None:
+        job = self.current
+        if job is None:
+            return
+        station = self.app.config.station
+        self._act(lambda: retry_job(self.app.db, job.job_id, operator=self.supervisor.badge, station=station).job_id,
+                  _("Job {job_id} sent again to {printer}.").format(job_id=job.job_id, printer=job.printer))
+
+    def action_redirect(self) -> None:
+        job = self.current
+        if job is None:
+            return
+        try:
+            printers = configured_printers(self.app.config)
+        except KioskError as error:
+            self.app.refuse(str(error))
+            return
+        others = [(name, printer.where) for name, printer in printers.items() if name != job.printer]
+        if not others:
+            self.app.refuse(_("No other printer is configured: add one under [printers] in the config."))
+            return
+
+        def chosen(printer: str | None) -> None:
+            if printer:
+                self._act(
+                    lambda: redirect_job(self.app.db, job.job_id, printer, self.app.config,
+                                         operator=self.supervisor.badge, station=self.app.config.station).job_id,
+                    _("Job {job_id} sent to {printer}.").format(job_id=job.job_id, printer=printer),
+                )
+
+        self.app.push_screen(
+            PrinterChoice(_("Send job {job_id} ({subject}) to which printer?").format(
+                job_id=job.job_id, subject=job.subject), others),
+            chosen,
+        )
+
+    def action_reprint(self) -> None:
+        job = self.current
+        if job is None:
+            return
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                self._act(
+                    lambda: reprint_job(self.app.db, job.job_id, reason, operator=self.supervisor.badge,
+                                        station=self.app.config.station),
+                    _("Reprint of {subject} sent to {printer}.").format(subject=job.subject, printer=job.printer),
+                )
+
+        self.app.push_screen(
+            PromptDialog(_("Reprint the {kind} of {subject}: why?").format(kind=job.kind_name, subject=job.subject),
+                         check=required, max_length=200),
+            answered,
+        )
+
+    def action_void(self) -> None:
+        job = self.current
+        if job is None or job.kind != SHIPPING_LABEL or job.shipment_id is None:
+            self.app.refuse(_("Choose a shipping label to void its shipment."))
+            return
+        shipment_id, order_id = job.shipment_id, job.order_id or ""
+
+        def approved(supervisor: Operator | None, reason: str) -> None:
+            if supervisor is None:
+                return
+            try:
+                result = void_shipment(self.app.db, shipment_id, reason, supervisor=supervisor.badge,
+                                       station=self.app.config.station)
+            except KioskError as error:
+                self.query_one(Banner).show(str(error), "error")
+                self.app.refuse(str(error))
+                return
+            self.reload()
+            message = _("Shipment of {order_id} voided ({tracking}): the order is back in the queue.").format(
+                order_id=result.order_id, tracking=", ".join(result.tracking_numbers))
+            if result.not_renamed:
+                message += " " + _("Label files not found to mark void: {files}").format(
+                    files=", ".join(result.not_renamed))
+            self.query_one(Banner).show(message, "warning" if result.not_renamed else "ok")
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                self.app.push_screen(
+                    SupervisorApproval(_("Void the shipment of order {order_id}?").format(order_id=order_id),
+                                       action="void_shipment", order_id=order_id),
+                    lambda supervisor: approved(supervisor, reason),
+                )
+
+        self.app.push_screen(
+            PromptDialog(_("Void the shipment of order {order_id}: why?").format(order_id=order_id),
+                         check=required, max_length=200),
+            answered,
+        )
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+    def job_finished(self) -> None:
+        """A print attempt ended (the App tells us): show the jobs' new state."""
+        self.reload()
