@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.errors import KioskError
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 
 
 @dataclass(frozen=True)
 class RemoteRule:
-    name: str
+    name: str  # the built-in names are in the catalog; names from the config are shown as written
     country: str
     # Province or state names as they are written on orders (Chinese and pinyin, or US codes).
     provinces: tuple[str, ...] = ()
@@ -49,21 +49,21 @@ _CHINA_REMOTE_CARRIERS = ("china_post", "sf_express")
 _US_NATIONAL_CARRIERS = ("usps", "ups", "fedex", "dhl")
 
 DEFAULT_RULES: tuple[RemoteRule, ...] = (
-    RemoteRule("Xinjiang", "CN", ("新疆", "xinjiang"), ("83", "84"), carriers=_CHINA_REMOTE_CARRIERS),
-    RemoteRule("Tibet", "CN", ("西藏", "tibet", "xizang"), ("85",), carriers=_CHINA_REMOTE_CARRIERS),
-    RemoteRule("Qinghai", "CN", ("青海", "qinghai"), ("81",), carriers=_CHINA_REMOTE_CARRIERS),
-    RemoteRule("Inner Mongolia", "CN", ("内蒙古", "inner mongolia", "neimenggu"), ("01", "02"),
+    RemoteRule(N_("Xinjiang"), "CN", ("新疆", "xinjiang"), ("83", "84"), carriers=_CHINA_REMOTE_CARRIERS),
+    RemoteRule(N_("Tibet"), "CN", ("西藏", "tibet", "xizang"), ("85",), carriers=_CHINA_REMOTE_CARRIERS),
+    RemoteRule(N_("Qinghai"), "CN", ("青海", "qinghai"), ("81",), carriers=_CHINA_REMOTE_CARRIERS),
+    RemoteRule(N_("Inner Mongolia"), "CN", ("内蒙古", "inner mongolia", "neimenggu"), ("01", "02"),
                carriers=_CHINA_REMOTE_CARRIERS),
-    RemoteRule("Gansu", "CN", ("甘肃", "gansu"), ("73", "74"), carriers=_CHINA_REMOTE_CARRIERS),
-    RemoteRule("Ningxia", "CN", ("宁夏", "ningxia"), ("75",), carriers=_CHINA_REMOTE_CARRIERS),
-    RemoteRule("Hainan", "CN", ("海南", "hainan"), ("57",), carriers=_CHINA_REMOTE_CARRIERS),
-    RemoteRule("Alaska", "US", ("AK",), ("995", "996", "997", "998", "999"), carriers=_US_NATIONAL_CARRIERS),
-    RemoteRule("Hawaii", "US", ("HI",), ("967", "968"), carriers=_US_NATIONAL_CARRIERS),
-    RemoteRule("US territories", "US", ("PR", "GU", "VI", "AS", "MP"), ("006", "007", "008", "009", "969"),
+    RemoteRule(N_("Gansu"), "CN", ("甘肃", "gansu"), ("73", "74"), carriers=_CHINA_REMOTE_CARRIERS),
+    RemoteRule(N_("Ningxia"), "CN", ("宁夏", "ningxia"), ("75",), carriers=_CHINA_REMOTE_CARRIERS),
+    RemoteRule(N_("Hainan"), "CN", ("海南", "hainan"), ("57",), carriers=_CHINA_REMOTE_CARRIERS),
+    RemoteRule(N_("Alaska"), "US", ("AK",), ("995", "996", "997", "998", "999"), carriers=_US_NATIONAL_CARRIERS),
+    RemoteRule(N_("Hawaii"), "US", ("HI",), ("967", "968"), carriers=_US_NATIONAL_CARRIERS),
+    RemoteRule(N_("US territories"), "US", ("PR", "GU", "VI", "AS", "MP"), ("006", "007", "008", "009", "969"),
                carriers=_US_NATIONAL_CARRIERS),
     # Military post offices take US mail only.
-    RemoteRule("APO/FPO/DPO", "US", ("AA", "AE", "AP"), cities=("APO", "FPO", "DPO"), carriers=("usps",)),
-    RemoteRule("Puerto Rico", "PR", ("",), ("00",), carriers=_US_NATIONAL_CARRIERS),
+    RemoteRule(N_("APO/FPO/DPO"), "US", ("AA", "AE", "AP"), cities=("APO", "FPO", "DPO"), carriers=("usps",)),
+    RemoteRule(N_("Puerto Rico"), "PR", ("",), ("00",), carriers=_US_NATIONAL_CARRIERS),
 )
 
 

@@ -81,7 +81,7 @@ def check_waybill(db: sqlite_utils.Database, raw: str, order: dict, rules: Waybi
     if area and area.carriers and match.carrier_id not in area.carriers:
         raise KioskError(
             _("{carrier} does not deliver to {area}: use {allowed}.").format(
-                carrier=carrier_name(match.carrier_id, match.carrier_name), area=area.name,
+                carrier=carrier_name(match.carrier_id, match.carrier_name), area=_(area.name),
                 allowed=" / ".join(carrier_name(c) for c in area.carriers))
         )
     _refuse_duplicate(db, result.number, match.carrier_id, rules.duplicate_window)

@@ -122,7 +122,7 @@ class PackScreen(ScanScreen):
         area = remote_rule_for(self.app.config.remote_rules, order["country"], order["province"],
                                order["postal_code"], order["city"])
         if area:
-            text.append("  " + _("REMOTE ({area})").format(area=area.name), style="bold yellow")
+            text.append("  " + _("REMOTE ({area})").format(area=_(area.name)), style="bold yellow")
         requested = requested_carrier(order)
         if requested:
             text.append("  " + _("Ship with {carrier}").format(carrier=carrier_name(requested)), style="bold yellow")

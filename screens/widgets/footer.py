@@ -16,6 +16,10 @@ class KioskFooter(Footer):
     time lets the language change at login without rebuilding the bindings.
     """
 
+    def __init__(self) -> None:
+        # Compact: a packer's 80-column terminal must show every function key.
+        super().__init__(compact=True)
+
     def compose(self) -> ComposeResult:
         for widget in super().compose():
             if isinstance(widget, FooterKey):
