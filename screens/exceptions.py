@@ -10,11 +10,9 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from kiosk.auth import Operator
-from kiosk.errors import KioskError
 from kiosk.history import order_history
 from kiosk.i18n import N_, _
 from kiosk.problems import (
@@ -30,11 +28,12 @@ from kiosk.timefmt import short_time
 from screens.approve import SupervisorApproval
 from screens.print_jobs import PrintJobsScreen
 from screens.prompt import PromptDialog, required
+from screens.supervisor_list import SupervisorListScreen
 from screens.widgets.banner import Banner
 from screens.widgets.footer import KioskFooter
 
 if TYPE_CHECKING:
-    from screens.app import KioskApp
+    pass
 
 HISTORY_LINES = 8
 
@@ -52,26 +51,15 @@ class Decision:
     can_ship_short: bool = False
 
 
-class ExceptionsScreen(Screen):
+class ExceptionsScreen(SupervisorListScreen[Decision]):
     CSS_PATH = "exceptions.tcss"
     BINDINGS = [
-        Binding("up", "move(-1)", N_("Up"), show=False),
-        Binding("down", "move(1)", N_("Down"), show=False),
         Binding("r", "release", N_("Release to queue")),
         Binding("a", "approve_short", N_("Approve short")),
         Binding("v", "resolve", N_("Resolve")),
         Binding("c", "cancel_order", N_("Cancel order")),
         Binding("p", "print_jobs", N_("Print jobs")),
-        Binding("f5", "reload", N_("Refresh")),
-        Binding("escape", "close", N_("Close")),
     ]
-
-    app: KioskApp
-
-    def __init__(self, supervisor: Operator) -> None:
-        super().__init__()
-        self.supervisor = supervisor
-        self.rows: list[Decision] = []
 
     def compose(self) -> ComposeResult:
         yield Static(Text(_("Exceptions · {name}").format(name=self.supervisor.name)), id="exceptions-header")
@@ -128,31 +116,13 @@ class ExceptionsScreen(Screen):
             text.append(f"{short_time(entry.at)}  {entry.what}  {entry.operator} {entry.station}  {entry.details}\n")
         history.update(text)
 
-    @property
-    def current(self) -> Decision | None:
-        table = self.query_one(DataTable)
-        if not self.rows or table.cursor_row >= len(self.rows):
-            return None
-        return self.rows[table.cursor_row]
-
     # -- actions -------------------------------------------------------------
 
     def _act(self, action: Callable[[], None], done: str) -> None:
-        try:
-            action()
-        except KioskError as error:
-            self.query_one(Banner).show(str(error), "error")
-            self.app.refuse(str(error))
-            return
-        self.reload()
-        self.query_one(Banner).show(done, "ok")
-
-    def action_move(self, step: int) -> None:
-        table = self.query_one(DataTable)
-        table.move_cursor(row=table.cursor_row + step)
-
-    def action_reload(self) -> None:
-        self.reload()
+        succeeded, _result = self.attempt(action)
+        if succeeded:
+            self.reload()
+            self.query_one(Banner).show(done, "ok")
 
     def action_release(self) -> None:
         row = self.current
@@ -215,6 +185,3 @@ class ExceptionsScreen(Screen):
 
     def action_print_jobs(self) -> None:
         self.app.push_screen(PrintJobsScreen(self.supervisor))
-
-    def action_close(self) -> None:
-        self.dismiss()

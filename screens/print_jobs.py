@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -24,11 +24,12 @@ from kiosk.timefmt import short_time
 from kiosk.voids import void_shipment
 from screens.approve import SupervisorApproval
 from screens.prompt import PromptDialog, required
+from screens.supervisor_list import SupervisorListScreen
 from screens.widgets.banner import Banner
 from screens.widgets.footer import KioskFooter
 
 if TYPE_CHECKING:
-    from screens.app import KioskApp
+    pass
 
 # The whole error is in the detail line under the table; the column shows its start.
 ERROR_CELLS = 30
@@ -66,25 +67,14 @@ class PrinterChoice(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class PrintJobsScreen(Screen):
+class PrintJobsScreen(SupervisorListScreen[PrintJob]):
     CSS_PATH = "print_jobs.tcss"
     BINDINGS = [
-        Binding("up", "move(-1)", N_("Up"), show=False),
-        Binding("down", "move(1)", N_("Down"), show=False),
         Binding("r", "retry", N_("Retry")),
         Binding("o", "redirect", N_("Other printer")),
         Binding("p", "reprint", N_("Reprint")),
         Binding("v", "void", N_("Void shipment")),
-        Binding("f5", "reload", N_("Refresh")),
-        Binding("escape", "close", N_("Close")),
     ]
-
-    app: KioskApp
-
-    def __init__(self, supervisor: Operator) -> None:
-        super().__init__()
-        self.supervisor = supervisor
-        self.jobs: list[PrintJob] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="jobs-header")
@@ -107,29 +97,22 @@ class PrintJobsScreen(Screen):
         table = self.query_one(DataTable)
         if keep is None and self.current is not None:
             keep = self.current.job_id
-        self.jobs = list_jobs(self.app.db)
+        self.rows = list_jobs(self.app.db)
         table.clear()
-        for job in self.jobs:
+        for job in self.rows:
             status = Text(job.status_name, style="bold red" if job.status == "failed" and not job.voided_at else "")
             error = truncate_cells(job.error, ERROR_CELLS)
             table.add_row(str(job.job_id), short_time(job.updated_at), job.kind_name, Text(job.subject),
                           Text(job.printer), status, format_number(job.attempts), Text(error), key=str(job.job_id))
-        rows = [job.job_id for job in self.jobs]
+        rows = [job.job_id for job in self.rows]
         table.move_cursor(row=rows.index(keep) if keep in rows else 0)
-        failed = sum(1 for job in self.jobs if job.status == "failed" and not job.voided_at)
+        failed = sum(1 for job in self.rows if job.status == "failed" and not job.voided_at)
         self.query_one("#jobs-header", Static).update(
             Text(_("Print jobs · {failed} failed · {name} ({badge}) · {station}").format(
                 failed=format_number(failed), name=self.supervisor.name, badge=self.supervisor.badge,
                 station=self.app.config.station))
         )
         self._show_detail()
-
-    @property
-    def current(self) -> PrintJob | None:
-        if not self.jobs:
-            return None
-        row = self.query_one(DataTable).cursor_row
-        return self.jobs[row] if 0 <= row < len(self.jobs) else None
 
     def _show_detail(self) -> None:
         job = self.current
@@ -156,22 +139,12 @@ class PrintJobsScreen(Screen):
 
     def _act(self, action: Callable[[], int], done: str) -> None:
         """Run a core action that returns the job to send now; show the outcome either way."""
-        try:
-            job_id = action()
-        except KioskError as error:
-            self.query_one(Banner).show(str(error), "error")
-            self.app.refuse(str(error))
+        succeeded, job_id = self.attempt(action)
+        if not succeeded:
             return
         self.app.send_print_job(job_id)
         self.reload(keep=job_id)
         self.query_one(Banner).show(done, "ok")
-
-    def action_move(self, step: int) -> None:
-        table = self.query_one(DataTable)
-        table.move_cursor(row=table.cursor_row + step)
-
-    def action_reload(self) -> None:
-        self.reload()
 
     def action_retry(self) -> None:
         job = self.current
@@ -266,9 +239,6 @@ class PrintJobsScreen(Screen):
                          check=required, max_length=200),
             answered,
         )
-
-    def action_close(self) -> None:
-        self.dismiss()
 
     def job_finished(self) -> None:
         """A print attempt ended (the App tells us): show the jobs' new state."""

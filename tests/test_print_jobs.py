@@ -4,8 +4,6 @@ redirects and reprints (with a reason) from the core and from the supervisor's s
 from __future__ import annotations
 
 import json
-import socket
-import threading
 from pathlib import Path
 
 import pytest
@@ -32,6 +30,7 @@ from kiosk.shipping import Shipment, record_waybill
 from screens.print_jobs import PrinterChoice, PrintJobsScreen
 from screens.prompt import PromptDialog
 from screens.queue import QueueScreen
+from tests.loopback_printer import LoopbackPrinter
 from tests.pilot import SIZE, RecordingApp, log_in, scan
 from tests.test_printing import pdf_images, render_zpl
 from tests.test_shipping import packed_session
@@ -62,43 +61,14 @@ def decode(image: Image.Image) -> list[str]:
     return sorted(r.text for r in zxingcpp.read_barcodes(image.convert("L")))
 
 
-class Zebra:
-    """A ZPL printer on 127.0.0.1 that is off (connection refused) until `switch_on`."""
-
-    def __init__(self) -> None:
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))  # bound, not listening: connections are refused
-        self.port = self.socket.getsockname()[1]
-        self.jobs: list[bytes] = []
-
-    def switch_on(self) -> None:
-        self.socket.listen()
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                connection, _ = self.socket.accept()
-            except OSError:
-                return
-            with connection:
-                data = b""
-                while chunk := connection.recv(65536):
-                    data += chunk
-                self.jobs.append(data)
-
-    def close(self) -> None:
-        self.socket.close()
-
-
 @pytest.fixture
 def zebra():
-    printer = Zebra()
+    printer = LoopbackPrinter(on=False)
     yield printer
     printer.close()
 
 
-def with_zebra(config, zebra: Zebra):
+def with_zebra(config, zebra: LoopbackPrinter):
     config.printers = {"zebra": {"backend": "raw", "host": "127.0.0.1", "port": zebra.port, "timeout": 2}}
     config.printer = "zebra"
     return config
@@ -310,7 +280,7 @@ async def test_supervisor_redirects_reprints_and_voids_from_the_print_jobs_scree
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, PrintJobsScreen)
-        assert [job.job_id for job in screen.jobs] == [failed, sent]  # failed first, highlighted
+        assert [job.job_id for job in screen.rows] == [failed, sent]  # failed first, highlighted
         # Redirect the failed job to the spool folder.
         await pilot.press("o")
         assert isinstance(app.screen, PrinterChoice)
@@ -326,7 +296,7 @@ async def test_supervisor_redirects_reprints_and_voids_from_the_print_jobs_scree
         await pilot.press(*"torn", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        reprint = max(job.job_id for job in screen.jobs)
+        reprint = max(job.job_id for job in screen.rows)
         assert (get_job(db, reprint).reason, get_job(db, reprint).status) == ("torn", "sent")
         # Void the shipment: a reason, then a supervisor's badge and PIN.
         screen.reload(keep=failed)

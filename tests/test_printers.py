@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import socket
 import stat
-import threading
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from kiosk.errors import KioskError
 from kiosk.printers import PrinterOffline, configured_printers, default_media, get_printer, send
 from printing.labels import layout_shipping_label
 from printing.outputs import LabelDocument
+from tests.loopback_printer import LoopbackPrinter
 from tests.test_printing import make_label, render_zpl
 
 LABEL = make_label()
@@ -183,36 +183,9 @@ def test_no_lp_command_is_a_printer_offline(tmp_path, document, monkeypatch):
 # --- raw ZPL over TCP ----------------------------------------------------------------------
 
 
-class FakeZebra:
-    """A printer on 127.0.0.1:<ephemeral port> that keeps what each connection sent."""
-
-    def __init__(self) -> None:
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.port = self.server.getsockname()[1]
-        self.jobs: list[bytes] = []
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                connection, _ = self.server.accept()
-            except OSError:
-                return
-            with connection:
-                data = b""
-                while chunk := connection.recv(65536):
-                    data += chunk
-                self.jobs.append(data)
-
-    def close(self) -> None:
-        self.server.close()
-        self.thread.join(timeout=5)
-
-
 @pytest.fixture
 def zebra():
-    printer = FakeZebra()
+    printer = LoopbackPrinter()
     yield printer
     printer.close()
 
