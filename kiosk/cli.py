@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-import traceback
 from pathlib import Path
 
 import click
@@ -17,6 +16,7 @@ from kiosk.auth import ROLES, add_operator, list_operators, set_operator_active
 from kiosk.carriers import carrier_from_text, carrier_name, describe, identify, list_carriers
 from kiosk.cells import pad_cells
 from kiosk.config import APP_NAME, Config, load_config
+from kiosk.crashlog import write_crash_log
 from kiosk.db import backup_database, open_database
 from kiosk.demo import create_demo_database
 from kiosk.errors import KioskError
@@ -247,14 +247,6 @@ def _language_in(argv: list[str]) -> str | None:
     return None
 
 
-def _crash_log(error: BaseException) -> Path:
-    log = Path(platformdirs.user_log_dir(APP_NAME)) / "crash.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("a", encoding="utf-8") as handle:
-        handle.write("".join(traceback.format_exception(error)))
-    return log
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point: one line on stderr and exit 1 for a refusal, 2 for a usage error."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -276,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback on screen
-        log = _crash_log(error)
+        log = write_crash_log(error)
         click.echo(_("kiosk: unexpected error: {error} (details in {log})").format(error=error, log=log), err=True)
         return 1
     return 0

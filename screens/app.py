@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
+from rich.text import Text
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
@@ -15,6 +16,7 @@ from textual.message import Message
 from kiosk.auth import Operator, record_logout
 from kiosk.claims import station_claim
 from kiosk.config import Config
+from kiosk.crashlog import write_crash_log
 from kiosk.db import open_database
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _, current_language, set_language
@@ -79,6 +81,16 @@ class KioskApp(App):
         # While a scan screen loads, keys are held back and finished scans wait here.
         self._held_keys: list[events.Key] | None = None
         self._pending_scans: list[str] = []
+
+    def _fatal_error(self) -> None:
+        """An unexpected error: the traceback goes to the crash log, the person sees one line."""
+        error = self._exception
+        log = write_crash_log(error) if error is not None else ""
+        self.bell()
+        self.panic(
+            Text(_("The kiosk stopped after an unexpected error ({error}); details in {log}. Start it again:"
+                   " nothing that was committed is lost.").format(error=error, log=log))
+        )
 
     def on_mount(self) -> None:
         self.push_screen(LoginScreen())

@@ -228,3 +228,23 @@ async def test_log_out_from_the_lock_screen_keeps_the_order_for_the_station(conf
         await log_in(pilot, "P002", "4321")
         assert isinstance(app.screen, PackScreen)
         assert app.screen.order_id == "SO-1"
+
+
+async def test_an_unexpected_error_shows_one_line_and_logs_the_traceback(config, tmp_path, monkeypatch, capfd):
+    import pytest
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("screens.queue.queue_page", broken)
+    app = RecordingApp(config)
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=SIZE) as pilot:
+            await log_in(pilot)
+    shown = " ".join(capfd.readouterr().err.split())
+    assert "The kiosk stopped after an unexpected error (disk on fire)" in shown
+    assert "Traceback" not in shown
+    log = next((tmp_path / "state").rglob("crash.log"))
+    assert "RuntimeError: disk on fire" in log.read_text()
