@@ -164,3 +164,43 @@ async def test_supervisor_resolves_a_problem_and_approves_a_short_shipment_from_
         assert "SO-1" in [e.order_id for e in app.screen.entries]
     assert get_order(db, "SO-1")["status"] == "paid"
     assert db.execute("SELECT status FROM problems ORDER BY id").fetchall() == [("approved_short",), ("resolved",)]
+
+
+async def test_a_different_carrier_than_requested_needs_a_supervisor_on_the_pack_screen(config, db):
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-2")  # the buyer asked for UPS
+        assert "Ship with UPS" in str(app.screen.query_one("#recipient").render())
+        await pilot.press("f4")
+        await scan(pilot, EAN["MUG-01"], "SF1234567890123")
+        assert banner(app).message.startswith("SF1234567890123 is a SF Express waybill, but this order asks for UPS.")
+        assert isinstance(app.screen, PackScreen)
+        await pilot.press("f7")
+        assert isinstance(app.screen, SupervisorApproval)
+        await scan(pilot, "S001")
+        await pilot.press("9", "9", "9", "9", "enter")
+        assert banner(app).message == "Zhang Min allowed another carrier than UPS: scan the waybill."
+        await scan(pilot, "SF1234567890123")
+        assert isinstance(app.screen, QueueScreen)
+    assert db.execute("SELECT carrier_id FROM shipments").fetchone()[0] == "sf_express"
+
+
+async def test_a_multi_parcel_order_prints_a_label_per_parcel(config, db):
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-1", EAN["SW-RED-M"], EAN["SW-RED-M"], EAN["TOTE-BLK"])
+        await pilot.press("f6")
+        await pilot.press("2", "enter")
+        assert "parcel 1 of 2" in str(app.screen.query_one("#prompt").render())
+        await scan(pilot, "1Z999AA10123456784")
+        assert banner(app).message.startswith("Parcel 1 of 2 recorded (1Z999AA10123456784).")
+        assert isinstance(app.screen, PackScreen)
+        await scan(pilot, "1Z5R89390357567127")
+        assert isinstance(app.screen, QueueScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert get_order(db, "SO-1")["status"] == "shipped"
+    files = [r[0] for r in db.execute("SELECT label_file FROM shipments ORDER BY package_no")]
+    assert len(files) == 2 and all(files)
