@@ -1,0 +1,1 @@
+"""Performance harness: each kiosk figure measured beside its floor in the same run (``python -m benchmarks``)."""

@@ -1,0 +1,121 @@
+"""Figures beside their floors: statistics, the table, the JSON and the machine line."""
+
+from __future__ import annotations
+
+import math
+import os
+import platform
+import sqlite3
+import statistics
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+
+def percentile(samples: list[float], q: float) -> float:
+    """Nearest-rank percentile: an observed value, so p99 of 500 scans is the 5th slowest."""
+    ordered = sorted(samples)
+    return ordered[max(math.ceil(q / 100 * len(ordered)) - 1, 0)]
+
+
+def median(samples: list[float]) -> float:
+    return statistics.median(samples)
+
+
+@dataclass
+class Figure:
+    name: str
+    unit: str
+    value: float
+    floor: float
+    target: float
+    samples: int
+    floor_samples: int
+    detail: dict[str, Any] = field(default_factory=dict)
+    # One line under the table when something beside the number needs saying.
+    note: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.value / self.floor if self.floor > 0 else math.inf
+
+    @property
+    def met(self) -> bool:
+        return self.ratio <= self.target
+
+    def as_json(self) -> dict[str, Any]:
+        return {**asdict(self), "ratio": round(self.ratio, 3), "met": self.met}
+
+
+@dataclass
+class Report:
+    machine: dict[str, Any]
+    sizes: dict[str, int]
+    timings: dict[str, float]
+    figures: list[Figure]
+
+    @property
+    def all_met(self) -> bool:
+        return all(figure.met for figure in self.figures)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"machine": self.machine, "sizes": self.sizes, "timings": self.timings,
+                "figures": [figure.as_json() for figure in self.figures], "all_met": self.all_met}
+
+    def table(self) -> str:
+        rows = [("figure", "kiosk", "floor", "ratio", "target", "")]
+        for f in self.figures:
+            rows.append((f.name, _amount(f.value, f.unit), _amount(f.floor, f.unit), f"{f.ratio:.2f}",
+                         f"<= {f.target:g}", "met" if f.met else "MISSED"))
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in
+                           enumerate(zip(row, widths, strict=True))).rstrip() for row in rows]
+        lines.insert(1, "-" * len(lines[0]))
+        missed = [f.name for f in self.figures if not f.met]
+        notes = [f"  {f.name}: {f.note}" for f in self.figures if f.note]
+        if notes:
+            lines += ["", "notes:", *notes]
+        lines += ["", f"machine: {machine_line(self.machine)}",
+                  "sizes: " + ", ".join(f"{k} {v:,}" for k, v in self.sizes.items()),
+                  "time: " + ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items()),
+                  "targets: all met" if not missed else "targets MISSED: " + "; ".join(missed)]
+        return "\n".join(lines)
+
+
+def _amount(value: float, unit: str) -> str:
+    if unit == "s":
+        return f"{value * 1000:.1f} ms"
+    if unit == "KiB":
+        return f"{value / 1024:.1f} MiB"
+    return f"{value:g} {unit}"
+
+
+def machine_info() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    memory_gib = 0.0
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory_gib = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": memory_gib,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "textual": version("textual"),
+        "sqlite": sqlite3.sqlite_version,
+        "python_barcode": version("python-barcode"),
+    }
+
+
+def machine_line(machine: dict[str, Any]) -> str:
+    return (f"{machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB, {machine['os']}, "
+            f"Python {machine['python']}, Textual {machine['textual']}, SQLite {machine['sqlite']}")
