@@ -39,7 +39,7 @@ class Config:
     # Lock the screen after this long without a key press (0 turns it off).
     idle_lock_seconds: int = 300
     language: str = ""
-    queue_page_size: int = 200
+    queue_page_size: int = 50
     # -- labels and printers --------------------------------------------------
     # Named printers, [printers.NAME] tables: backend = "spool" (folder, format), "cups" (name, media,
     # format) or "raw" (host, port: ZPL over TCP). The printer "spool" (spool_dir, PNG) always exists;

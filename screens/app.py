@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from textual.binding import Binding
 from textual.message import Message
 
 from kiosk.auth import Operator, record_logout
-from kiosk.claims import station_claim
+from kiosk.claims import heartbeat, station_claim
 from kiosk.config import Config
 from kiosk.crashlog import write_crash_log
 from kiosk.db import open_database
@@ -41,6 +42,7 @@ from screens.scan_screen import ScanScreen
 from screens.widgets.scan_input import ScanInput
 
 IDLE_CHECK_SECONDS = 5
+HEARTBEAT_SECONDS = 30
 
 
 @dataclass
@@ -96,6 +98,13 @@ class KioskApp(App):
         self.push_screen(LoginScreen())
         if self.config.idle_lock_seconds:
             self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        self.set_interval(HEARTBEAT_SECONDS, self.heartbeat)
+
+    def heartbeat(self) -> None:
+        """Keep this station's claim alive; a supervisor sees claims whose heartbeat went stale."""
+        held = station_claim(self.db, self.config.station)
+        if held and self.operator is not None:
+            heartbeat(self.db, held, self.config.station)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
@@ -113,12 +122,12 @@ class KioskApp(App):
             self._held_keys = []
         self.push_screen(screen)
 
-    def on_scan_input_scanned(self, message: ScanInput.Scanned) -> None:
-        message.stop()
+    def deliver_scan(self, value: str) -> None:
+        """A finished scan goes to the scan screen in front, or waits while one loads."""
         if self._held_keys is not None:
-            self._pending_scans.append(message.value)
+            self._pending_scans.append(value)
         elif isinstance(self.screen, ScanScreen):
-            self.screen.handle_scan(message.value)
+            self.screen.handle_scan(value)
 
     def scan_screen_ready(self, screen: ScanScreen) -> None:
         """Hand the screen now in front what arrived while it loaded: scans first, then keys."""
@@ -289,6 +298,10 @@ class KioskApp(App):
 
     def on_ready(self) -> None:
         """Labels left queued or failed by an earlier run go out now, and then on a timer."""
+        # What start-up allocated lives as long as the app: keep it out of every later full
+        # collection, which would otherwise land in the middle of a scan.
+        gc.collect()
+        gc.freeze()
         self.set_interval(self.config.print_retry_seconds, self.retry_print_jobs)
         self.retry_print_jobs()
 

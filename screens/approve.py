@@ -48,13 +48,11 @@ class SupervisorApproval(ModalScreen[Operator | None]):
         self.query_one("#approve-pin").display = False
         self.query_one("#approve-badge").focus()
 
-    @on(ScanInput.Scanned, "#approve-badge")
-    def badge_scanned(self, message: ScanInput.Scanned) -> None:
-        # Handled here: the App's scan routing is for the screen underneath.
-        message.stop()
-        if not message.value.strip():
+    def receive_scan(self, value: str) -> None:
+        # The scan field of a dialog answers the dialog, not the screen underneath.
+        if not value.strip():
             return
-        self.badge = message.value.strip().upper()
+        self.badge = value.strip().upper()
         self.query_one("#approve-badge").display = False
         pin = self.query_one("#approve-pin", Input)
         pin.display = True

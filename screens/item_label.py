@@ -55,12 +55,10 @@ class ItemLabelDialog(ModalScreen[ItemLabelRequest | None]):
         self.query_one("#item-error", Static).update(Text(message))
         self.app.bell()
 
-    @on(ScanInput.Scanned, "#item-code")
-    def code_scanned(self, message: ScanInput.Scanned) -> None:
-        # Handled here: the App's scan routing is for the screen underneath.
-        message.stop()
+    def receive_scan(self, value: str) -> None:
+        # The scan field of a dialog answers the dialog, not the screen underneath.
         try:
-            item = find_item(self.app.db, message.value)
+            item = find_item(self.app.db, value)
         except KioskError as error:
             self._error(str(error))
             return

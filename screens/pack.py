@@ -11,7 +11,8 @@ from textual.widgets import DataTable, ProgressBar, Static
 
 from kiosk.auth import Operator
 from kiosk.carriers import carrier_name
-from kiosk.claims import heartbeat, release_order
+from kiosk.cells import cell_width
+from kiosk.claims import release_order
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
 from kiosk.item_labels import ItemLabelRequest
@@ -33,7 +34,6 @@ from screens.widgets.scan_input import ScanInput
 if TYPE_CHECKING:
     from screens.app import KioskApp
 
-HEARTBEAT_SECONDS = 30
 # How soon a packer learns that someone else cancelled or held the open order.
 INTERRUPTION_CHECK_SECONDS = 2
 PROMPTS = {
@@ -99,7 +99,9 @@ class PackScreen(ScanScreen):
         table.add_column("#", key="no")
         table.add_column(_("Item"), key="item")
         table.add_column(_("Variant"), key="variant")
-        table.add_column(_("Packed"), key="packed")
+        # As wide as the widest the cell can get ("3 of 3 (1 short) ✓"): widening a column as it
+        # changes lets a frame show a row cut at the old width (textual#3533).
+        table.add_column(_("Packed"), key="packed", width=self._packed_width())
         self._render_lines()
         self._refresh_progress()
         if self.resumed:
@@ -110,7 +112,6 @@ class PackScreen(ScanScreen):
                 "info",
             )
         self.query_one(ScanInput).focus()
-        self.set_interval(HEARTBEAT_SECONDS, self._heartbeat)
         self.set_interval(INTERRUPTION_CHECK_SECONDS, self.check_interruption)
 
     # -- rendering -----------------------------------------------------------
@@ -144,6 +145,13 @@ class PackScreen(ScanScreen):
         text = Text("\n").join(parts)
         notes.update(text)
         notes.set_class(self.session.notes_acknowledged, "read")
+
+    def _packed_width(self) -> int:
+        widest = max(
+            (LineProgress(p.line, p.expected, p.short) for p in self.session.lines),
+            key=lambda progress: self._packed_cell(progress).cell_len,
+        )
+        return max(self._packed_cell(widest).cell_len, cell_width(_("Packed")))
 
     def _render_lines(self) -> None:
         table = self.query_one(DataTable)
@@ -181,7 +189,8 @@ class PackScreen(ScanScreen):
                 style="bold",
             )
         )
-        self.set_class(session.stage is Stage.WAYBILL, "waybill")
+        # On the prompt alone: a class on the screen would restyle every widget at the last scan.
+        self.query_one("#prompt").set_class(session.stage is Stage.WAYBILL, "waybill")
 
     def _show_outcome(self, outcome: ScanOutcome) -> None:
         banner = self.query_one(Banner)
@@ -193,7 +202,7 @@ class PackScreen(ScanScreen):
         if outcome.line_no is not None:
             progress = next(p for p in self.session.lines if p.line.line_no == outcome.line_no)
             self.query_one(DataTable).update_cell(
-                str(outcome.line_no), "packed", self._packed_cell(progress), update_width=True
+                str(outcome.line_no), "packed", self._packed_cell(progress)
             )
         self._refresh_progress()
 
@@ -460,6 +469,3 @@ class PackScreen(ScanScreen):
             ),
             answered,
         )
-
-    def _heartbeat(self) -> None:
-        heartbeat(self.app.db, self.order_id, self.app.config.station)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -85,13 +84,11 @@ class ProblemDialog(ModalScreen[ProblemReport | None]):
         # Only the placeholder changes: a scanner may already be typing the next answer into the field.
         self.query_one("#problem-answer", ScanInput).placeholder = "1" if step == "quantity" else ""
 
-    @on(ScanInput.Scanned, "#problem-answer")
-    def answered(self, message: ScanInput.Scanned) -> None:
-        # Handled here: the App's scan routing is for the screen underneath.
-        message.stop()
+    def receive_scan(self, value: str) -> None:
+        # The scan field of a dialog answers the dialog, not the screen underneath.
         self.query_one("#problem-error", Static).update("")
         try:
-            getattr(self, f"_answer_{self.step}")(message.value.strip())
+            getattr(self, f"_answer_{self.step}")(value.strip())
         except KioskError as error:
             self.query_one("#problem-error", Static).update(Text(str(error)))
             self.app.bell()

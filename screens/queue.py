@@ -43,6 +43,7 @@ class QueueScreen(ScanScreen):
         super().__init__()
         self.page_start = 0
         self.entries: list[QueueEntry] = []
+        self.resumed_before = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-header")
@@ -59,7 +60,10 @@ class QueueScreen(ScanScreen):
         self.query_one(ScanInput).focus()
 
     def on_screen_resume(self) -> None:
-        self.load()
+        # Textual resumes a screen on its first push too: on_mount has just loaded it then.
+        if self.resumed_before:
+            self.load()
+        self.resumed_before = True
         self.query_one(ScanInput).focus()
 
     def load(self) -> None:

@@ -22,6 +22,10 @@ class ScanScreen(Screen):
     def handle_scan(self, value: str) -> None:
         raise NotImplementedError
 
+    def receive_scan(self, value: str) -> None:
+        # Through the App: this screen may no longer be in front (a scan that opened another).
+        self.app.deliver_scan(value)
+
     def _on_mount(self) -> None:
         # Runs after the subclass's on_mount: the screen is ready for scans now.
         self.app.scan_screen_ready(self)

@@ -106,7 +106,7 @@ def test_pack_screen_at_the_waybill_step(snap_compare, snapshot_config):
         app = pilot.app
         assert isinstance(app.screen, PackScreen)
         assert app.screen.session.all_verified
-        assert app.screen.has_class("waybill")
+        assert app.screen.query_one("#prompt").has_class("waybill")
         await settle(pilot)
 
     assert snap_compare(RecordingApp(snapshot_config), terminal_size=SIZE, run_before=run_before)
