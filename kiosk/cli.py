@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
 import sys
@@ -13,15 +14,12 @@ import sqlite_utils
 
 from kiosk import __version__
 from kiosk.auth import ROLES, add_operator, list_operators, set_operator_active
-from kiosk.carriers import carrier_from_text, carrier_name, describe, identify, list_carriers
 from kiosk.cells import pad_cells
 from kiosk.config import APP_NAME, Config, load_config
 from kiosk.crashlog import write_crash_log
 from kiosk.db import backup_database, open_database
-from kiosk.demo import create_demo_database
 from kiosk.errors import KioskError
 from kiosk.i18n import LANGUAGES, N_, _, choose_language, environment_language, set_language
-from kiosk.label_cli import label
 
 PROG_NAME = "kiosk"
 
@@ -36,6 +34,8 @@ class Context:
 
 def _demo_config(config: Config) -> Config:
     """A fresh demo database (and its own spool folder) for every ``kiosk --demo``."""
+    from kiosk.demo import create_demo_database  # imported by the commands that need it: start-up is shorter
+
     demo_dir = Path(platformdirs.user_data_dir(APP_NAME)) / "demo"
     if demo_dir.exists():
         shutil.rmtree(demo_dir)
@@ -64,6 +64,21 @@ class KioskCommand(_TranslatedHelpOption, click.Command):
 class KioskGroup(_TranslatedHelpOption, click.Group):
     command_class = KioskCommand
     group_class = type  # sub-groups are KioskGroups too
+
+    # Commands whose module is imported only when they run (click's lazy-group pattern): label
+    # rendering pulls in Pillow and the fonts, which `kiosk` itself should not wait for.
+    lazy_commands = {"label": ("kiosk.label_cli", "label")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy_commands and name not in self.commands:
+            module, attribute = self.lazy_commands[name]
+            command = getattr(importlib.import_module(module), attribute)
+            _translate_help(command)
+            self.add_command(command, name)
+        return super().get_command(ctx, name)
 
 
 @click.group(
@@ -109,6 +124,8 @@ def run_kiosk(config: Config) -> None:
 @cli.command("init-demo", help=N_("Create a demo database at PATH."))
 @click.argument("path", type=click.Path(dir_okay=False))
 def init_demo(path: str) -> None:
+    from kiosk.demo import create_demo_database
+
     created = create_demo_database(Path(path))
     click.echo(_("Demo database written to {path}").format(path=created))
 
@@ -178,6 +195,8 @@ def backup(obj: Context, dest: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @click.option("--list", "list_all", is_flag=True, help=N_("List the carrier ids this kiosk knows."))
 def tracking(number: str | None, expected: str | None, as_json: bool, list_all: bool) -> None:
+    from kiosk.carriers import carrier_from_text, carrier_name, describe, identify, list_carriers
+
     if list_all:
         for carrier_id, name in list_carriers():
             click.echo(f"{pad_cells(carrier_id, 14)}{name}")
@@ -215,8 +234,6 @@ def tracking(number: str | None, expected: str | None, as_json: bool, list_all: 
     if not result.valid:
         raise KioskError(describe(result))
 
-
-cli.add_command(label)
 
 # Role names as the CLI shows them (the database keeps the English codes).
 ROLE_NAMES = (N_("packer"), N_("supervisor"), N_("aftersales"))

@@ -11,12 +11,9 @@ from typing import Any
 
 import platformdirs
 
-from kiosk.carriers import list_carriers
 from kiosk.errors import KioskError
 from kiosk.i18n import _
-from kiosk.printers import configured_printers
 from kiosk.remote import RemoteRule, rules_from_config
-from printing.item_labels import ITEM_LABEL_SIZES
 
 APP_NAME = "packing-desk-kiosk"
 CONFIG_ENV = "KIOSK_CONFIG"
@@ -117,20 +114,31 @@ def apply_settings(config: Config, data: dict[str, Any], where: str) -> None:
     if config.label_dpi not in (203, 300):
         raise KioskError(_("{where}: label_dpi must be 203 or 300.").format(where=where))
     rules_from_config(config.remote_areas)  # refuses malformed [[remote_areas]] now, not at the first order
-    unknown_carriers = set(config.carriers) - {carrier_id for carrier_id, _name in list_carriers()}
-    if unknown_carriers:
-        raise KioskError(
-            _("{where}: unknown carrier {carriers} (see kiosk tracking --list).").format(
-                where=where, carriers=", ".join(sorted(unknown_carriers))
-            )
-        )
+    if config.carriers:
+        _check_carriers(config, where)
     if config.idle_lock_seconds < 0:
         raise KioskError(_("{where}: idle_lock_seconds cannot be negative.").format(where=where))
     _check_printing(config, where)
 
 
+def _check_carriers(config: Config, where: str) -> None:
+    # Imported here, not at the top: start-up waits for every import, and most desks name no carriers.
+    from kiosk.carriers import list_carriers
+
+    unknown = set(config.carriers) - {carrier_id for carrier_id, _name in list_carriers()}
+    if unknown:
+        raise KioskError(
+            _("{where}: unknown carrier {carriers} (see kiosk tracking --list).").format(
+                where=where, carriers=", ".join(sorted(unknown))
+            )
+        )
+
+
 def _check_printing(config: Config, where: str) -> None:
     """The printer table, the printers named for labels and stickers, and the retry settings."""
+    from kiosk.printers import configured_printers
+    from printing.item_labels import ITEM_LABEL_SIZES
+
     names = configured_printers(config, where)
     for key in ("printer", "item_printer"):
         name = getattr(config, key)

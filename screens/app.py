@@ -6,6 +6,7 @@ import gc
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 from rich.text import Text
@@ -21,25 +22,18 @@ from kiosk.crashlog import write_crash_log
 from kiosk.db import open_database
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _, current_language, set_language
-from kiosk.item_labels import ItemLabelRequest, queue_item_labels
-from kiosk.print_jobs import (
-    SHIPPING_LABEL,
-    PrintRequest,
-    claim_due_retries,
-    deliver,
-    finish_print_job,
-    get_job,
-    job_request,
-)
-from kiosk.printers import PrinterOffline
 from screens.approve import SupervisorApproval
-from screens.exceptions import ExceptionsScreen
 from screens.lock import LockScreen
 from screens.login import LoginScreen
-from screens.pack import PackScreen
-from screens.queue import QueueScreen
 from screens.scan_screen import ScanScreen
 from screens.widgets.scan_input import ScanInput
+
+if TYPE_CHECKING:
+    from kiosk.item_labels import ItemLabelRequest
+    from kiosk.print_jobs import PrintRequest
+
+# The screens after login, and printing (Pillow, fonts, printers), are imported where they are
+# first used: start-up to the login screen is what every shift change waits for.
 
 IDLE_CHECK_SECONDS = 5
 HEARTBEAT_SECONDS = 30
@@ -53,7 +47,7 @@ class LabelFinished(Message):
     order_id: str  # the order the job belongs to ("" for stickers printed outside an order)
     file: str = ""
     error: str = ""
-    kind: str = SHIPPING_LABEL
+    kind: str = ""  # print_jobs.SHIPPING_LABEL or an item label
     subject: str = ""  # what people call it: the order id, or the item code
     printer: str = ""
     # The printer did not take it: the job stays queued for another attempt.
@@ -153,6 +147,9 @@ class KioskApp(App):
 
     def logged_in(self, operator: Operator) -> None:
         """Show the queue, or straight the order this station was packing when it stopped."""
+        from screens.pack import PackScreen
+        from screens.queue import QueueScreen
+
         self.operator = operator
         if operator.language:
             set_language(operator.language)
@@ -174,6 +171,8 @@ class KioskApp(App):
 
     def action_supervisor(self) -> None:
         """The exceptions list, from any screen, once a supervisor's badge and PIN are checked."""
+        from screens.exceptions import ExceptionsScreen
+
         if isinstance(self.screen, SupervisorApproval | ExceptionsScreen | LockScreen):
             return
 
@@ -211,6 +210,8 @@ class KioskApp(App):
         self, request: ItemLabelRequest, order_id: str | None = None, reason: str = ""
     ) -> int | None:
         """Queue and print new stickers for an item (a damaged barcode); returns the job, None if refused."""
+        from kiosk.item_labels import queue_item_labels
+
         operator = self.operator.badge if self.operator else None
         try:
             job_id = queue_item_labels(
@@ -231,6 +232,8 @@ class KioskApp(App):
 
     def send_print_job(self, job_id: int, *, background: bool = False) -> None:
         """Read the job (here, on the UI thread) and print it in a worker."""
+        from kiosk.print_jobs import get_job, job_request
+
         if job_id in self.printing_now:
             return
         try:
@@ -245,6 +248,9 @@ class KioskApp(App):
 
     @work(thread=True, exit_on_error=False, group="labels")
     def _render_label(self, request: PrintRequest, background: bool = False) -> None:
+        from kiosk.print_jobs import deliver
+        from kiosk.printers import PrinterOffline
+
         order_id = request.shipping.order_id if request.shipping else ""
         done = {"kind": request.kind, "subject": request.subject, "printer": request.printer.name,
                 "background": background}
@@ -261,6 +267,8 @@ class KioskApp(App):
             self.post_message(LabelFinished(request.job_id, order_id, file=str(path), **done))
 
     def on_label_finished(self, message: LabelFinished) -> None:
+        from kiosk.print_jobs import SHIPPING_LABEL, finish_print_job
+
         self.printing_now.discard(message.print_job_id)
         finish_print_job(self.db, message.print_job_id, file=message.file, error=message.error,
                          retryable=message.retryable, station=self.config.station)
@@ -307,6 +315,8 @@ class KioskApp(App):
 
     def retry_print_jobs(self) -> None:
         """Send again this station's jobs that failed because a printer was off (and left-over ones)."""
+        from kiosk.print_jobs import claim_due_retries
+
         for job_id in claim_due_retries(self.db, self.config.station, max_attempts=self.config.print_max_attempts,
                                         wait_seconds=self.config.print_retry_seconds, skip=self.printing_now):
             self.send_print_job(job_id, background=True)

@@ -15,7 +15,6 @@ from kiosk.i18n import N_, _, format_number
 from kiosk.order_queue import QueueEntry, queue_length, queue_page
 from kiosk.scanning import clean_scan
 from kiosk.timefmt import waiting_for
-from screens.pack import PackScreen
 from screens.scan_screen import ScanScreen
 from screens.widgets.banner import Banner
 from screens.widgets.footer import KioskFooter
@@ -128,6 +127,8 @@ class QueueScreen(ScanScreen):
         self.open_order(order_id)
 
     def open_order(self, order_id: str) -> None:
+        from screens.pack import PackScreen  # on first use: it is the heaviest screen to import
+
         operator = self.app.operator
         assert operator is not None
         try:
