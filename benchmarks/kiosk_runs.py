@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.pilot import Pilot
@@ -15,13 +16,16 @@ from benchmarks.dataset import BENCH_BADGE, BENCH_PIN
 from benchmarks.driving import SETUP_TIMEOUT, SIZE, post_scan, still_cursor, until
 from benchmarks.screen_probe import Condition, FrameLogMixin, TextScreen, frame_after, settle, timed_frame
 from kiosk.config import Config
-from kiosk.order_queue import queue_length, queue_page
-from kiosk.packing import LineProgress
 from screens.app import KioskApp, LabelFinished
 from screens.login import LoginScreen
-from screens.pack import PackScreen
-from screens.queue import QueueScreen
 from screens.widgets.banner import Banner
+
+if TYPE_CHECKING:
+    from kiosk.packing import LineProgress
+    from screens.pack import PackScreen
+
+# The queue and pack screens (and what they import) are imported inside the functions that use
+# them, as the kiosk itself does: the start-up child must not load them before its first screen.
 
 FEEDBACK_TIMEOUT = 10.0
 LABEL_TIMEOUT = 60.0
@@ -74,6 +78,8 @@ def login_shown(app: KioskApp) -> Condition:
 
 def queue_shown(app: KioskApp, first_order: str) -> Condition:
     """The queue is on screen with its first order in the table (the page is filled in one go)."""
+    from screens.queue import QueueScreen
+
     def check(screen: TextScreen) -> bool:
         front = app.screen
         return (isinstance(front, QueueScreen) and front.is_mounted
@@ -84,6 +90,9 @@ def queue_shown(app: KioskApp, first_order: str) -> Condition:
 def row_text(progress: LineProgress, packed: int) -> str:
     """The line's row as it should read once ``packed`` units are in, built with the screen's own
     cell formatter so the expected text follows its wording and language."""
+    from kiosk.packing import LineProgress
+    from screens.pack import PackScreen
+
     line = progress.line
     cell = PackScreen._packed_cell(LineProgress(line, packed)).plain
     return f"{line.line_no} {line.name} {line.variant} {cell}"
@@ -126,6 +135,8 @@ def item_code(app: KioskApp, sku: str) -> str:
 
 async def log_in(app: KioskApp, pilot: Pilot) -> None:
     """The real login: badge scan, PIN typed, Enter (scrypt and all)."""
+    from screens.queue import QueueScreen
+
     await frame_after(app, login_shown(app))
     post_scan(app, BENCH_BADGE)
     await until(lambda: app.focused is not None and app.focused.id == "pin")
@@ -135,6 +146,9 @@ async def log_in(app: KioskApp, pilot: Pilot) -> None:
 
 async def measure_queue_opens(app: KioskApp, repeats: int) -> list[float]:
     """From a successful login (``logged_in``, what the PIN check calls) to the filled queue on screen."""
+    from kiosk.order_queue import queue_page
+    from screens.queue import QueueScreen
+
     operator = app.operator
     assert operator is not None
     times = []
@@ -153,6 +167,8 @@ async def measure_queue_opens(app: KioskApp, repeats: int) -> list[float]:
 
 async def open_order(app: KioskApp, order_id: str) -> PackScreen:
     """Scan the packing slip and wait for the pack screen, notes acknowledged (all untimed)."""
+    from screens.pack import PackScreen
+
     post_scan(app, order_id)
     await until(lambda: isinstance(app.screen, PackScreen) and hasattr(app.screen, "session"))
     pack = app.screen
@@ -183,6 +199,8 @@ async def scan_items(app: KioskApp, pack: PackScreen, results: KioskResults) -> 
 
 async def ship(app: KioskApp, pack: PackScreen, results: KioskResults) -> None:
     """The timed waybill scan: until the shipment is committed and its label file written."""
+    from screens.queue import QueueScreen
+
     order_id = pack.order_id
     tracking = waybill(len(results.shipped) + 1, pack.session.order["country"])
     banner = pack.query_one(Banner)
@@ -205,6 +223,9 @@ async def ship(app: KioskApp, pack: PackScreen, results: KioskResults) -> None:
 
 
 async def run_kiosk(config: Config, scans: int, queue_repeats: int, progress: Callable[[str], None]) -> KioskResults:
+    from kiosk.order_queue import queue_length
+    from screens.queue import QueueScreen
+
     results = KioskResults()
     app = BenchKiosk(config)
     async with app.run_test(size=SIZE) as pilot:

@@ -15,7 +15,7 @@ FIGURES = [
     "scan to feedback p50",
     "scan to feedback p99",
     "queue open (median)",
-    "last scan to shipped (median)",
+    "last scan to shipped (median)", "label render (median)",
     "start-up to first screen (median)",
     "peak memory (median)",
 ]
