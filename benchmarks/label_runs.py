@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-import time
 
+from benchmarks.floor_runs import time_each
 from printing.labels import ShippingLabel, render_shipping_label
 
 
@@ -25,11 +25,4 @@ def render_label(order_id: str, tracking: str) -> None:
 
 
 def measure_labels(shipped: list[tuple[str, str]]) -> list[float]:
-    if shipped:
-        render_label(*shipped[0])  # fonts load once per process, as in the kiosk
-    times = []
-    for order_id, tracking in shipped:
-        started = time.perf_counter()
-        render_label(order_id, tracking)
-        times.append(time.perf_counter() - started)
-    return times
+    return time_each(render_label, shipped)
