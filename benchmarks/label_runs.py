@@ -9,10 +9,15 @@ from printing.labels import ShippingLabel, render_shipping_label
 
 
 def sample_label(order_id: str, tracking: str) -> ShippingLabel:
-    """A label as full as a typical one: recipient, sender, three item lines, flags."""
+    """A label as full as a typical one: recipient, sender, three item lines, flags.
+
+    The recipient and address differ on every label, as they do at a desk, so text measured
+    once (captions, sender, items) is reused but theirs is not.
+    """
     return ShippingLabel(
-        order_id=order_id, tracking_number=tracking, carrier="UPS", recipient_name="Emily Johnson",
-        phone="+1 212 555 0147", address_lines=("350 5th Ave Apt 12B", "New York NY"), postal_code="10118",
+        order_id=order_id, tracking_number=tracking, carrier="UPS", recipient_name=f"Emily Johnson {order_id}",
+        phone="+1 212 555 0147", address_lines=(f"{len(order_id) * 7} 5th Ave Apt {order_id[-3:]}", "New York NY"),
+        postal_code="10118",
         country="US", sender_lines=("Packing Desk", "1 Warehouse Road"),
         items=(("Merino Crew Sweater", "Red / M", 2), ("Canvas Tote", "Black", 1), ("Enamel Mug", "", 1)),
         ship_date="2026-11-27", station="DESK-1", packer="Li Wei", flags=("NOTE",),

@@ -7,6 +7,7 @@ of the pen position, like "j"), so a line that "fits" really stays inside the la
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from printing.fonts import Font, missing_glyphs
 
@@ -19,8 +20,13 @@ def clean(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+@lru_cache(maxsize=8192)
 def ink_extent(font: Font, text: str, stroke: int = 0) -> tuple[int, int]:
-    """(offset, width): draw at x + offset so that the ink starts at x and spans width."""
+    """(offset, width): draw at x + offset so that the ink starts at x and spans width.
+
+    Cached: fonts are loaded once (printing.fonts), and most of a label's text (captions, the
+    sender, common item names) is measured again on every label, at about 0.1 ms a call.
+    """
     if not text:
         return 0, 0
     # mode "1": measure the hinted monochrome glyphs we draw (fontmode "1"); the antialiased
