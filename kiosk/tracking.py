@@ -1,4 +1,5 @@
-"""Tracking numbers as the kiosk stores them, and the checks every waybill gets."""
+"""The shape every stored tracking number has (letters and digits, a sane length); which carrier it
+belongs to and whether its check digit holds is kiosk/carriers (the waybill step uses that)."""
 
 from __future__ import annotations
 
