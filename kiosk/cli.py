@@ -168,16 +168,20 @@ def operators_add(obj: Context, badge: str, name: str, role: str, pin: str | Non
 @click.argument("badge")
 @click.pass_obj
 def operators_disable(obj: Context, badge: str) -> None:
-    set_operator_active(obj.db(), badge, False)
-    click.echo(_("Disabled {badge}").format(badge=badge.upper()))
+    _set_active(obj, badge, False)
 
 
 @operators.command("enable", help=N_("Let a disabled badge log in again."))
 @click.argument("badge")
 @click.pass_obj
 def operators_enable(obj: Context, badge: str) -> None:
-    set_operator_active(obj.db(), badge, True)
-    click.echo(_("Enabled {badge}").format(badge=badge.upper()))
+    _set_active(obj, badge, True)
+
+
+def _set_active(obj: Context, badge: str, active: bool) -> None:
+    set_operator_active(obj.db(), badge, active)
+    done = _("Enabled {badge}") if active else _("Disabled {badge}")
+    click.echo(done.format(badge=badge.upper()))
 
 
 @cli.command(help=N_("Online backup of the database to DEST (safe while stations are working)."))

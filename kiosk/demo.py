@@ -11,6 +11,7 @@ import functools
 import json
 import re
 import sqlite3
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -92,26 +93,40 @@ def _is_hours(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
 
 
+def _record_id(record: dict[str, Any], index: int, id_field: str, known: set[str], seen: set[str],
+               file_and_kind: str, problems: list[str]) -> tuple[str | None, str]:
+    """(the record's id, or None when it has none, and how messages name it): the checks every
+    fixture record gets (unknown fields, a missing or repeated id), written down once."""
+    record_id = record.get(id_field)
+    where = f"{file_and_kind} {record_id or f'#{index}'}"
+    if extra := set(record) - known:
+        problems.append(f"{where}: unknown field(s) {', '.join(sorted(extra))}")
+    if not isinstance(record_id, str) or not record_id.strip():
+        problems.append(f"{where}: no {id_field}")
+        return None, where
+    if record_id in seen:
+        problems.append(f"{where}: {id_field} listed twice")
+    seen.add(record_id)
+    return record_id, where
+
+
+def _check_text_fields(record: dict[str, Any], fields: Iterable[str], where: str, problems: list[str]) -> None:
+    for field in fields:
+        if not isinstance(record.get(field, ""), str):
+            problems.append(f"{where}: {field} must be text")
+
+
 def _check_catalogue(products: list[dict[str, Any]], problems: list[str]) -> None:
     skus: set[str] = set()
     codes: dict[str, str] = {}
     for index, product in enumerate(products, 1):
-        sku = product.get("sku")
-        where = f"catalogue.json product {sku or f'#{index}'}"
-        if extra := set(product) - _PRODUCT_KEYS:
-            problems.append(f"{where}: unknown field(s) {', '.join(sorted(extra))}")
-        if not isinstance(sku, str) or not sku.strip():
-            problems.append(f"{where}: no sku")
+        sku, where = _record_id(product, index, "sku", _PRODUCT_KEYS, skus, "catalogue.json product", problems)
+        if sku is None:
             continue
-        if sku in skus:
-            problems.append(f"{where}: sku listed twice")
-        skus.add(sku)
         for field in ("style_id", "name"):
             if not isinstance(product.get(field), str) or not product[field].strip():
                 problems.append(f"{where}: no {field}")
-        for field in ("colour", "size"):
-            if not isinstance(product.get(field, ""), str):
-                problems.append(f"{where}: {field} must be text")
+        _check_text_fields(product, ("colour", "size"), where, problems)
         barcodes = product.get("barcodes")
         if not isinstance(barcodes, list) or not barcodes:
             problems.append(f"{where}: no barcodes")
@@ -183,19 +198,10 @@ def _check_orders(orders: list[dict[str, Any]], skus: set[str], packers: set[str
     order_ids: set[str] = set()
     tracking: dict[str, str] = {}
     for index, order in enumerate(orders, 1):
-        order_id = order.get("order_id")
-        where = f"orders.json order {order_id or f'#{index}'}"
-        if extra := set(order) - _ORDER_KEYS:
-            problems.append(f"{where}: unknown field(s) {', '.join(sorted(extra))}")
-        if not isinstance(order_id, str) or not order_id.strip():
-            problems.append(f"{where}: no order_id")
+        order_id, where = _record_id(order, index, "order_id", _ORDER_KEYS, order_ids, "orders.json order", problems)
+        if order_id is None:
             continue
-        if order_id in order_ids:
-            problems.append(f"{where}: order_id listed twice")
-        order_ids.add(order_id)
-        for field in _ORDER_TEXT:
-            if not isinstance(order.get(field, ""), str):
-                problems.append(f"{where}: {field} must be text")
+        _check_text_fields(order, _ORDER_TEXT, where, problems)
         if order.get("platform", "manual") not in PLATFORMS:
             problems.append(f"{where}: platform must be one of {', '.join(PLATFORMS)}")
         if order.get("priority", 0) not in (0, 1) or isinstance(order.get("priority"), bool):

@@ -198,21 +198,21 @@ async def test_wrong_pin_and_unknown_badge_are_refused_at_login(config):
         assert isinstance(app.screen, QueueScreen)
 
 
-async def idle_past_the_lock(pilot) -> None:
-    """A minute and a second without a key, then the App's periodic check."""
+async def locked_with_an_order_open(pilot) -> None:
+    """P001 opens SO-1, then a minute and a second pass without a key before the App's periodic check."""
+    await log_in(pilot)
+    await scan(pilot, "SO-1")
     pilot.app.last_input -= pilot.app.config.idle_lock_seconds + 1
     pilot.app.lock_if_idle()
     await pilot.pause()
+    assert isinstance(pilot.app.screen, LockScreen)
 
 
 async def test_idle_lock_and_unlock(config):
     config.idle_lock_seconds = 60
     app = RecordingApp(config)
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        await scan(pilot, "SO-1")
-        await idle_past_the_lock(pilot)
-        assert isinstance(app.screen, LockScreen)
+        await locked_with_an_order_open(pilot)
         await pilot.press("9", "9", "9", "9", "enter")
         assert isinstance(app.screen, LockScreen)
         await pilot.press("1", "2", "3", "4", "enter")
@@ -223,9 +223,7 @@ async def test_log_out_from_the_lock_screen_keeps_the_order_for_the_station(conf
     config.idle_lock_seconds = 60
     app = RecordingApp(config)
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        await scan(pilot, "SO-1")
-        await idle_past_the_lock(pilot)
+        await locked_with_an_order_open(pilot)
         await pilot.press("f10")
         assert isinstance(app.screen, LoginScreen)
         await log_in(pilot, "P002", "4321")
