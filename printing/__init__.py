@@ -32,7 +32,6 @@ from printing.labels import (
     layout_shipping_label,
     render_shipping_label,
     summarize_items,
-    write_png,
 )
 from printing.outputs import FORMATS, LabelDocument, document_files, pdf_bytes, png_bytes
 from printing.spool import spool_file, spool_label
@@ -82,5 +81,4 @@ __all__ = [
     "spool_label",
     "summarize_items",
     "symbol_modules",
-    "write_png",
 ]

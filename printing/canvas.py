@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 
 from printing.barcodes import BarcodeTooLong, largest_module, quiet_modules_for, render_modules, symbol_modules
 from printing.fonts import Font, FontSpec, load_font, missing_glyphs
-from printing.text import ellipsize, ink_extent
+from printing.text import ellipsize, ink_extent, ink_mask
 
 Rect = tuple[int, int, int, int]
 
@@ -120,9 +120,10 @@ class Canvas:
         text = ellipsize(font, text, self.width, stroke)
         offset, ink = ink_extent(font, text, stroke)
         start = self.left + ((self.width - ink) // 2 if center else 0)
-        self.draw.text((start + offset, y), text, fill=fill, font=font, anchor="la", stroke_width=stroke)
         height = self.line_height(font)
         if text:
+            mask, left, top = ink_mask(font, text, stroke)
+            self.image.paste(fill, (start + offset + left, y + top), mask)
             size = int(getattr(font, "size", height))
             self.elements.append(TextField(text, (start, y, start + ink, y + height), size, reverse=fill != 0))
         return height

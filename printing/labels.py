@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from PIL import Image
 
@@ -30,7 +29,6 @@ __all__ = [
     "layout_shipping_label",
     "render_shipping_label",
     "summarize_items",
-    "write_png",
 ]
 
 # Width x height in mm.
@@ -254,11 +252,3 @@ def render_shipping_label(
     fit at the minimum module, ValueError for data Code 128 cannot carry.
     """
     return layout_shipping_label(label, size, dpi, font_path).image
-
-
-def write_png(image: Image.Image, path: str | os.PathLike[str], dpi: int | None = None) -> Path:
-    """Save as PNG with the resolution recorded, so print dialogs do not rescale it."""
-    path = Path(path)
-    resolution = (dpi, dpi) if dpi else image.info.get("dpi", (203, 203))
-    image.save(path, format="PNG", dpi=resolution)
-    return path

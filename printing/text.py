@@ -9,6 +9,8 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+from PIL import Image, ImageDraw
+
 from printing.fonts import Font, missing_glyphs
 
 
@@ -34,6 +36,23 @@ def ink_extent(font: Font, text: str, stroke: int = 0) -> tuple[int, int]:
     left, _, right, _ = font.getbbox(text, mode="1", stroke_width=stroke, anchor="la")
     offset = max(0, -int(left))
     return offset, int(right) + offset
+
+
+@lru_cache(maxsize=1024)
+def ink_mask(font: Font, text: str, stroke: int = 0) -> tuple[Image.Image, int, int]:
+    """The line's ink as a 1-bit mask, and where the mask's top-left corner sits from the pen
+    (anchor "la"), for pasting.
+
+    Cached because FreeType rendering is most of a label's cost, and most of a label's lines
+    (captions, the sender, the carrier, the date, the station, common item names) are the
+    same on every label of a shift; at most 1024 masks of a few KiB each.
+    """
+    left, top, right, bottom = font.getbbox(text, mode="1", stroke_width=stroke, anchor="la")
+    mask = Image.new("1", (max(1, right - left), max(1, bottom - top)), 0)
+    draw = ImageDraw.Draw(mask)
+    draw.fontmode = "1"
+    draw.text((-left, -top), text, fill=1, font=font, anchor="la", stroke_width=stroke)
+    return mask, int(left), int(top)
 
 
 def fits(font: Font, text: str, max_width: int, stroke: int = 0) -> bool:

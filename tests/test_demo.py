@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -374,13 +373,6 @@ def test_a_naive_now_is_utc(tmp_path):
     assert db.execute("SELECT COUNT(*) FROM orders WHERE created_at > ?",
                       [NOW.isoformat()]).fetchone()[0] == 0
     db.close()
-
-
-def test_loading_is_quick(tmp_path):
-    create_demo_database(tmp_path / "warm.db")  # PIN hashes are cached after the first
-    started = time.perf_counter()
-    create_demo_database(tmp_path / "timed.db")
-    assert time.perf_counter() - started < 2.0
 
 
 # -- bad fixtures ---------------------------------------------------------------------
