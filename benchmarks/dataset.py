@@ -24,7 +24,7 @@ from kiosk.db import open_database
 from kiosk.schema import SCHEMA_VERSION
 
 # Bump when the generated content changes, so stale cached files are not reused.
-DATASET_VERSION = 3
+DATASET_VERSION = 4  # 4: PIN hashes carry their scrypt parameters
 SEED = 20260601
 CHUNK_ORDERS = 20_000
 

@@ -17,9 +17,14 @@ from kiosk.i18n import _
 ROLES = ("packer", "supervisor", "aftersales")
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=5)
-# scrypt cost: about 20 ms per check here, slow enough to make guessing a
-# 4-digit PIN from a stolen database file costly, fast enough for a login.
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+# scrypt cost: about 30 ms per check here, fast enough for a login. A 4-digit PIN has only
+# 10,000 values, so no hash cost stops someone holding the database file; the lockout below
+# is what protects a badge. n=2**12 with p=4 does the work of n=2**14, p=1 in a quarter of the
+# memory (OpenSSL reuses one 4 MiB block for each of the p passes), which keeps the kiosk's
+# peak memory down at login. Hashes record their parameters ("scrypt:N:r:p$salt$digest", the
+# layout werkzeug uses); the bare "scrypt$salt$digest" of earlier versions is n=2**14, r=8, p=1.
+_SCRYPT = {"n": 2**12, "r": 8, "p": 4}
+_LEGACY_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
 @dataclass(frozen=True)
@@ -37,18 +42,37 @@ class Operator:
 def hash_pin(pin: str) -> str:
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(pin.encode(), salt=salt, **_SCRYPT)
-    return f"scrypt${salt.hex()}${digest.hex()}"
+    return f"scrypt:{_SCRYPT['n']}:{_SCRYPT['r']}:{_SCRYPT['p']}${salt.hex()}${digest.hex()}"
+
+
+def _scrypt_parameters(scheme: str) -> dict[str, int] | None:
+    if scheme == "scrypt":
+        return _LEGACY_SCRYPT
+    name, *numbers = scheme.split(":")
+    if name != "scrypt" or len(numbers) != 3 or not all(number.isdigit() for number in numbers):
+        return None
+    return dict(zip(("n", "r", "p"), map(int, numbers), strict=True))
 
 
 def pin_matches(pin: str, stored: str) -> bool:
     try:
         scheme, salt_hex, digest_hex = stored.split("$")
+        salt = bytes.fromhex(salt_hex)
     except ValueError:
         return False
-    if scheme != "scrypt":
+    parameters = _scrypt_parameters(scheme)
+    if parameters is None:
         return False
-    digest = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt_hex), **_SCRYPT)
+    try:
+        digest = hashlib.scrypt(pin.encode(), salt=salt, **parameters)
+    except (ValueError, MemoryError):  # parameters no machine should run (a tampered row)
+        return False
     return hmac.compare_digest(digest.hex(), digest_hex)
+
+
+def needs_rehash(stored: str) -> bool:
+    """True for a hash made with other parameters than today's (it is replaced at the next login)."""
+    return _scrypt_parameters(stored.split("$")[0]) != _SCRYPT
 
 
 def validate_pin(pin: str) -> None:
@@ -93,6 +117,8 @@ def authenticate(db: sqlite_utils.Database, badge: str, pin: str, station: str) 
     ok = pin_matches(pin, row["pin_hash"])
     with transaction(db) as conn:
         record_event(conn, "login" if ok else "login_failed", operator=badge, station=station)
+        if ok and needs_rehash(row["pin_hash"]):
+            conn.execute("UPDATE operators SET pin_hash = ? WHERE badge = ?", [hash_pin(pin), badge])
     if not ok:
         tries_left = MAX_FAILED_LOGINS - _recent_failures(db, badge)
         raise KioskError(_("Wrong PIN for {badge}. {tries} tries left.").format(badge=badge, tries=tries_left))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from kiosk.auth import (
@@ -9,6 +11,7 @@ from kiosk.auth import (
     add_operator,
     authenticate,
     list_operators,
+    needs_rehash,
     pin_matches,
     set_operator_active,
 )
@@ -51,6 +54,33 @@ def test_pins_are_stored_hashed_and_salted(db):
     assert hashes[0] != hashes[1]
     assert all(pin_matches("2468", h) for h in hashes)
     assert not pin_matches("2469", hashes[0])
+
+
+def legacy_hash(pin: str) -> str:
+    """A PIN hash as earlier versions stored it: bare "scrypt", n=2**14, r=8, p=1."""
+    salt = bytes(range(16))
+    return f"scrypt${salt.hex()}${hashlib.scrypt(pin.encode(), salt=salt, n=2**14, r=8, p=1).hex()}"
+
+
+def test_a_pin_hashed_by_an_earlier_version_still_logs_in_and_is_rehashed(db):
+    db.execute("UPDATE operators SET pin_hash = ? WHERE badge = 'P001'", [legacy_hash("1234")])
+    db.conn.commit()
+    with pytest.raises(KioskError, match="Wrong PIN"):
+        authenticate(db, "P001", "1243", "DESK-1")
+    assert db.execute("SELECT pin_hash FROM operators WHERE badge = 'P001'").fetchone()[0].startswith("scrypt$")
+
+    assert authenticate(db, "P001", "1234", "DESK-1").badge == "P001"
+    stored = db.execute("SELECT pin_hash FROM operators WHERE badge = 'P001'").fetchone()[0]
+    assert not needs_rehash(stored) and stored.startswith("scrypt:4096:8:4$")
+    assert authenticate(db, "P001", "1234", "DESK-1").badge == "P001"
+
+
+@pytest.mark.parametrize("stored", [
+    "", "plain1234", "bcrypt$00$11", "scrypt:4096:8$00$11", "scrypt:x:8:4$00$11", "scrypt:4096:8:4$zz$11",
+    "scrypt:3:8:1$00$11",  # n must be a power of two: OpenSSL refuses it
+])
+def test_a_damaged_or_foreign_hash_never_matches(stored):
+    assert not pin_matches("1234", stored)
 
 
 @pytest.mark.parametrize(
