@@ -79,11 +79,12 @@ def login_shown(app: KioskApp) -> Condition:
 def queue_shown(app: KioskApp, first_order: str) -> Condition:
     """The queue is on screen with its first order in the table (the page is filled in one go)."""
     from screens.queue import QueueScreen
+    from screens.widgets.row_table import RowTable
 
     def check(screen: TextScreen) -> bool:
         front = app.screen
         return (isinstance(front, QueueScreen) and front.is_mounted
-                and screen.shows_line(front.query_one(DataTable).region, first_order))
+                and screen.shows_line(front.query_one(RowTable).region, first_order))
     return check
 
 

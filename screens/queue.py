@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from kiosk.claims import claim_order
 from kiosk.errors import KioskError
@@ -18,10 +18,15 @@ from kiosk.timefmt import waiting_for
 from screens.scan_screen import ScanScreen
 from screens.widgets.banner import Banner
 from screens.widgets.footer import KioskFooter
+from screens.widgets.row_table import RowTable
 from screens.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
     from screens.app import KioskApp
+
+
+# On a narrow terminal these give up width; the order number, counts and flags never do.
+PLATFORM_COLUMN, RECIPIENT_COLUMN = 1, 2
 
 
 class QueueScreen(ScanScreen):
@@ -48,13 +53,11 @@ class QueueScreen(ScanScreen):
         yield Static(id="queue-header")
         yield ScanInput(placeholder=_("scan a packing slip, or Enter to open the highlighted order"), id="scan")
         yield Banner(id="banner")
-        yield DataTable(id="orders", cursor_type="row", zebra_stripes=True)
+        yield RowTable(_("Order"), _("Platform"), _("Recipient"), _("Items"), _("Waiting"), _("Flags"),
+                       shrinkable=(RECIPIENT_COLUMN, PLATFORM_COLUMN), id="orders")
         yield KioskFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.can_focus = False
-        table.add_columns(_("Order"), _("Platform"), _("Recipient"), _("Items"), _("Waiting"), _("Flags"))
         self.load()
         self.query_one(ScanInput).focus()
 
@@ -70,20 +73,13 @@ class QueueScreen(ScanScreen):
         page_size = self.app.config.queue_page_size
         self.page_start = min(self.page_start, max(total - 1, 0) // page_size * page_size)
         self.entries = queue_page(self.app.db, page_size, self.page_start, self.app.config.remote_rules)
-        table = self.query_one(DataTable)
-        table.clear()
-        for entry in self.entries:
-            table.add_row(
-                Text(entry.order_id),
-                Text(entry.platform),
-                Text(entry.recipient_name),
-                format_number(entry.unit_count),
-                waiting_for(entry.paid_at),
-                Text(" ".join(entry.flags), style="bold yellow"),
-                key=entry.order_id,
-            )
-        # The next order to pack is the top one: a packer who just shipped starts there.
-        table.move_cursor(row=0, scroll=True)
+        # The next order to pack is the top one (set_rows puts the cursor there): a packer who
+        # just shipped starts there.
+        self.query_one(RowTable).set_rows([
+            (entry.order_id, (entry.order_id, entry.platform, entry.recipient_name, format_number(entry.unit_count),
+                              waiting_for(entry.paid_at), Text(" ".join(entry.flags), style="bold yellow")))
+            for entry in self.entries
+        ])
         operator = self.app.operator
         last = min(self.page_start + page_size, total)
         self.query_one("#queue-header", Static).update(
@@ -99,8 +95,8 @@ class QueueScreen(ScanScreen):
             self.query_one(Banner).show(_("No paid orders waiting. F5 to refresh."), "info")
 
     def action_move(self, step: int) -> None:
-        table = self.query_one(DataTable)
-        table.move_cursor(row=table.cursor_row + step)
+        table = self.query_one(RowTable)
+        table.move_cursor(table.cursor_row + step)
 
     def action_page(self, step: int) -> None:
         self.page_start = max(self.page_start + step * self.app.config.queue_page_size, 0)
@@ -120,7 +116,7 @@ class QueueScreen(ScanScreen):
                 self.refuse(str(error))
                 return
         elif self.entries:
-            order_id = self.entries[self.query_one(DataTable).cursor_row].order_id
+            order_id = self.entries[self.query_one(RowTable).cursor_row].order_id
         else:
             self.refuse(_("The queue is empty: nothing to open."))
             return

@@ -1,0 +1,170 @@
+"""A read-only table for a long list with a row cursor, drawn line by line.
+
+The queue shows a page of 50 orders and is opened after every shipment. Textual's DataTable
+measures and renders each visible cell through Rich on every paint and sizes itself on the
+next idle, which made the queue take about 40 ms to appear. This widget uses Textual's Line
+API instead: a row becomes one Strip the first time it is visible at a width, and the
+cursor only restyles the row it is on, so a filled page is on screen in the first frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+CELL_PADDING = 1  # blank cells each side of a value, as DataTable draws them
+MIN_SHRUNK_WIDTH = 8  # a column shortened to fit the width keeps at least this many cells
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    cells: tuple[Text, ...]
+
+
+def column_widths(natural: list[int], available: int, shrinkable: Sequence[int] | None = None) -> list[int]:
+    """Natural widths, with the widest ``shrinkable`` column (all by default) shortened, down to
+    MIN_SHRUNK_WIDTH, while the table is wider than ``available``: a long name loses its tail,
+    and the flags beside it stay whole. What still does not fit is cut off at the right."""
+    widths = list(natural)
+    candidates = list(range(len(widths)) if shrinkable is None else shrinkable)
+    while sum(widths) > available and candidates:
+        widest = max(candidates, key=widths.__getitem__)
+        if widths[widest] <= MIN_SHRUNK_WIDTH:
+            candidates.remove(widest)
+            continue
+        widths[widest] = max(MIN_SHRUNK_WIDTH, widths[widest] - (sum(widths) - available))
+    return widths
+
+
+class RowTable(ScrollView, can_focus=False):
+    """Header line, then one line per row; ``cursor_row`` is highlighted and kept in view.
+
+    ``shrinkable`` names the columns (by index) that give up width when the terminal is narrow.
+    """
+
+    COMPONENT_CLASSES = {"row-table--header", "row-table--cursor", "row-table--even-row"}
+    DEFAULT_CSS = """
+    RowTable {
+        background: $surface;
+        color: $foreground;
+        height: 1fr;
+        overflow-x: hidden;  /* columns shrink to the width instead */
+        & > .row-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        & > .row-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .row-table--even-row {
+            background: $surface-lighten-1 50%;
+        }
+    }
+    """
+
+    cursor_row: reactive[int] = reactive(0, always_update=True)
+
+    def __init__(
+        self, *columns: str, shrinkable: Sequence[int] | None = None, id: str | None = None  # noqa: A002
+    ) -> None:
+        super().__init__(id=id)
+        self.columns = tuple(Text(column) for column in columns)
+        self.shrinkable = shrinkable
+        self.rows: tuple[Row, ...] = ()
+        self._natural: list[int] = [cell_len(column.plain) for column in self.columns]
+        self._strips: dict[tuple[int, int], Strip] = {}  # (row index or -1 for the header, width)
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def set_rows(self, rows: Sequence[tuple[str, Sequence[str | Text]]]) -> None:
+        """Replace every row: (key, cells) pairs, cells as plain strings or styled Text."""
+        self.rows = tuple(
+            Row(key, tuple(cell if isinstance(cell, Text) else Text(cell) for cell in cells)) for key, cells in rows
+        )
+        self._natural = [
+            max([cell_len(self.columns[index].plain), *(cell_len(row.cells[index].plain) for row in self.rows)])
+            for index in range(len(self.columns))
+        ]
+        self._strips.clear()
+        self.virtual_size = Size(self._table_width(), len(self.rows) + 1)
+        self.move_cursor(0)
+        self.refresh()
+
+    def move_cursor(self, row: int) -> None:
+        self.cursor_row = max(0, min(row, len(self.rows) - 1))
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        for index in (old, new):
+            self._strips.pop((index, self._drawn_width()), None)
+        # Line 0 is the header, which never scrolls: row n is on line n + 1 of the view.
+        top = int(self.scroll_y)
+        if new < top:
+            self.scroll_to(y=new, animate=False, immediate=True)
+        elif new >= top + self.scrollable_content_region.height - 1:
+            self.scroll_to(y=new - self.scrollable_content_region.height + 2, animate=False, immediate=True)
+        self.refresh()
+
+    def _table_width(self) -> int:
+        return sum(width + 2 * CELL_PADDING for width in self._natural)
+
+    def _drawn_width(self) -> int:
+        return self.scrollable_content_region.width
+
+    def _widths(self, available: int) -> list[int]:
+        return column_widths(self._natural, available - 2 * CELL_PADDING * len(self._natural), self.shrinkable)
+
+    def _line_strip(self, index: int, width: int) -> Strip:
+        if index == -1:
+            cells, style = self.columns, self.get_component_rich_style("row-table--header")
+        else:
+            cells = self.rows[index].cells
+            if index == self.cursor_row:
+                style = self.get_component_rich_style("row-table--cursor")
+            elif index % 2:
+                style = self.get_component_rich_style("row-table--even-row")
+            else:
+                style = Style()
+        console = self.app.console
+        pad = Segment(" " * CELL_PADDING, style)
+        segments: list[Segment] = []
+        for cell, cell_width in zip(cells, self._widths(width), strict=True):
+            text = cell.copy()
+            text.truncate(cell_width, overflow="ellipsis", pad=True)
+            # Text.render leaves out the Text's own style (Console.render adds it): add it here.
+            cell_style = style + console.get_style(text.style, default=Style.null())
+            segments += [pad, *Segment.apply_style(text.render(console), cell_style), pad]
+        strip = Strip(segments)
+        return strip.extend_cell_length(width, style).crop(0, width)
+
+    def render_line(self, y: int) -> Strip:
+        width = self._drawn_width()
+        index = -1 if y == 0 else int(self.scroll_y) + y - 1
+        if index >= len(self.rows):
+            return Strip.blank(width, self.rich_style)
+        key = (index, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._strips[key] = self._line_strip(index, width)
+        return strip
+
+    def on_resize(self) -> None:
+        self._strips.clear()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()  # a theme change recolours the header, cursor and stripes

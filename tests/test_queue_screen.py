@@ -1,0 +1,111 @@
+"""The queue with more orders than fit: pages, the cursor kept in view, narrow terminals."""
+
+from __future__ import annotations
+
+import pytest
+from rich.cells import cell_len
+
+from kiosk.config import Config
+from kiosk.db import transaction
+from screens.pack import PackScreen
+from screens.queue import QueueScreen
+from screens.widgets.row_table import MIN_SHRUNK_WIDTH, RowTable, column_widths
+from tests.pilot import SIZE, RecordingApp, log_in
+
+EXTRA_ORDERS = 120  # with the seed's three paid orders: 123, three pages of 50
+
+
+@pytest.fixture
+def busy_config(config: Config, db) -> Config:
+    with transaction(db) as conn:
+        for n in range(EXTRA_ORDERS):
+            order_id = f"WEB-{n:04d}"
+            conn.execute(
+                "INSERT INTO orders (order_id, status, recipient_name, city, country, created_at, paid_at)"
+                " VALUES (?, 'paid', ?, 'Leeds', 'GB', ?, ?)",
+                [order_id, f"Customer {n} of Very Long Surname Household", "2026-11-26T08:00:00.000+00:00",
+                 f"2026-11-27T10:{n // 60:02d}:{n % 60:02d}.000+00:00"],
+            )
+            conn.execute("INSERT INTO order_lines VALUES (?, 1, 'MUG-01', 'Enamel Mug', '', '', 1)", [order_id])
+    return config
+
+
+def shown(table: RowTable) -> list[str]:
+    """The table's lines as the terminal shows them (header first)."""
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+def table_width(app: RecordingApp) -> int:
+    """The table's width inside its scrollbar."""
+    return app.screen.query_one(RowTable).scrollable_content_region.width
+
+
+def header(app: RecordingApp) -> str:
+    return str(app.screen.query_one("#queue-header").render())
+
+
+def test_columns_shrink_widest_first_and_never_below_the_minimum():
+    assert column_widths([6, 30, 5], 60) == [6, 30, 5]
+    assert column_widths([6, 30, 5], 25) == [6, 14, 5]
+    assert column_widths([6, 30, 5], 10) == [6, MIN_SHRUNK_WIDTH, 5]
+    assert column_widths([6, 30, 12], 25, shrinkable=[1]) == [6, MIN_SHRUNK_WIDTH, 12]
+
+
+async def test_pages_of_fifty_and_the_header_counts_them(busy_config):
+    app = RecordingApp(busy_config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        assert "Queue: 1-50 of 123 paid orders waiting" in header(app)
+        assert len(queue.entries) == 50
+        await pilot.press("pagedown")
+        assert "Queue: 51-100 of 123" in header(app)
+        assert "WEB-0047" in shown(queue.query_one(RowTable))[1]
+        await pilot.press("pagedown", "pagedown")  # past the end: the last page stays
+        assert "Queue: 101-123 of 123" in header(app)
+        assert len(queue.entries) == 23
+        await pilot.press("pageup")
+        assert "Queue: 51-100 of 123" in header(app)
+
+
+async def test_the_cursor_stays_on_screen_and_enter_opens_what_it_shows(busy_config):
+    app = RecordingApp(busy_config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        table = app.screen.query_one(RowTable)
+        visible = table.size.height - 1
+        await pilot.press(*["down"] * (visible + 5))
+        target = app.screen.entries[visible + 5].order_id
+        lines = shown(table)
+        assert lines[0].split() == ["Order", "Platform", "Recipient", "Items", "Waiting", "Flags"]  # still on top
+        assert any(target in line for line in lines[1:])
+        assert lines[-1].split()[0] == target  # scrolled just enough
+        await pilot.press(*["up"] * (visible + 5))
+        assert shown(table)[1].split()[0] == "SO-6"
+        await pilot.press(*["down"] * 7, "enter")
+        assert isinstance(app.screen, PackScreen)
+        assert app.screen.order_id == "WEB-0004"  # SO-6, SO-2, SO-1, then the new orders by payment time
+
+
+async def test_a_narrow_terminal_shortens_names_but_keeps_every_column(busy_config):
+    app = RecordingApp(busy_config)
+    async with app.run_test(size=(66, 24)) as pilot:
+        await log_in(pilot)
+        lines = shown(app.screen.query_one(RowTable))
+        assert all(cell_len(line) == table_width(app) for line in lines)
+        assert "Flags" in lines[0]
+        row = next(line for line in lines if "WEB-0000" in line)
+        assert "Customer 0…" in row and "Household" not in row
+        assert "URGENT REMOTE" in next(line for line in lines if "SO-6" in line)
+
+
+async def test_chinese_names_keep_the_columns_aligned(config):
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        table = app.screen.query_one(RowTable)
+        header_line, *rows = [table.render_line(y) for y in range(4)]
+        items = header_line.text.index("Items")  # the header is ASCII: characters are cells
+        # "张伟" is two characters and four cells: the Items count is still under its header.
+        assert [strip.crop(items, items + 1).text for strip in rows] == ["1", "1", "3"]
