@@ -82,4 +82,6 @@ def _requested_name(row: dict) -> str:
 
 
 def queue_length(db: sqlite_utils.Database) -> int:
-    return db.execute("SELECT COUNT(*) FROM orders WHERE status = 'paid'").fetchone()[0]
+    """Paid orders waiting (kept by triggers: schema migration 5)."""
+    row = db.execute("SELECT orders FROM order_status_counts WHERE status = 'paid'").fetchone()
+    return row[0] if row else 0

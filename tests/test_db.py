@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kiosk.db import open_database, record_event, transaction
 from kiosk.errors import KioskError
@@ -68,3 +70,56 @@ def test_older_schema_is_backed_up_then_migrated(tmp_path, monkeypatch):
     migrated = open_database(path)
     assert "gift" in migrated["orders"].columns_dict
     assert (tmp_path / f"k.db.v{SCHEMA_VERSION}.bak").exists()
+
+
+def status_counts(db) -> dict[str, int]:
+    kept = dict(db.execute("SELECT status, orders FROM order_status_counts WHERE orders > 0").fetchall())
+    counted = dict(db.execute("SELECT status, COUNT(*) FROM orders GROUP BY status").fetchall())
+    assert kept == counted
+    return kept
+
+
+STATUSES = ["awaiting_payment", "paid", "packing", "shipped", "on_hold", "cancelled"]
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(["insert", "update", "delete"]), st.integers(0, 7),
+                          st.sampled_from(STATUSES)), max_size=40))
+def test_order_counts_follow_every_insert_status_change_and_delete(tmp_path_factory, steps):
+    db = open_database(tmp_path_factory.mktemp("counts") / "k.db")
+    for action, number, status in steps:
+        order_id = f"T-{number}"
+        with transaction(db) as conn:
+            if action == "insert":
+                conn.execute("INSERT OR IGNORE INTO orders (order_id, status, created_at) VALUES (?, ?, '2026-11-27')",
+                             [order_id, status])
+            elif action == "update":
+                conn.execute("UPDATE orders SET status = ?, buyer_note = 'x' WHERE order_id = ?", [status, order_id])
+            else:
+                conn.execute("DELETE FROM orders WHERE order_id = ?", [order_id])
+        status_counts(db)
+    db.conn.close()
+
+
+def test_a_queue_of_the_seed_data_counts_its_paid_orders(db):
+    from kiosk.order_queue import queue_length
+
+    assert status_counts(db)["paid"] == queue_length(db) == 3
+
+
+def test_migrating_a_version_4_database_counts_the_orders_it_has(tmp_path, monkeypatch):
+    from kiosk import db as db_module
+
+    path = tmp_path / "k.db"
+    with monkeypatch.context() as patch:
+        patch.setattr(db_module, "MIGRATIONS", db_module.MIGRATIONS[:4])
+        patch.setattr(db_module, "SCHEMA_VERSION", 4)
+        old = open_database(path)
+        with transaction(old) as conn:
+            for n, status in enumerate(["paid", "paid", "shipped", "cancelled", "paid"]):
+                conn.execute("INSERT INTO orders (order_id, status, created_at) VALUES (?, ?, '2026-11-27')",
+                             [f"OLD-{n}", status])
+        old.conn.close()
+    migrated = open_database(path)
+    assert status_counts(migrated) == {"paid": 3, "shipped": 1, "cancelled": 1}
+    assert (tmp_path / "k.db.v4.bak").exists()
