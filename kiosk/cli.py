@@ -14,7 +14,6 @@ import sqlite_utils
 
 from kiosk import __version__
 from kiosk.auth import ROLES, add_operator, list_operators, set_operator_active
-from kiosk.cells import pad_cells
 from kiosk.config import APP_NAME, Config, load_config
 from kiosk.crashlog import write_crash_log
 from kiosk.db import backup_database, open_database
@@ -138,6 +137,8 @@ def operators() -> None:
 @operators.command("list", help=N_("List operators."))
 @click.pass_obj
 def operators_list(obj: Context) -> None:
+    from kiosk.cells import pad_cells  # wcwidth: 8 ms that every start of the kiosk would pay
+
     rows = list_operators(obj.db())
     # Names may be Chinese: columns are measured in terminal cells, not characters.
     badge_width = max([4, *(len(row["badge"]) for row in rows)])
@@ -202,6 +203,8 @@ def tracking(number: str | None, expected: str | None, as_json: bool, list_all: 
     from kiosk.carriers import carrier_from_text, carrier_name, describe, identify, list_carriers
 
     if list_all:
+        from kiosk.cells import pad_cells
+
         for carrier_id, name in list_carriers():
             click.echo(f"{pad_cells(carrier_id, 14)}{name}")
         return

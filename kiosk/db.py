@@ -52,7 +52,9 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
                 path=path, version=version, known=SCHEMA_VERSION
             )
         )
-    db = sqlite_utils.Database(conn)
+    # No sqlite-utils plugins: whatever is installed on the machine must not add functions to
+    # the kiosk's connection (and looking for them reads every installed package's metadata).
+    db = sqlite_utils.Database(conn, execute_plugins=False)
     if version < SCHEMA_VERSION:
         if version > 0:
             backup_database(db, path.with_name(f"{path.name}.v{version}.bak"))

@@ -62,7 +62,7 @@ class LoginScreen(ScanScreen):
         pin.value = ""
         pin.display = False
         self.query_one(Banner).show("")
-        self.query_one(KioskFooter).refresh(recompose=True)
+        self.query_one(KioskFooter).follow_language()
         badge_input.focus()
 
     def handle_scan(self, value: str) -> None:

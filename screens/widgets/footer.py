@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from kiosk.i18n import _
+from kiosk.i18n import _, current_language
 
 
 class KioskFooter(Footer):
@@ -19,8 +19,15 @@ class KioskFooter(Footer):
     def __init__(self) -> None:
         # Compact: a packer's 80-column terminal must show every function key.
         super().__init__(compact=True)
+        self.language = current_language()
+
+    def follow_language(self) -> None:
+        """Show the keys in the current language, if it changed since they were last drawn."""
+        if self.language != current_language():
+            self.refresh(recompose=True)
 
     def compose(self) -> ComposeResult:
+        self.language = current_language()
         for widget in super().compose():
             if isinstance(widget, FooterKey):
                 widget.description = _(widget.description)
