@@ -17,7 +17,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
@@ -25,11 +25,15 @@ from kiosk.config import Config
 from kiosk.db import record_event, transaction, utcnow
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
-from kiosk.labels import item_document, label_for_shipment, shipping_document
 from kiosk.printers import Printer, default_media, get_printer, send
 from kiosk.voids import mark_files_void
-from printing.item_labels import ItemLabel
-from printing.labels import ShippingLabel
+
+if TYPE_CHECKING:
+    from printing.item_labels import ItemLabel
+    from printing.labels import ShippingLabel
+
+# kiosk.labels (and with it the renderers) is imported where a job is printed: retries, the
+# job list and the job lifecycle need only the database (see kiosk/printers.py).
 
 SHIPPING_LABEL = "shipping_label"
 ITEM_LABEL = "item_label"
@@ -335,6 +339,8 @@ def job_request(db: sqlite_utils.Database, job_id: int, config: Config) -> Print
                             copies=job.copies, sheet=sheet, item=item)
     if job.shipment_id is None:
         raise KioskError(_("Print job {job_id} has no shipment to print.").format(job_id=job_id))
+    from kiosk.labels import label_for_shipment
+
     label = label_for_shipment(db, job.shipment_id, config)
     return PrintRequest(job.job_id, job.kind, label.order_id, printer,
                         f"{label.order_id}-{label.tracking_number}{suffix}",
@@ -347,6 +353,8 @@ def deliver(request: PrintRequest) -> Path:
 
     Raises PrinterOffline (retryable) when the printer does not take it, KioskError otherwise.
     """
+    from kiosk.labels import item_document, shipping_document
+
     if request.item is not None:
         document = item_document(request.item, request.size, request.copies, request.dpi, request.font_path)
     else:

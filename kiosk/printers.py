@@ -3,6 +3,9 @@
 `send` blocks (file writes, lp, sockets): the screens call it from a worker thread, never with a
 database connection. A printer that cannot take the job raises PrinterOffline, which the job
 lifecycle records as a failed, retryable job (kiosk/print_jobs.py); the shipment is unaffected.
+
+The label renderers (Pillow, python-barcode: about 5 MiB) are imported by the first `send`, so
+a kiosk that has not printed yet, or only reads its print jobs, does not hold them.
 """
 
 from __future__ import annotations
@@ -15,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.errors import KioskError
 from kiosk.i18n import _
-from printing.outputs import FORMATS, LabelDocument, document_files
-from printing.spool import spool_file
+from printing.formats import FORMATS
 
 if TYPE_CHECKING:
     from kiosk.config import Config
+    from printing.outputs import LabelDocument
 
 BACKENDS = ("spool", "cups", "raw")
 # The printer every station has: PNG files in the config's spool_dir.
@@ -153,6 +156,8 @@ def default_media(document: LabelDocument, sheet: str = "") -> str:
 
 
 def _write(printer: Printer, files: list[bytes], stem: str) -> list[Path]:
+    from printing.spool import spool_file
+
     try:
         if len(files) == 1:
             return [spool_file(files[0], printer.folder, stem, printer.format)]
@@ -218,6 +223,8 @@ def send(printer: Printer, document: LabelDocument, stem: str, *, title: str = "
     Raises PrinterOffline when the printer did not take it, KioskError when the document cannot
     be printed in the printer's format at all (a sheet on a ZPL printer).
     """
+    from printing.outputs import document_files
+
     try:
         files = document_files(document, printer.format)
     except ValueError as error:

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from PIL import Image
 
 from printing.canvas import RenderedLabel
+from printing.formats import FORMATS
 from printing.zpl import label_zpl
-
-FORMATS = ("png", "pdf", "zpl")
 
 
 @dataclass(frozen=True)

@@ -151,7 +151,6 @@ class KioskApp(App):
 
     def logged_in(self, operator: Operator) -> None:
         """Show the queue, or straight the order this station was packing when it stopped."""
-        from screens.pack import PackScreen
         from screens.queue import QueueScreen
 
         self.operator = operator
@@ -161,6 +160,8 @@ class KioskApp(App):
         self.open_scan_screen(QueueScreen())
         held = station_claim(self.db, self.config.station)
         if held:
+            from screens.pack import PackScreen  # only now: it loads the carriers and the label renderers
+
             self.open_scan_screen(PackScreen(held, resumed=True))
 
     def log_out(self, why: str = "logout") -> None:

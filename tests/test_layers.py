@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,3 +41,13 @@ def test_printing_never_imports_the_core():
         if "kiosk" in imported_modules(path)
     ]
     assert offenders == []
+
+
+def test_starting_the_kiosk_and_opening_the_queue_leave_the_label_renderers_unloaded():
+    """Pillow and python-barcode (about 5 MiB) load with the first label, not at start-up."""
+    probe = (
+        "import sys, kiosk.cli, screens.app, screens.login, screens.queue, kiosk.print_jobs, kiosk.printers\n"
+        "print(sorted(m for m in ('PIL', 'barcode', 'printing.labels', 'wcwidth', 'babel.dates') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip() == "[]"
