@@ -116,9 +116,13 @@ class KioskApp(App):
 
     def open_scan_screen(self, screen: ScanScreen) -> None:
         """Push a scan screen; keys typed before it is ready are kept for it, in order."""
+        self.hold_scans()
+        self.push_screen(screen)
+
+    def hold_scans(self) -> None:
+        """Keep every key and scan from now on for the next scan screen to be mounted or resumed."""
         if self._held_keys is None:
             self._held_keys = []
-        self.push_screen(screen)
 
     def deliver_scan(self, value: str) -> None:
         """A finished scan goes to the scan screen in front, or waits while one loads."""
@@ -129,7 +133,7 @@ class KioskApp(App):
 
     def scan_screen_ready(self, screen: ScanScreen) -> None:
         """Hand the screen now in front what arrived while it loaded: scans first, then keys."""
-        if screen is not self.screen or self._held_keys is None:
+        if screen is not self.screen or self._held_keys is None or not screen.takes_scans:
             return
         held, self._held_keys = self._held_keys, None
         pending, self._pending_scans = self._pending_scans, []
@@ -277,6 +281,8 @@ class KioskApp(App):
         self.printing_now.discard(message.print_job_id)
         finish_print_job(self.db, message.print_job_id, file=message.file, error=message.error,
                          retryable=message.retryable, station=self.config.station)
+        if isinstance(self.screen, ScanScreen):
+            self.screen.label_finished(message.print_job_id)
         from screens.print_jobs import PrintJobsScreen  # the screen imports this module
 
         if isinstance(self.screen, PrintJobsScreen):

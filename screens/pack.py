@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 
 # How soon a packer learns that someone else cancelled or held the open order.
 INTERRUPTION_CHECK_SECONDS = 2
+# After the last waybill the screen stays until its label is written, or this long: the label
+# renders without the queue's redraw competing with it (the packer waits for the label, and
+# the queue follows within a frame). Scans made meanwhile are kept for the queue.
+LABEL_WAIT_SECONDS = 0.5
 PROMPTS = {
     Stage.NOTES: N_("Read the notes above, then press F4"),
     Stage.ITEMS: N_("Scan each item"),
@@ -67,6 +71,8 @@ class PackScreen(ScanScreen):
         self.bulk_quantity = 1
         # Set when the order changed under the packer (cancelled, held, taken over): nothing more may happen.
         self.stopped = ""
+        # (print job, message for the queue) once the order shipped and its label is on its way.
+        self.leaving: tuple[int, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="order-header")
@@ -250,11 +256,27 @@ class PackScreen(ScanScreen):
             )
             self._refresh_progress()
             return
-        self.dismiss_to_queue(
-            _("Shipped {order_id} with {tracking}. Next order ready.").format(
-                order_id=shipment.order_id, tracking=shipment.tracking_number
-            )
+        message = _("Shipped {order_id} with {tracking}. Next order ready.").format(
+            order_id=shipment.order_id, tracking=shipment.tracking_number
         )
+        self.leaving = (shipment.print_job_id, message)
+        self.app.hold_scans()
+        self.set_timer(LABEL_WAIT_SECONDS, self._leave)
+
+    @property
+    def takes_scans(self) -> bool:
+        return self.leaving is None
+
+    def label_finished(self, print_job_id: int) -> None:
+        if self.leaving and self.leaving[0] == print_job_id:
+            self._leave()
+
+    def _leave(self) -> None:
+        if self.leaving is not None:
+            message, self.leaving = self.leaving[1], None
+            # After the keys already waiting in the scan field: a scan they finish is held for the
+            # queue, where it would be lost with the field if the screen closed first.
+            self.query_one(ScanInput).call_later(self.dismiss_to_queue, message)
 
     def dismiss_to_queue(self, message: str) -> None:
         self.app.pop_screen()

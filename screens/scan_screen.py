@@ -26,6 +26,18 @@ class ScanScreen(Screen):
         # Through the App: this screen may no longer be in front (a scan that opened another).
         self.app.deliver_scan(value)
 
+    @property
+    def takes_scans(self) -> bool:
+        """False while the screen is about to give way: scans wait for the next one."""
+        return True
+
+    def label_finished(self, print_job_id: int) -> None:
+        """A print job sent from this app is done (recorded already); the pack screen waits for one."""
+
     def _on_mount(self) -> None:
         # Runs after the subclass's on_mount: the screen is ready for scans now.
+        self.app.scan_screen_ready(self)
+
+    def _on_screen_resume(self) -> None:
+        # Back in front (a screen above it closed): scans held meanwhile are for this screen.
         self.app.scan_screen_ready(self)

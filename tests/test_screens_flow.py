@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 import zxingcpp
 from PIL import Image
 
 from kiosk.orders import get_order
 from screens.lock import LockScreen
 from screens.login import LoginScreen
-from screens.pack import PackScreen
+from screens.pack import LABEL_WAIT_SECONDS, PackScreen
 from screens.queue import QueueScreen
 from tests.conftest import EAN
 from tests.pilot import SIZE, RecordingApp, banner, log_in, scan
@@ -54,6 +57,50 @@ async def test_a_burst_of_scans_never_merges_or_drops_a_code(config, db):
     scans = [r[0] for r in db.execute("SELECT raw_code FROM scans ORDER BY id")]
     assert scans == SO1_ITEMS
     assert db.execute("SELECT tracking_number FROM shipments").fetchone()[0] == "SF1234567890123"
+
+
+async def test_a_packing_slip_scanned_right_after_the_waybill_opens_the_next_order(config, db):
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        # The waybill ships SO-1; SO-2's slip arrives before its label is written and waits for the queue.
+        await scan(pilot, "SO-1", *SO1_ITEMS, "SF1234567890123", "SO-2")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, PackScreen)
+        assert app.screen.order_id == "SO-2"
+    assert get_order(db, "SO-1")["status"] == "shipped"
+    assert get_order(db, "SO-2")["status"] == "packing"
+    assert db.execute("SELECT status FROM print_jobs").fetchone()[0] == "sent"
+
+
+async def test_a_slow_printer_does_not_keep_the_packer_from_the_queue(config, db, monkeypatch):
+    import kiosk.print_jobs
+
+    release = threading.Event()
+    real_deliver = kiosk.print_jobs.deliver
+
+    def slow_deliver(request):
+        release.wait(10)
+        return real_deliver(request)
+
+    monkeypatch.setattr(kiosk.print_jobs, "deliver", slow_deliver)
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-1", *SO1_ITEMS, "SF1234567890123")
+        assert isinstance(app.screen, PackScreen)  # waiting a moment for the label
+        await asyncio.sleep(LABEL_WAIT_SECONDS + 0.2)
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        assert banner(app).message == "Shipped SO-1 with SF1234567890123. Next order ready."
+        await scan(pilot, "SO-2")  # the scanner works while the label is still printing
+        assert isinstance(app.screen, PackScreen)
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert db.execute("SELECT status FROM print_jobs").fetchone()[0] == "sent"
 
 
 async def test_lf_and_tab_suffixes_and_surrounding_spaces(config, db):
