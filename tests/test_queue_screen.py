@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from rich.cells import cell_len
+from textual.widgets._footer import FooterKey
 
 from kiosk.config import Config
 from kiosk.db import transaction
 from screens.pack import PackScreen
 from screens.queue import QueueScreen
+from screens.widgets.footer import KioskFooter
 from screens.widgets.row_table import MIN_SHRUNK_WIDTH, RowTable, column_widths
 from tests.pilot import SIZE, RecordingApp, log_in
 
@@ -109,3 +113,20 @@ async def test_chinese_names_keep_the_columns_aligned(config):
         items = header_line.text.index("Items")  # the header is ASCII: characters are cells
         # "张伟" is two characters and four cells: the Items count is still under its header.
         assert [strip.crop(items, items + 1).text for strip in rows] == ["1", "1", "3"]
+
+
+async def test_the_key_bar_is_not_rebuilt_when_its_keys_stay_the_same(config):
+    """Textual's Footer rebuilds on every bindings signal and keeps the old keys alive: a queue
+    that lives all shift would pile them up and slow every garbage collection."""
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        footer = app.screen.query_one(KioskFooter)
+        drawn = list(footer.query(FooterKey))
+        assert {key.key for key in drawn} >= {"pagedown", "f5", "f10"}
+        for _ in range(20):
+            app.screen.refresh_bindings()
+            await pilot.pause()
+        assert list(footer.query(FooterKey)) == drawn
+        gc.collect()
+        assert sum(isinstance(thing, FooterKey) for thing in gc.get_objects()) < 3 * len(drawn)
