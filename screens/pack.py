@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -281,6 +282,10 @@ class PackScreen(ScanScreen):
     def dismiss_to_queue(self, message: str) -> None:
         self.app.pop_screen()
         self.app.screen.query_one(Banner).show(message, "ok")
+        # A full garbage collection takes tens of milliseconds. Run it now, once the queue is on
+        # screen and the packer is busy with the parcel, rather than whenever the collector's
+        # counters say so, which is often in the middle of the next order's scans.
+        self.app.call_after_refresh(gc.collect)
 
     def _refuse(self, message: str) -> None:
         self.query_one(Banner).show(message, "error")
