@@ -25,8 +25,9 @@ if TYPE_CHECKING:
     from screens.app import KioskApp
 
 
-# On a narrow terminal these give up width; the order number, counts and flags never do.
-PLATFORM_COLUMN, RECIPIENT_COLUMN = 1, 2
+# On a narrow terminal these give up width, the widest first (a long name, or flags that end
+# in a requested carrier's full name); the order number, counts and waiting time never do.
+PLATFORM_COLUMN, RECIPIENT_COLUMN, FLAGS_COLUMN = 1, 2, 5
 
 
 class QueueScreen(ScanScreen):
@@ -54,7 +55,7 @@ class QueueScreen(ScanScreen):
         yield ScanInput(placeholder=_("scan a packing slip, or Enter to open the highlighted order"), id="scan")
         yield Banner(id="banner")
         yield RowTable(_("Order"), _("Platform"), _("Recipient"), _("Items"), _("Waiting"), _("Flags"),
-                       shrinkable=(RECIPIENT_COLUMN, PLATFORM_COLUMN), id="orders")
+                       shrinkable=(RECIPIENT_COLUMN, PLATFORM_COLUMN, FLAGS_COLUMN), id="orders")
         yield KioskFooter()
 
     def on_mount(self) -> None:
