@@ -42,12 +42,14 @@ class BenchKiosk(FrameLogMixin, KioskApp):
 
     def on_label_finished(self, message: LabelFinished) -> None:
         # Textual calls the handler of every class in the MRO; prevent_default stops it at this
-        # one, which runs the kiosk's own handler (the database update) and only then stamps.
+        # one, which runs the kiosk's own handler (the database update) and then reports.
         message.prevent_default()
         KioskApp.on_label_finished(self, message)
         future = self.labels_done.pop(message.order_id, None)
         if future is not None and not future.done():
-            future.set_result(time.perf_counter())
+            # When the worker posted it (time.monotonic, Textual's message clock): the moment the
+            # label file was written, which is where the figure ends.
+            future.set_result(message.time)
 
 
 @dataclass
@@ -199,7 +201,8 @@ async def scan_items(app: KioskApp, pack: PackScreen, results: KioskResults) -> 
 
 
 async def ship(app: KioskApp, pack: PackScreen, results: KioskResults) -> None:
-    """The timed waybill scan: until the shipment is committed and its label file written."""
+    """The timed waybill scan: until the shipment is committed and its label file written (the
+    shipment commits first, on the UI thread; the label worker reports once the file is written)."""
     from screens.queue import QueueScreen
 
     order_id = pack.order_id
@@ -209,7 +212,7 @@ async def ship(app: KioskApp, pack: PackScreen, results: KioskResults) -> None:
     app.labels_done[order_id] = done
     refused = app.frame_log.watch(lambda _screen: app.screen is pack and banner.has_class("error"))
     await settle(app)
-    started = time.perf_counter()
+    started = time.monotonic()  # the clock of LabelFinished.time
     post_scan(app, tracking)
     await asyncio.wait([done, refused], timeout=LABEL_TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
     refused.cancel()

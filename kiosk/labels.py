@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TypeVar
 
 import sqlite_utils
@@ -58,27 +59,62 @@ def label_for_shipment(db: sqlite_utils.Database, shipment_id: int, config: Conf
     if not rows:
         raise KioskError(_("No shipment {shipment_id}.").format(shipment_id=shipment_id))
     shipment = rows[0]
-    order = get_order(db, shipment["order_id"])
-    assert order is not None  # shipments.order_id is a foreign key
-    packer = db.execute(
-        "SELECT name FROM operators WHERE badge = ?", [shipment["operator"]]
-    ).fetchone()
+    return _order_label(
+        db, shipment["order_id"], config, tracking_number=shipment["tracking_number"], carrier=shipment["carrier"],
+        items=_shipped_items(db, shipment_id, shipment["order_id"]), shipped_at=parse_stored(shipment["shipped_at"]),
+        station=shipment["station"], operator=shipment["operator"], package_no=shipment["package_no"],
+        package_count=shipment["package_count"],
+    )
+
+
+# Stands in for the tracking number on a preview label: the longest common kind (UPS) of the
+# same characters, so the layout is the one the real label gets.
+PREVIEW_TRACKING = "1Z0000000000000000"
+
+
+def label_preview(
+    db: sqlite_utils.Database, order_id: str, config: Config, *, operator: str, station: str,
+    carrier: str = "", package_count: int = 1,
+) -> ShippingLabel:
+    """The label an order is about to get, with a stand-in tracking number.
+
+    Rendered while the packer reaches for the waybill, it leaves only the tracking number new
+    when the real label is drawn (the recipient, address and items are then already measured
+    and rendered: printing.text caches them).
+    """
+    lines = get_lines(db, order_id)
+    return _order_label(
+        db, order_id, config, tracking_number=PREVIEW_TRACKING, carrier=carrier,
+        items=tuple((line.name, line.variant, line.quantity) for line in lines), shipped_at=datetime.now(UTC),
+        station=station, operator=operator, package_no=1, package_count=package_count,
+    )
+
+
+def _order_label(
+    db: sqlite_utils.Database, order_id: str, config: Config, *, tracking_number: str, carrier: str,
+    items: tuple[tuple[str, str, int], ...], shipped_at: datetime, station: str, operator: str, package_no: int,
+    package_count: int,
+) -> ShippingLabel:
+    order = get_order(db, order_id)
+    if order is None:
+        raise KioskError(_("No order {order_id}.").format(order_id=order_id))
+    packer = db.execute("SELECT name FROM operators WHERE badge = ?", [operator]).fetchone()
     flags = []
     if order["buyer_note"].strip() or order["seller_note"].strip():
         flags.append(_("NOTE"))
     if is_remote(order["country"], order["province"], order["city"], order["postal_code"], config.remote_rules):
         flags.append(_("REMOTE"))
     if db.execute(
-        "SELECT 1 FROM problems WHERE order_id = ? AND status = 'approved_short' LIMIT 1", [order["order_id"]]
+        "SELECT 1 FROM problems WHERE order_id = ? AND status = 'approved_short' LIMIT 1", [order_id]
     ).fetchone():
         flags.append(_("SHORT"))
     address_lines = tuple(
         part for part in (order["address"], f"{order['city']} {order['province']}".strip()) if part
     )
     return ShippingLabel(
-        order_id=order["order_id"],
-        tracking_number=shipment["tracking_number"],
-        carrier=shipment["carrier"] or _("Courier"),
+        order_id=order_id,
+        tracking_number=tracking_number,
+        carrier=carrier or _("Courier"),
         recipient_name=order["recipient_name"],
         # A privacy waybill never carries the whole number, not even in the ZPL sent to a printer.
         phone=mask_phone(order["phone"]) if config.label_privacy else order["phone"],
@@ -86,13 +122,13 @@ def label_for_shipment(db: sqlite_utils.Database, shipment_id: int, config: Conf
         postal_code=order["postal_code"],
         country=order["country"],
         sender_lines=tuple(config.sender),
-        items=_shipped_items(db, shipment_id, order["order_id"]),
-        ship_date=parse_stored(shipment["shipped_at"]).astimezone().strftime("%Y-%m-%d"),
-        station=shipment["station"],
-        packer=packer[0] if packer else shipment["operator"],
+        items=items,
+        ship_date=shipped_at.astimezone().strftime("%Y-%m-%d"),
+        station=station,
+        packer=packer[0] if packer else operator,
         flags=tuple(flags),
-        package_no=shipment["package_no"],
-        package_count=shipment["package_count"],
+        package_no=package_no,
+        package_count=package_count,
         captions=label_captions(),
     )
 

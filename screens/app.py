@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import time
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from screens.widgets.scan_input import ScanInput
 if TYPE_CHECKING:
     from kiosk.item_labels import ItemLabelRequest
     from kiosk.print_jobs import PrintRequest
+    from printing.labels import ShippingLabel
 
 # The screens after login, and printing (Pillow, fonts, printers), are imported where they are
 # first used: start-up to the login screen is what every shift change waits for.
@@ -254,6 +256,27 @@ class KioskApp(App):
             return
         self.printing_now.add(job_id)
         self._render_label(request, background)
+
+    def prepare_label(self, order_id: str, carrier: str, package_count: int) -> None:
+        """Draw the order's label ahead of its waybill, in a worker, and throw it away: the real one
+        then draws only its tracking number anew (kiosk.labels.label_preview)."""
+        from kiosk.labels import label_preview
+
+        operator = self.operator.badge if self.operator else ""
+        try:
+            label = label_preview(self.db, order_id, self.config, operator=operator, station=self.config.station,
+                                  carrier=carrier, package_count=package_count)
+        except KioskError:
+            return  # the order is gone: the pack screen says so on its own
+        self._draw_preview(label)
+
+    @work(thread=True, exit_on_error=False, group="labels")
+    def _draw_preview(self, label: ShippingLabel) -> None:
+        from kiosk.labels import shipping_document
+
+        # A label that cannot be drawn fails the same way for real, and that print job says why.
+        with contextlib.suppress(KioskError):
+            shipping_document(label, self.config.label_size, self.config.label_dpi, self.config.label_font)
 
     @work(thread=True, exit_on_error=False, group="labels")
     def _render_label(self, request: PrintRequest, background: bool = False) -> None:

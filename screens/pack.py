@@ -74,6 +74,8 @@ class PackScreen(ScanScreen):
         self.stopped = ""
         # (print job, message for the queue) once the order shipped and its label is on its way.
         self.leaving: tuple[int, str] | None = None
+        # The label is drawn once ahead of the waybill (App.prepare_label).
+        self.label_prepared = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="order-header")
@@ -198,6 +200,12 @@ class PackScreen(ScanScreen):
         )
         # On the prompt alone: a class on the screen would restyle every widget at the last scan.
         self.query_one("#prompt").set_class(session.stage is Stage.WAYBILL, "waybill")
+        if session.stage is Stage.WAYBILL and not self.label_prepared:
+            self.label_prepared = True
+            # After the frame that shows the last item verified, so the drawing does not delay it.
+            requested = requested_carrier(session.order)
+            self.call_after_refresh(self.app.prepare_label, self.order_id,
+                                    carrier_name(requested) if requested else "", session.parcel_count)
 
     def _show_outcome(self, outcome: ScanOutcome) -> None:
         banner = self.query_one(Banner)

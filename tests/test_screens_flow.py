@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from dataclasses import replace
 
 import zxingcpp
 from PIL import Image
 
+from kiosk.labels import PREVIEW_TRACKING
 from kiosk.orders import get_order
 from screens.lock import LockScreen
 from screens.login import LoginScreen
@@ -57,6 +59,32 @@ async def test_a_burst_of_scans_never_merges_or_drops_a_code(config, db):
     scans = [r[0] for r in db.execute("SELECT raw_code FROM scans ORDER BY id")]
     assert scans == SO1_ITEMS
     assert db.execute("SELECT tracking_number FROM shipments").fetchone()[0] == "SF1234567890123"
+
+
+async def test_the_label_is_drawn_once_ahead_of_the_waybill_and_matches_the_real_one(config, db, monkeypatch):
+    import kiosk.labels
+
+    drawn = []
+    real_document = kiosk.labels.shipping_document
+
+    def recording(label, *args, **kwargs):
+        drawn.append(label)
+        return real_document(label, *args, **kwargs)
+
+    monkeypatch.setattr(kiosk.labels, "shipping_document", recording)
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-1", *SO1_ITEMS)
+        await app.workers.wait_for_complete()
+        assert [(label.order_id, label.tracking_number) for label in drawn] == [("SO-1", PREVIEW_TRACKING)]
+        await scan(pilot, "1Z999AA10123456784")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    preview, printed = drawn
+    assert printed.tracking_number == "1Z999AA10123456784"
+    # Only the tracking number and the carrier it names are new on the real label.
+    assert replace(preview, tracking_number=printed.tracking_number, carrier=printed.carrier) == printed
 
 
 async def test_a_packing_slip_scanned_right_after_the_waybill_opens_the_next_order(config, db):
