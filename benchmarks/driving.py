@@ -17,8 +17,17 @@ SETUP_TIMEOUT = 60.0
 def post_scan(app: App, code: str) -> None:
     """A scanner burst: every key and the Enter posted at once to the App, as the terminal driver does
     (the same as ``tests/pilot.post_scans``)."""
+    post_keys(app, code)
+    post_enter(app)
+
+
+def post_keys(app: App, code: str) -> None:
+    """The characters of a scan, without the Enter that ends it."""
     for char in code:
         app.post_message(events.Key(char, char))
+
+
+def post_enter(app: App) -> None:
     app.post_message(events.Key("enter", "\r"))
 
 

@@ -2,7 +2,8 @@
 
 Every job is a print_jobs row and every change of one is a transaction with an event. The
 database functions run on the UI thread; `deliver` is the blocking part (render, then hand to
-the printer) and takes only plain data (a PrintRequest), so a worker thread can run it.
+the printer) and takes only plain data (a PrintRequest), so a worker thread can run it. A
+waybill's label is a StagedLabel: drawn inside the waybill's transaction, written while it commits.
 
 A job that failed because the printer did not take it is retryable: the App retries it on a
 timer (`due_retries`) and a supervisor can retry, redirect or reprint it from the print-jobs
@@ -14,8 +15,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
+from concurrent import futures
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,12 +29,15 @@ from kiosk.config import Config
 from kiosk.db import record_event, transaction, utcnow
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
-from kiosk.printers import Printer, default_media, get_printer, send
+from kiosk.printers import Printer, PrinterOffline, default_media, get_printer, send
 from kiosk.voids import mark_files_void
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from printing.item_labels import ItemLabel
     from printing.labels import ShippingLabel
+    from printing.outputs import LabelDocument
 
 # kiosk.labels (and with it the renderers) is imported where a job is printed: retries, the
 # job list and the job lifecycle need only the database (see kiosk/printers.py).
@@ -348,17 +355,132 @@ def job_request(db: sqlite_utils.Database, job_id: int, config: Config) -> Print
                         config.label_font, media=config.cups_media, shipping=label)
 
 
-def deliver(request: PrintRequest) -> Path:
-    """Render and hand to the printer (blocking: a worker thread or the CLI); returns the file.
-
-    Raises PrinterOffline (retryable) when the printer does not take it, KioskError otherwise.
-    """
+def draw(request: PrintRequest) -> LabelDocument:
+    """Render what a job prints (blocking, CPU only). Raises KioskError saying what stops it."""
     from kiosk.labels import item_document, shipping_document
 
     if request.item is not None:
-        document = item_document(request.item, request.size, request.copies, request.dpi, request.font_path)
-    else:
-        assert request.shipping is not None
-        document = shipping_document(request.shipping, request.size, request.dpi, request.font_path)
+        return item_document(request.item, request.size, request.copies, request.dpi, request.font_path)
+    assert request.shipping is not None
+    return shipping_document(request.shipping, request.size, request.dpi, request.font_path)
+
+
+def deliver(
+    request: PrintRequest, document: LabelDocument | None = None, go_ahead: Callable[[], bool] | None = None
+) -> Path | None:
+    """Render (unless `document` is drawn already) and hand to the printer (blocking: a worker
+    thread or the CLI); returns the file, or None when `go_ahead` threw it away (see printers.send).
+
+    Raises PrinterOffline (retryable) when the printer does not take it, KioskError otherwise.
+    """
+    if document is None:
+        document = draw(request)
     media = request.media or default_media(document, request.sheet)
-    return send(request.printer, document, request.stem, title=request.title, media=media)
+    return send(request.printer, document, request.stem, title=request.title, media=media, go_ahead=go_ahead)
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    """How one attempt at a job went: what finish_print_job records and the desk is told."""
+
+    job_id: int
+    kind: str
+    subject: str  # what people call it: the order id, or the item code
+    printer: str
+    order_id: str = ""  # the order a shipping label belongs to
+    file: str = ""
+    error: str = ""
+    # The printer did not take it: the job stays queued for another attempt.
+    retryable: bool = False
+
+
+def unprintable(db: sqlite_utils.Database, job_id: int, error: KioskError) -> PrintOutcome:
+    """The outcome of a job that could not even be read for printing (voided, no shipment)."""
+    job = get_job(db, job_id)
+    return PrintOutcome(job_id, job.kind, job.subject, job.printer, job.order_id or "", error=str(error))
+
+
+def attempt(
+    request: PrintRequest, document: LabelDocument | Exception | None = None,
+    go_ahead: Callable[[], bool] | None = None,
+) -> PrintOutcome | None:
+    """Print one job (blocking) and say how it went; never raises. None: `go_ahead` threw it away.
+
+    `document` is the job drawn already, or the error drawing it raised.
+    """
+    order_id = request.shipping.order_id if request.shipping else ""
+    outcome = partial(PrintOutcome, request.job_id, request.kind, request.subject, request.printer.name, order_id)
+    try:
+        if isinstance(document, Exception):
+            if go_ahead is not None and not go_ahead():
+                return None
+            raise document
+        path = deliver(request, document, go_ahead)
+    except PrinterOffline as error:
+        return outcome(error=str(error), retryable=True)
+    except KioskError as error:
+        return outcome(error=str(error))
+    except Exception as error:  # noqa: BLE001 - the job must hear back, or it stays "printing"
+        return outcome(error=_("Label not printed: {reason}").format(reason=error))
+    return None if path is None else outcome(file=str(path))
+
+
+# How long the thread that commits a waybill gives its label's print thread the interpreter.
+HANDOVER_WAIT_SECONDS = 0.1
+
+
+class StagedLabel:
+    """A waybill's label, drawn inside the transaction that records it and out as that commits.
+
+    The label is read and drawn on the calling thread, on the rows the transaction has just
+    written, so it is the label every reprint gets. A print thread encodes it and writes the file
+    under a temporary name while the commit syncs the database, and renames it into the printer's
+    folder once `settle(committed=True)` says the shipment is on disk: a shipment that is not
+    committed leaves no label behind, and a label that cannot be drawn or printed never stops its
+    shipment (its job records why).
+    """
+
+    def __init__(
+        self, db: sqlite_utils.Database, job_id: int, config: Config, pool: futures.Executor,
+        report: Callable[[PrintOutcome], None],
+    ) -> None:
+        self.job_id = job_id
+        self._decided = threading.Event()
+        self._committed = False
+        try:
+            request = job_request(db, job_id, config)
+        except KioskError as error:
+            failed = unprintable(db, job_id, error)
+            self._done = pool.submit(self._report_if_committed, failed, report)
+            return
+        try:
+            drawn: LabelDocument | Exception = draw(request)
+        except Exception as error:  # noqa: BLE001 - reported as the job's outcome after the commit
+            drawn = error
+        self._done = pool.submit(self._print, request, drawn, report)
+
+    def _go_ahead(self) -> bool:
+        self._decided.wait()
+        return self._committed
+
+    def _print(self, request: PrintRequest, drawn: LabelDocument | Exception,
+               report: Callable[[PrintOutcome], None]) -> None:
+        outcome = attempt(request, drawn, self._go_ahead)
+        if outcome is not None:
+            report(outcome)
+
+    def _report_if_committed(self, outcome: PrintOutcome, report: Callable[[PrintOutcome], None]) -> None:
+        if self._go_ahead():
+            report(outcome)
+
+    def settle(self, *, committed: bool, wait_seconds: float = HANDOVER_WAIT_SECONDS) -> None:
+        """Publish the label (committed) or throw it away, then wait up to `wait_seconds` for it.
+
+        The wait keeps the calling thread, the UI's, off the interpreter while the print thread
+        writes the file: a local spool file is out in about a millisecond, before the next frame
+        is drawn, and a printer that takes longer is not waited for.
+        """
+        self._committed = committed
+        self._decided.set()
+        if committed and wait_seconds:
+            futures.wait([self._done], timeout=wait_seconds)

@@ -21,8 +21,11 @@ from kiosk.i18n import _
 from printing.formats import FORMATS
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from kiosk.config import Config
     from printing.outputs import LabelDocument
+    from printing.spool import StagedFile
 
 BACKENDS = ("spool", "cups", "raw")
 # The printer every station has: PNG files in the config's spool_dir.
@@ -155,19 +158,36 @@ def default_media(document: LabelDocument, sheet: str = "") -> str:
     return f"w{points[0]}h{points[1]}"
 
 
-def _write(printer: Printer, files: list[bytes], stem: str) -> list[Path]:
-    from printing.spool import spool_file
+def _stage(printer: Printer, files: list[bytes], stem: str) -> list[StagedFile]:
+    from printing.spool import stage_file
 
+    names = [stem] if len(files) == 1 else [f"{stem}-{n}" for n in range(1, len(files) + 1)]
+    staged: list[StagedFile] = []
     try:
-        if len(files) == 1:
-            return [spool_file(files[0], printer.folder, stem, printer.format)]
-        return [spool_file(data, printer.folder, f"{stem}-{n}", printer.format) for n, data in enumerate(files, 1)]
+        for data, name in zip(files, names, strict=True):
+            staged.append(stage_file(data, printer.folder, name, printer.format))
     except OSError as error:
-        raise PrinterOffline(
-            _("printer {name} offline: cannot write to {folder} ({reason})").format(
-                name=printer.name, folder=printer.folder, reason=error.strerror or error
-            )
-        ) from error
+        for done in staged:
+            done.discard()
+        raise _unwritable(printer, error) from error
+    return staged
+
+
+def _publish(printer: Printer, staged: list[StagedFile]) -> list[Path]:
+    try:
+        return [file.publish() for file in staged]
+    except OSError as error:
+        for file in staged:
+            file.discard()
+        raise _unwritable(printer, error) from error
+
+
+def _unwritable(printer: Printer, error: OSError) -> PrinterOffline:
+    return PrinterOffline(
+        _("printer {name} offline: cannot write to {folder} ({reason})").format(
+            name=printer.name, folder=printer.folder, reason=error.strerror or error
+        )
+    )
 
 
 def _lp(printer: Printer, paths: list[Path], media: str, title: str) -> None:
@@ -217,8 +237,15 @@ def _raw(printer: Printer, data: bytes) -> None:
         ) from error
 
 
-def send(printer: Printer, document: LabelDocument, stem: str, *, title: str = "", media: str = "") -> Path:
+def send(
+    printer: Printer, document: LabelDocument, stem: str, *, title: str = "", media: str = "",
+    go_ahead: Callable[[], bool] | None = None,
+) -> Path | None:
     """Hand `document` to `printer` (blocking); returns the file written (the first, if several).
+
+    `go_ahead`, when given, is asked once the files are written and synced under temporary names:
+    False throws them away, nothing reaches the printer and None is returned (the shipment the
+    label belongs to was not committed after all).
 
     Raises PrinterOffline when the printer did not take it, KioskError when the document cannot
     be printed in the printer's format at all (a sheet on a ZPL printer).
@@ -231,7 +258,12 @@ def send(printer: Printer, document: LabelDocument, stem: str, *, title: str = "
         raise KioskError(
             _("Printer {name} takes {format}: {reason}").format(name=printer.name, format=printer.format, reason=error)
         ) from error
-    paths = _write(printer, files, stem)
+    staged = _stage(printer, files, stem)
+    if go_ahead is not None and not go_ahead():
+        for file in staged:
+            file.discard()
+        return None
+    paths = _publish(printer, staged)
     if printer.backend == "cups":
         _lp(printer, paths, media, title or stem)
     elif printer.backend == "raw":

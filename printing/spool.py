@@ -2,7 +2,8 @@
 
 A print watcher (CUPS hot folder, lpr loop) may pick a file up the moment it appears, so a
 label is written under a temporary name and renamed into place: the watcher sees either no
-file or the whole PNG, never half of one.
+file or the whole PNG, never half of one. A label written before the shipment it belongs to is
+committed stays staged under its temporary name until then (kiosk.print_jobs.StagedLabel).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
@@ -37,6 +39,32 @@ def spool_label(image: Image.Image, spool_dir: str | os.PathLike[str], name: str
 
 def spool_file(data: bytes, spool_dir: str | os.PathLike[str], name: str, suffix: str) -> Path:
     """Write `data` to `<spool_dir>/<name>.<suffix>` atomically (replacing a same-named file)."""
+    staged = stage_file(data, spool_dir, name, suffix)
+    try:
+        return staged.publish()
+    except BaseException:
+        staged.discard()
+        raise
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    """A file written in full and synced under a hidden temporary name, not yet where a watcher looks."""
+
+    temporary: Path
+    target: Path
+
+    def publish(self) -> Path:
+        """Rename it into place (atomically replacing a same-named file); returns where it is."""
+        os.replace(self.temporary, self.target)
+        return self.target
+
+    def discard(self) -> None:
+        self.temporary.unlink(missing_ok=True)
+
+
+def stage_file(data: bytes, spool_dir: str | os.PathLike[str], name: str, suffix: str) -> StagedFile:
+    """Write and sync `data` beside `<spool_dir>/<name>.<suffix>`, to be published or discarded."""
     folder = Path(spool_dir)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{safe_name(name)}.{suffix}"
@@ -49,8 +77,7 @@ def spool_file(data: bytes, spool_dir: str | os.PathLike[str], name: str, suffix
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return target
+    return StagedFile(Path(tmp), target)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,7 +32,7 @@ from screens.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
     from kiosk.item_labels import ItemLabelRequest
-    from kiosk.print_jobs import PrintRequest
+    from kiosk.print_jobs import PrintOutcome, PrintRequest, StagedLabel
     from printing.labels import ShippingLabel
 
 # The screens after login, and printing (Pillow, fonts, printers), are imported where they are
@@ -43,17 +44,9 @@ HEARTBEAT_SECONDS = 30
 
 @dataclass
 class LabelFinished(Message):
-    """A print worker is done (shipping label or item stickers); the database is updated on the UI thread."""
+    """A print job's attempt is over (shipping label or item stickers); the database is updated on the UI thread."""
 
-    print_job_id: int
-    order_id: str  # the order the job belongs to ("" for stickers printed outside an order)
-    file: str = ""
-    error: str = ""
-    kind: str = ""  # print_jobs.SHIPPING_LABEL or an item label
-    subject: str = ""  # what people call it: the order id, or the item code
-    printer: str = ""
-    # The printer did not take it: the job stays queued for another attempt.
-    retryable: bool = False
+    outcome: PrintOutcome
     # A timed retry: nobody at the desk is waiting for this one.
     background: bool = False
 
@@ -83,6 +76,7 @@ class KioskApp(App):
         # While a scan screen loads, keys are held back and finished scans wait here.
         self._held_keys: list[events.Key] | None = None
         self._pending_scans: list[str] = []
+        self._print_pool: ThreadPoolExecutor | None = None
 
     def _fatal_error(self) -> None:
         """An unexpected error: the traceback goes to the crash log, the person sees one line."""
@@ -213,9 +207,24 @@ class KioskApp(App):
 
     # -- labels --------------------------------------------------------------
 
-    def print_label(self, shipment_id: int, print_job_id: int, order_id: str) -> None:
-        """Print the label queued with a shipment (the job says which shipment)."""
-        self.send_print_job(print_job_id)
+    @property
+    def print_pool(self) -> ThreadPoolExecutor:
+        """The threads a waybill's label is written on while its shipment commits (see stage_label)."""
+        if self._print_pool is None:
+            self._print_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="labels")
+        return self._print_pool
+
+    def stage_label(self, print_job_id: int) -> StagedLabel:
+        """Draw a waybill's label inside the transaction that records it (kiosk.print_jobs.StagedLabel).
+
+        Not a Textual worker: a worker starts on a later turn of the event loop, and this label is
+        written while the commit, here on the UI thread, syncs the database.
+        """
+        from kiosk.print_jobs import StagedLabel
+
+        self.printing_now.add(print_job_id)
+        return StagedLabel(self.db, print_job_id, self.config, self.print_pool,
+                           lambda outcome: self.post_message(LabelFinished(outcome)))
 
     def print_item_labels(
         self, request: ItemLabelRequest, order_id: str | None = None, reason: str = ""
@@ -243,19 +252,17 @@ class KioskApp(App):
 
     def send_print_job(self, job_id: int, *, background: bool = False) -> None:
         """Read the job (here, on the UI thread) and print it in a worker."""
-        from kiosk.print_jobs import get_job, job_request
+        from kiosk.print_jobs import job_request, unprintable
 
         if job_id in self.printing_now:
             return
         try:
             request = job_request(self.db, job_id, self.config)
         except KioskError as error:
-            job = get_job(self.db, job_id)
-            self.post_message(LabelFinished(job_id, job.order_id or "", error=str(error), kind=job.kind,
-                                            subject=job.subject, printer=job.printer, background=background))
+            self.post_message(LabelFinished(unprintable(self.db, job_id, error), background))
             return
         self.printing_now.add(job_id)
-        self._render_label(request, background)
+        self._print_in_worker(request, background)
 
     def prepare_label(self, order_id: str, carrier: str, package_count: int) -> None:
         """Draw the order's label ahead of its waybill, in a worker, and throw it away: the real one
@@ -279,66 +286,58 @@ class KioskApp(App):
             shipping_document(label, self.config.label_size, self.config.label_dpi, self.config.label_font)
 
     @work(thread=True, exit_on_error=False, group="labels")
-    def _render_label(self, request: PrintRequest, background: bool = False) -> None:
-        from kiosk.print_jobs import deliver
-        from kiosk.printers import PrinterOffline
+    def _print_in_worker(self, request: PrintRequest, background: bool = False) -> None:
+        from kiosk.print_jobs import attempt
 
-        order_id = request.shipping.order_id if request.shipping else ""
-        done = {"kind": request.kind, "subject": request.subject, "printer": request.printer.name,
-                "background": background}
-        try:
-            path = deliver(request)
-        except PrinterOffline as error:
-            self.post_message(LabelFinished(request.job_id, order_id, error=str(error), retryable=True, **done))
-        except KioskError as error:
-            self.post_message(LabelFinished(request.job_id, order_id, error=str(error), **done))
-        except Exception as error:  # noqa: BLE001 - the job must hear back, or it stays "printing" here
-            problem = _("Label not printed: {reason}").format(reason=error)
-            self.post_message(LabelFinished(request.job_id, order_id, error=problem, **done))
-        else:
-            self.post_message(LabelFinished(request.job_id, order_id, file=str(path), **done))
+        outcome = attempt(request)
+        assert outcome is not None  # only a go-ahead can throw a job away
+        self.post_message(LabelFinished(outcome, background))
 
     def on_label_finished(self, message: LabelFinished) -> None:
         from kiosk.print_jobs import SHIPPING_LABEL, finish_print_job
 
-        self.printing_now.discard(message.print_job_id)
-        finish_print_job(self.db, message.print_job_id, file=message.file, error=message.error,
-                         retryable=message.retryable, station=self.config.station)
+        outcome = message.outcome
+        self.printing_now.discard(outcome.job_id)
+        finish_print_job(self.db, outcome.job_id, file=outcome.file, error=outcome.error,
+                         retryable=outcome.retryable, station=self.config.station)
         if isinstance(self.screen, ScanScreen):
-            self.screen.label_finished(message.print_job_id)
+            self.screen.label_finished(outcome.job_id)
         from screens.print_jobs import PrintJobsScreen  # the screen imports this module
 
         if isinstance(self.screen, PrintJobsScreen):
             self.screen.job_finished()
         if message.background:
-            if not message.error:
+            if not outcome.error:
                 self.notify(_("Queued label for {subject} printed on {printer}.").format(
-                    subject=message.subject, printer=message.printer), markup=False)
+                    subject=outcome.subject, printer=outcome.printer), markup=False)
             return
-        shipping = message.kind == SHIPPING_LABEL
-        if message.retryable:
+        shipping = outcome.kind == SHIPPING_LABEL
+        if outcome.retryable:
             text = (_("Order {order_id} is shipped; printer offline: label queued. It prints when {printer} is back.")
                     if shipping else
                     _("Item label {code}: printer offline: label queued. It prints when {printer} is back."))
             self.bell()
-            self.notify(text.format(order_id=message.subject, code=message.subject, printer=message.printer),
+            self.notify(text.format(order_id=outcome.subject, code=outcome.subject, printer=outcome.printer),
                         severity="warning", markup=False, timeout=10)
-        elif message.error:
+        elif outcome.error:
             self.refuse(
-                _("Order {order_id} shipped, but {problem}").format(order_id=message.subject, problem=message.error)
+                _("Order {order_id} shipped, but {problem}").format(order_id=outcome.subject, problem=outcome.error)
                 if shipping else
-                _("Item label {code} not printed: {problem}").format(code=message.subject, problem=message.error)
+                _("Item label {code} not printed: {problem}").format(code=outcome.subject, problem=outcome.error)
             )
         elif shipping:
             self.notify(
-                _("Label printed for {order_id}: {file}").format(order_id=message.subject, file=message.file),
+                _("Label printed for {order_id}: {file}").format(order_id=outcome.subject, file=outcome.file),
                 markup=False,
             )
         else:
-            self.notify(_("Item label {code} printed: {file}").format(code=message.subject, file=message.file),
+            self.notify(_("Item label {code} printed: {file}").format(code=outcome.subject, file=outcome.file),
                         markup=False)
 
     def on_unmount(self) -> None:
+        if self._print_pool is not None:
+            # A label being written finishes: its shipment is committed already.
+            self._print_pool.shutdown(wait=True)
         # Let the collector see this app's objects again: a process that runs several apps
         # (the test suite) would otherwise keep every one of them.
         gc.unfreeze()

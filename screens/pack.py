@@ -251,11 +251,10 @@ class PackScreen(ScanScreen):
     def ship(self, raw: str) -> None:
         try:
             shipment = record_waybill(self.session, raw, self.app.config.printer,
-                                      WaybillRules.from_config(self.app.config))
+                                      WaybillRules.from_config(self.app.config), stage_label=self.app.stage_label)
         except KioskError as error:
             self._refuse(str(error))
             return
-        self.app.print_label(shipment.shipment_id, shipment.print_job_id, shipment.order_id)
         if not shipment.order_shipped:
             self.query_one(Banner).show(
                 _("Parcel {number} of {count} recorded ({tracking}). Scan the next parcel's waybill.").format(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual import events
 from textual.pilot import Pilot
 
@@ -47,3 +49,16 @@ async def log_in(pilot: Pilot, badge: str = "P001", pin: str = "1234") -> None:
 
 def banner(app: KioskApp) -> Banner:
     return app.screen.query_one(Banner)
+
+
+async def labels_reported(pilot: Pilot, timeout: float = 10.0) -> None:
+    """Wait until every print attempt this app started has reported back (workers and label threads)."""
+    app = pilot.app
+    assert isinstance(app, KioskApp)
+    deadline = asyncio.get_running_loop().time() + timeout
+    await app.workers.wait_for_complete()
+    while app.printing_now:
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"print jobs {sorted(app.printing_now)} never reported back")
+        await asyncio.sleep(0.01)
+    await pilot.pause()

@@ -221,7 +221,7 @@ async def test_the_whole_packing_flow_in_chinese(config, db):
     from kiosk.orders import get_order
     from screens.queue import QueueScreen
     from tests.conftest import EAN
-    from tests.pilot import SIZE, RecordingApp, banner, log_in, scan
+    from tests.pilot import SIZE, RecordingApp, banner, labels_reported, log_in, scan
 
     set_language("zh_CN")
     app = RecordingApp(config)
@@ -236,8 +236,7 @@ async def test_the_whole_packing_flow_in_chinese(config, db):
         await scan(pilot, EAN["SW-RED-M"], EAN["TOTE-BLK"])
         assert "全部商品已核对：请扫描面单。" in banner(app).message
         await scan(pilot, "SF1234567890123")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await labels_reported(pilot)
         assert isinstance(app.screen, QueueScreen)
         assert banner(app).message == "订单 SO-1 已发货，运单号 SF1234567890123。下一单已就绪。"
     assert get_order(db, "SO-1")["status"] == "shipped"

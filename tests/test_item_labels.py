@@ -26,7 +26,7 @@ from printing.item_labels import (
 from printing.outputs import document_files
 from screens.item_label import ItemLabelDialog
 from tests.conftest import EAN
-from tests.pilot import SIZE, RecordingApp, log_in, scan
+from tests.pilot import SIZE, RecordingApp, labels_reported, log_in, scan
 from tests.test_printing import bars_of_row, check_barcodes_in_label, render_zpl, zpl_code128
 
 CODES = [("4005678000020", "ean13"), ("036000291452", "upca"), ("X001BA10EA", "code128"), ("INT-00017", "code128")]
@@ -163,8 +163,7 @@ async def test_the_item_label_dialog_checks_the_code_then_prints_a_logged_job(co
         await pilot.press("backspace", "2", "enter")
         assert chosen[0].code == EAN["TOTE-BLK"] and chosen[0].copies == 2
         job_id = app.print_item_labels(chosen[0], order_id="SO-1")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await labels_reported(pilot)
         assert app.screen.session.lines[1].packed == 0  # the scans in the dialog did not count as items
     job = get_job(db, job_id)
     assert (job.status, job.copies, job.order_id, job.operator) == ("sent", 2, "SO-1", "P001")

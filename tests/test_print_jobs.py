@@ -31,7 +31,7 @@ from screens.print_jobs import PrinterChoice, PrintJobsScreen
 from screens.prompt import PromptDialog
 from screens.queue import QueueScreen
 from tests.loopback_printer import LoopbackPrinter
-from tests.pilot import SIZE, RecordingApp, log_in, scan
+from tests.pilot import SIZE, RecordingApp, labels_reported, log_in, scan
 from tests.test_printing import pdf_images, render_zpl
 from tests.test_shipping import packed_session
 
@@ -249,8 +249,7 @@ async def test_the_packer_sees_printer_offline_and_the_label_prints_when_it_is_b
     async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
         await log_in(pilot)
         await scan(pilot, "SO-1", *SO1_ITEMS, "1Z999AA10123456784")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await labels_reported(pilot)
         assert isinstance(app.screen, QueueScreen)  # the packer carries on
         assert any("printer offline: label queued" in text for text in notices(seen))
         assert app.bells == 1
@@ -260,8 +259,7 @@ async def test_the_packer_sees_printer_offline_and_the_label_prints_when_it_is_b
         zebra.switch_on()
         age(db, job_id)
         app.retry_print_jobs()  # what the timer does
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await labels_reported(pilot)
         assert get_job(db, job_id).status == "sent"
         assert "Queued label for SO-1 printed on zebra." in notices(seen)
 
@@ -285,8 +283,7 @@ async def test_supervisor_redirects_reprints_and_voids_from_the_print_jobs_scree
         await pilot.press("o")
         assert isinstance(app.screen, PrinterChoice)
         await pilot.press("enter")  # the only other printer: spool
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await labels_reported(pilot)
         assert get_job(db, failed).status == "sent" and get_job(db, failed).printer == "spool"
         # Reprint asks why; an empty answer is refused in the dialog.
         await pilot.press("p")
@@ -294,8 +291,7 @@ async def test_supervisor_redirects_reprints_and_voids_from_the_print_jobs_scree
         await pilot.press("enter")
         assert isinstance(app.screen, PromptDialog)
         await pilot.press(*"torn", "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await labels_reported(pilot)
         reprint = max(job.job_id for job in screen.rows)
         assert (get_job(db, reprint).reason, get_job(db, reprint).status) == ("torn", "sent")
         # Void the shipment: a reason, then a supervisor's badge and PIN.

@@ -16,7 +16,7 @@ from screens.login import LoginScreen
 from screens.pack import LABEL_WAIT_SECONDS, PackScreen
 from screens.queue import QueueScreen
 from tests.conftest import EAN
-from tests.pilot import SIZE, RecordingApp, banner, log_in, scan
+from tests.pilot import SIZE, RecordingApp, banner, labels_reported, log_in, scan
 
 SO1_ITEMS = [EAN["SW-RED-M"], EAN["SW-RED-M"], EAN["TOTE-BLK"]]
 
@@ -37,8 +37,7 @@ async def test_log_in_open_scan_ship_and_the_label_decodes(config, db):
         assert isinstance(app.screen, QueueScreen)
         assert banner(app).message == "Shipped SO-1 with 1Z999AA10123456784. Next order ready."
         assert [e.order_id for e in app.screen.entries] == ["SO-6", "SO-2"]
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await labels_reported(pilot)
     assert get_order(db, "SO-1")["status"] == "shipped"
     job = db.execute("SELECT status, file FROM print_jobs").fetchone()
     assert job[0] == "sent"
@@ -53,8 +52,7 @@ async def test_a_burst_of_scans_never_merges_or_drops_a_code(config, db):
         await log_in(pilot)
         # Order, three items and the waybill, all before the app has caught up.
         await scan(pilot, "SO-1", *SO1_ITEMS, "SF1234567890123")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await labels_reported(pilot)
         assert isinstance(app.screen, QueueScreen)
     scans = [r[0] for r in db.execute("SELECT raw_code FROM scans ORDER BY id")]
     assert scans == SO1_ITEMS
@@ -79,8 +77,7 @@ async def test_the_label_is_drawn_once_ahead_of_the_waybill_and_matches_the_real
         await app.workers.wait_for_complete()
         assert [(label.order_id, label.tracking_number) for label in drawn] == [("SO-1", PREVIEW_TRACKING)]
         await scan(pilot, "1Z999AA10123456784")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await labels_reported(pilot)
     preview, printed = drawn
     assert printed.tracking_number == "1Z999AA10123456784"
     # Only the tracking number and the carrier it names are new on the real label.
@@ -93,8 +90,7 @@ async def test_a_packing_slip_scanned_right_after_the_waybill_opens_the_next_ord
         await log_in(pilot)
         # The waybill ships SO-1; SO-2's slip arrives before its label is written and waits for the queue.
         await scan(pilot, "SO-1", *SO1_ITEMS, "SF1234567890123", "SO-2")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await labels_reported(pilot)
         await pilot.pause()
         assert isinstance(app.screen, PackScreen)
         assert app.screen.order_id == "SO-2"
@@ -107,13 +103,13 @@ async def test_a_slow_printer_does_not_keep_the_packer_from_the_queue(config, db
     import kiosk.print_jobs
 
     release = threading.Event()
-    real_deliver = kiosk.print_jobs.deliver
+    real_send = kiosk.print_jobs.send
 
-    def slow_deliver(request):
+    def slow_printer(*args, **kwargs):
         release.wait(10)
-        return real_deliver(request)
+        return real_send(*args, **kwargs)
 
-    monkeypatch.setattr(kiosk.print_jobs, "deliver", slow_deliver)
+    monkeypatch.setattr(kiosk.print_jobs, "send", slow_printer)
     app = RecordingApp(config)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)
@@ -126,8 +122,7 @@ async def test_a_slow_printer_does_not_keep_the_packer_from_the_queue(config, db
         await scan(pilot, "SO-2")  # the scanner works while the label is still printing
         assert isinstance(app.screen, PackScreen)
         release.set()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await labels_reported(pilot)
     assert db.execute("SELECT status FROM print_jobs").fetchone()[0] == "sent"
 
 

@@ -10,7 +10,7 @@ from screens.pack import PackScreen
 from screens.problem import ProblemDialog
 from screens.queue import QueueScreen
 from tests.conftest import EAN
-from tests.pilot import SIZE, RecordingApp, banner, log_in, scan
+from tests.pilot import SIZE, RecordingApp, banner, labels_reported, log_in, scan
 
 
 async def answer(pilot, *answers: str) -> None:
@@ -199,8 +199,7 @@ async def test_a_multi_parcel_order_prints_a_label_per_parcel(config, db):
         assert isinstance(app.screen, PackScreen)
         await scan(pilot, "1Z5R89390357567127")
         assert isinstance(app.screen, QueueScreen)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await labels_reported(pilot)
     assert get_order(db, "SO-1")["status"] == "shipped"
     files = [r[0] for r in db.execute("SELECT label_file FROM shipments ORDER BY package_no")]
     assert len(files) == 2 and all(files)
