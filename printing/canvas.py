@@ -75,11 +75,15 @@ class RenderedLabel:
 class Canvas:
     """Drawing state: mm -> dots conversion, margins, the text primitives and the element list."""
 
-    def __init__(self, width_mm: float, height_mm: float, dpi: int, font: FontSpec, margin_mm: float) -> None:
+    def __init__(
+        self, width_mm: float, height_mm: float, dpi: int, font: FontSpec, margin_mm: float,
+        image: Image.Image | None = None,
+    ) -> None:
+        """A white canvas, or `image` (a label of the same size, greyscale or 1-bit) to draw over."""
         self.dpi = dpi
         self.spec = font
         size = (self.dots(width_mm), self.dots(height_mm))
-        self.image = Image.new("L", size, 255)
+        self.image = image if image is not None else Image.new("L", size, 255)
         self.draw = ImageDraw.Draw(self.image)
         # Unantialiased glyphs: a thermal head prints dots, grey edges would only be dithered.
         self.draw.fontmode = "1"
@@ -170,6 +174,8 @@ class Canvas:
         except ValueError as exc:  # say which field is wrong, not just which characters
             raise ValueError(f"{what}: {exc}") from exc
         image = render_modules(symbol_modules(data, symbology), module, height_dots, quiet)
+        if image.mode != self.image.mode:  # a 1-bit label drawn over (labels._redraw_waybill)
+            image = image.convert(self.image.mode, dither=Image.Dither.NONE)
         x = self.left + (self.width - image.width) // 2
         self.image.paste(image, (x, y))
         placement = BarcodePlacement(data, (x, y, x + image.width, y + image.height), module, quiet, symbology)
@@ -179,6 +185,6 @@ class Canvas:
 
     def finish(self) -> RenderedLabel:
         """The 1-bit image at printer resolution, with what was drawn on it."""
-        image = self.image.convert("1", dither=Image.Dither.NONE)
+        image = self.image if self.image.mode == "1" else self.image.convert("1", dither=Image.Dither.NONE)
         image.info["dpi"] = (self.dpi, self.dpi)
         return RenderedLabel(image, self.spec, tuple(self.barcodes), tuple(self.elements))

@@ -118,8 +118,13 @@ def _as_font(font: str | os.PathLike[str] | FontSpec | Font) -> Font:
 def missing_glyphs(font: str | os.PathLike[str] | FontSpec | Font, text: str) -> set[str]:
     """Characters of `text` the font cannot draw (whitespace never counts as missing)."""
     with FONT_LOCK:
-        loaded = _as_font(font)
-        return {ch for ch in set(text) if _is_missing(loaded, ch)}
+        return set(_missing_in(_as_font(font), text))
+
+
+@lru_cache(maxsize=4096)
+def _missing_in(font: Font, text: str) -> frozenset[str]:
+    # Every label checks every field; most fields (captions, the sender, the station) repeat.
+    return frozenset(ch for ch in set(text) if _is_missing(font, ch))
 
 
 class MissingGlyphs(ValueError):

@@ -9,7 +9,8 @@ barcode, footer) upwards, and the item summary gets whatever room is left betwee
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 
 from PIL import Image
 
@@ -121,21 +122,26 @@ def summarize_items(
     return [*lines[:shown], f"+{len(lines) - shown} {captions.more_items}"]
 
 
-def _draw_top(c: Canvas, label: ShippingLabel) -> int:
-    cap = label.captions
+def _draw_waybill(c: Canvas, label: ShippingLabel) -> int:
+    """The carrier and the tracking number, at the top: the part of a label its waybill decides."""
     small = c.font(2.6)
     y = c.top
     y += c.text(y, clean(label.carrier), c.font(6.0), bold=True) + c.dots(0.5)
     y = c.rule(y)
-    y += c.text(y, cap.tracking, small) + c.dots(0.5)
+    y += c.text(y, label.captions.tracking, small) + c.dots(0.5)
     y = c.barcode(
         y, label.tracking_number, c.dots(TRACKING_BAR_MM), TRACKING_MAX_MODULE_MM, "tracking number"
     )
     y += c.dots(0.5)
     hr_font = _shrink_to_fit(c, label.tracking_number, 4.0)
     y += c.text(y, label.tracking_number, hr_font, center=True)
-    y = c.rule(y + c.dots(0.7))
+    return c.rule(y + c.dots(0.7))
 
+
+def _draw_top(c: Canvas, label: ShippingLabel, y: int) -> int:
+    """Recipient and sender, below the waybill part."""
+    cap = label.captions
+    small = c.font(2.6)
     y += c.text(y, cap.ship_to, small)
     name_font = c.font(5.0)
     y = c.lines(
@@ -215,6 +221,21 @@ def layout_shipping_label(
         return _layout(label, size, dpi, font_path)
 
 
+@dataclass(frozen=True)
+class _Drawn:
+    """A finished layout, kept so the next label that differs only in its waybill redraws just that."""
+
+    waybill_end: int  # the first row below the waybill part
+    waybill_elements: int  # how many of the elements (and barcodes) the waybill part drew
+    waybill_barcodes: int
+    rendered: RenderedLabel
+
+
+# The last few layouts, by everything on the label except its waybill (see _redraw_waybill).
+_DRAWN: OrderedDict[tuple, _Drawn] = OrderedDict()
+_DRAWN_KEPT = 2
+
+
 def _layout(
     label: ShippingLabel, size: str, dpi: int, font_path: str | os.PathLike[str] | FontSpec | None
 ) -> RenderedLabel:
@@ -226,8 +247,19 @@ def _layout(
     font = pick_font("".join(text for _, text in fields), font_path)
     check_glyphs(fields, font)
 
+    # A label drawn ahead with a stand-in tracking number (kiosk.labels.label_preview) leaves
+    # only the carrier and the tracking number to draw when the waybill is scanned.
+    key = (replace(label, tracking_number="", carrier=""), size, dpi, font)
+    earlier = _DRAWN.get(key)
+    if earlier is not None:
+        redrawn = _redraw_waybill(earlier, label, size, dpi, font)
+        if redrawn is not None:
+            return redrawn
+
     c = Canvas(*LABEL_SIZES[size], dpi, font, MARGIN_MM)
-    top_end = _draw_top(c, label)
+    waybill_end = _draw_waybill(c, label)
+    waybill_elements, waybill_barcodes = len(c.elements), len(c.barcodes)
+    top_end = _draw_top(c, label, waybill_end)
     bottom_start = _draw_bottom(c, label)
 
     items_font = c.font(3.0)
@@ -237,6 +269,29 @@ def _layout(
     if max_lines < 1:  # the caps on the blocks above make this unreachable; be loud if not
         raise ValueError("label layout overflow: no room left for the item list")
     c.lines(y, summarize_items(label.items, max_lines, label.captions), items_font)
+    rendered = c.finish()
+    _DRAWN[key] = _Drawn(waybill_end, waybill_elements, waybill_barcodes, rendered)
+    _DRAWN.move_to_end(key)
+    while len(_DRAWN) > _DRAWN_KEPT:
+        _DRAWN.popitem(last=False)
+    return rendered
+
+
+def _redraw_waybill(earlier: _Drawn, label: ShippingLabel, size: str, dpi: int, font: FontSpec) -> RenderedLabel | None:
+    """`earlier` with `label`'s carrier and tracking number drawn over its own; None when the new
+    waybill part is not the same height (the rest of the label would move), so it is drawn whole.
+
+    The result is the same, dot for dot and element for element, as drawing `label` from scratch
+    (tests/test_printing.py checks).
+    """
+    # Drawn on the 1-bit label itself: every dot drawn is black or white, so it is the same.
+    c = Canvas(*LABEL_SIZES[size], dpi, font, MARGIN_MM, image=earlier.rendered.image.copy())
+    c.draw.rectangle((0, 0, c.image.width - 1, earlier.waybill_end - 1), fill=255)
+    if _draw_waybill(c, label) != earlier.waybill_end:
+        return None
+    rendered = earlier.rendered
+    c.elements += rendered.elements[earlier.waybill_elements:]
+    c.barcodes += rendered.barcodes[earlier.waybill_barcodes:]
     return c.finish()
 
 

@@ -23,19 +23,25 @@ def clean(text: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def ink_extent(font: Font, text: str, stroke: int = 0) -> tuple[int, int]:
-    """(offset, width): draw at x + offset so that the ink starts at x and spans width.
+def ink_box(font: Font, text: str, stroke: int = 0) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) of the line's ink, from the pen at (0, 0) with anchor "la".
 
     Cached: fonts are loaded once (printing.fonts), and most of a label's text (captions, the
     sender, common item names) is measured again on every label, at about 0.1 ms a call.
     """
-    if not text:
-        return 0, 0
     # mode "1": measure the hinted monochrome glyphs we draw (fontmode "1"); the antialiased
     # box can be a dot narrower on the left.
-    left, _, right, _ = font.getbbox(text, mode="1", stroke_width=stroke, anchor="la")
-    offset = max(0, -int(left))
-    return offset, int(right) + offset
+    left, top, right, bottom = font.getbbox(text, mode="1", stroke_width=stroke, anchor="la")
+    return int(left), int(top), int(right), int(bottom)
+
+
+def ink_extent(font: Font, text: str, stroke: int = 0) -> tuple[int, int]:
+    """(offset, width): draw at x + offset so that the ink starts at x and spans width."""
+    if not text:
+        return 0, 0
+    left, _, right, _ = ink_box(font, text, stroke)
+    offset = max(0, -left)
+    return offset, right + offset
 
 
 @lru_cache(maxsize=1024)
@@ -47,12 +53,12 @@ def ink_mask(font: Font, text: str, stroke: int = 0) -> tuple[Image.Image, int, 
     (captions, the sender, the carrier, the date, the station, common item names) are the
     same on every label of a shift; at most 1024 masks of a few KiB each.
     """
-    left, top, right, bottom = font.getbbox(text, mode="1", stroke_width=stroke, anchor="la")
+    left, top, right, bottom = ink_box(font, text, stroke)
     mask = Image.new("1", (max(1, right - left), max(1, bottom - top)), 0)
     draw = ImageDraw.Draw(mask)
     draw.fontmode = "1"
     draw.text((-left, -top), text, fill=1, font=font, anchor="la", stroke_width=stroke)
-    return mask, int(left), int(top)
+    return mask, left, top
 
 
 def fits(font: Font, text: str, max_width: int, stroke: int = 0) -> bool:

@@ -13,6 +13,7 @@ import re
 import stat
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -302,6 +303,58 @@ def test_label_decodes_to_tracking_and_order_id(size: str, dpi: int) -> None:
     assert decode(image) == sorted([label.tracking_number, label.order_id])
     assert [p.data for p in rendered.barcodes] == [label.tracking_number, label.order_id]
     check_barcodes_in_label(image, rendered.barcodes, dpi)
+
+
+PREVIEW_TRACKING = "1Z0000000000000000"  # kiosk.labels draws a label ahead with this one
+
+
+def draw_over_preview(real: ShippingLabel, size: str, dpi: int, monkeypatch: pytest.MonkeyPatch) -> tuple:
+    """`real` drawn whole, and drawn over its preview; and whether the second was a redraw."""
+    import printing.labels
+
+    printing.labels._DRAWN.clear()
+    whole = layout_shipping_label(real, size, dpi)
+    printing.labels._DRAWN.clear()
+    layout_shipping_label(replace(real, tracking_number=PREVIEW_TRACKING, carrier="Courier"), size, dpi)
+    redraws = []
+    redraw = printing.labels._redraw_waybill
+    monkeypatch.setattr(printing.labels, "_redraw_waybill", lambda *args: redraws.append(redraw(*args)) or redraws[-1])
+    over = layout_shipping_label(real, size, dpi)
+    monkeypatch.setattr(printing.labels, "_redraw_waybill", redraw)
+    return whole, over, bool(redraws and redraws[-1] is not None)
+
+
+def test_a_waybill_redraws_only_its_part_of_the_label_drawn_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
+    whole, over, redrawn = draw_over_preview(make_label(), "4x6", 203, monkeypatch)
+    assert redrawn
+    assert over.image.tobytes() == whole.image.tobytes()
+    assert over.elements == whole.elements and over.barcodes == whole.barcodes
+    assert decode(over.image) == sorted(["1Z999AA10123456784", "SO-10023"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    tracking=st.text(alphabet="0123456789ABCDEFGHJKLMNPRSTUVWXYZ", min_size=6, max_size=24),
+    carrier=st.sampled_from(["UPS", "SF Express", "Courier", "DHL Express Worldwide Economy Select International"]),
+    size=st.sampled_from(sorted(LABEL_SIZES)),
+    dpi=st.sampled_from([203, 300]),
+)
+def test_any_waybill_drawn_over_a_preview_is_the_label_drawn_whole(
+    tracking: str, carrier: str, size: str, dpi: int
+) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        whole, over, _redrawn = draw_over_preview(make_label(tracking_number=tracking, carrier=carrier), size, dpi,
+                                                  monkeypatch)
+    assert over.image.tobytes() == whole.image.tobytes()
+    assert over.elements == whole.elements and over.barcodes == whole.barcodes
+
+
+@needs_cjk
+def test_a_chinese_carrier_over_a_latin_preview_is_drawn_whole_in_the_cjk_font(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = make_label(tracking_number="SF1234567890123", carrier="顺丰速运", recipient_name="张伟")
+    whole, over, _redrawn = draw_over_preview(real, "4x6", 203, monkeypatch)
+    assert over.font == whole.font
+    assert over.image.tobytes() == whole.image.tobytes()
 
 
 def test_4x6_at_203_dpi_is_812_by_1218_dots() -> None:
