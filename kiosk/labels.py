@@ -24,6 +24,7 @@ from printing.barcodes import BarcodeTooLong
 from printing.fonts import FontSpec, MissingGlyphs, show_chars
 from printing.item_labels import ItemLabel, item_label_document
 from printing.labels import LabelCaptions, ShippingLabel, layout_shipping_label
+from printing.labels import draw_ahead as draw_ahead_of_waybill
 from printing.outputs import LabelDocument
 from printing.text import mask_phone
 
@@ -197,6 +198,12 @@ def _rendering(render: Callable[[], T], font_path: str) -> T:
 
 def _font(font_path: str) -> FontSpec | None:
     return FontSpec(font_path) if font_path else None
+
+
+def draw_ahead(label: ShippingLabel, size: str, dpi: int, font_path: str = "") -> None:
+    """Draw a label ahead of its waybill (label_preview; blocking) so that the real one then draws
+    and encodes only its carrier and tracking number. Raises KioskError as shipping_document does."""
+    _rendering(lambda: draw_ahead_of_waybill(label, size, dpi, _font(font_path)), font_path)
 
 
 def shipping_document(label: ShippingLabel, size: str, dpi: int, font_path: str = "") -> LabelDocument:

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw
 
 from printing.barcodes import BarcodeTooLong, largest_module, quiet_modules_for, render_modules, symbol_modules
 from printing.fonts import Font, FontSpec, load_font, missing_glyphs
 from printing.text import ellipsize, ink_extent, ink_mask
+
+if TYPE_CHECKING:
+    from printing.outputs import PngTail
 
 Rect = tuple[int, int, int, int]
 
@@ -66,6 +70,8 @@ class RenderedLabel:
     barcodes: tuple[BarcodePlacement, ...]
     # Everything drawn, in drawing order (barcodes included): what the ZPL output is built from.
     elements: tuple[Element, ...] = ()
+    # The rows this label shares with one encoded before (printing.outputs.png_bytes).
+    png_tail: PngTail | None = None
 
     @property
     def dpi(self) -> int:

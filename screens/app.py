@@ -279,11 +279,11 @@ class KioskApp(App):
 
     @work(thread=True, exit_on_error=False, group="labels")
     def _draw_preview(self, label: ShippingLabel) -> None:
-        from kiosk.labels import shipping_document
+        from kiosk.labels import draw_ahead
 
         # A label that cannot be drawn fails the same way for real, and that print job says why.
         with contextlib.suppress(KioskError):
-            shipping_document(label, self.config.label_size, self.config.label_dpi, self.config.label_font)
+            draw_ahead(label, self.config.label_size, self.config.label_dpi, self.config.label_font)
 
     @work(thread=True, exit_on_error=False, group="labels")
     def _print_in_worker(self, request: PrintRequest, background: bool = False) -> None:

@@ -47,11 +47,12 @@ from printing.labels import (
     LabelCaptions,
     MissingGlyphs,
     ShippingLabel,
+    draw_ahead,
     layout_shipping_label,
     render_shipping_label,
     summarize_items,
 )
-from printing.outputs import LabelDocument, document_files, pdf_bytes, png_bytes
+from printing.outputs import LabelDocument, document_files, pdf_bytes, png_bytes, png_tail
 from printing.spool import safe_name, spool_file, spool_label
 from printing.text import ink_extent, mask_phone, wrap
 from printing.zpl import code128_field_data, label_zpl
@@ -355,6 +356,49 @@ def test_a_chinese_carrier_over_a_latin_preview_is_drawn_whole_in_the_cjk_font(m
     whole, over, _redrawn = draw_over_preview(real, "4x6", 203, monkeypatch)
     assert over.font == whole.font
     assert over.image.tobytes() == whole.image.tobytes()
+
+
+def test_a_label_drawn_ahead_is_encoded_once_below_its_waybill_part() -> None:
+    import printing.labels
+
+    real = make_label(tracking_number="1Z999AA10123456784", carrier="UPS")
+    printing.labels._DRAWN.clear()
+    draw_ahead(replace(real, tracking_number=PREVIEW_TRACKING, carrier="Courier"))
+    rendered = layout_shipping_label(real)
+    assert rendered.png_tail is not None and 0 < rendered.png_tail.start < rendered.image.height
+    (file,) = document_files(LabelDocument((rendered,)), "png")
+    shown = Image.open(io.BytesIO(file))
+    assert shown.mode == "1" and shown.size == rendered.image.size
+    assert round(shown.info["dpi"][0]) == 203
+    assert shown.tobytes() == rendered.image.tobytes()
+    assert decode(shown) == sorted(["1Z999AA10123456784", "SO-10023"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    width=st.integers(1, 70), height=st.integers(1, 40), data=st.data(),
+)
+def test_any_1_bit_image_over_an_encoded_tail_decodes_to_itself(width: int, height: int, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, height))
+    dots = st.lists(st.sampled_from([0, 255]), min_size=width * height, max_size=width * height)
+    earlier = Image.new("1", (width, height))
+    earlier.putdata(data.draw(dots))
+    image = earlier.copy()
+    top = Image.new("1", (width, start))
+    top.putdata(data.draw(st.lists(st.sampled_from([0, 255]), min_size=width * start, max_size=width * start)))
+    image.paste(top, (0, 0))
+    image.info["dpi"] = (300, 300)
+    shown = Image.open(io.BytesIO(png_bytes(image, png_tail(earlier, start))))
+    assert shown.mode == "1" and shown.tobytes() == image.tobytes()
+    assert round(shown.info["dpi"][0]) == 300
+
+
+def test_a_tail_of_another_size_is_not_used() -> None:
+    image = Image.new("1", (16, 8), 1)
+    other = png_tail(Image.new("1", (16, 9), 0), 4)
+    assert Image.open(io.BytesIO(png_bytes(image, other))).tobytes() == image.tobytes()
+    with pytest.raises(ValueError, match="1-bit"):
+        png_tail(Image.new("L", (16, 8)), 4)
 
 
 def test_4x6_at_203_dpi_is_812_by_1218_dots() -> None:

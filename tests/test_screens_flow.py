@@ -63,13 +63,15 @@ async def test_the_label_is_drawn_once_ahead_of_the_waybill_and_matches_the_real
     import kiosk.labels
 
     drawn = []
-    real_document = kiosk.labels.shipping_document
 
-    def recording(label, *args, **kwargs):
-        drawn.append(label)
-        return real_document(label, *args, **kwargs)
+    def recording(draw):
+        def record(label, *args, **kwargs):
+            drawn.append(label)
+            return draw(label, *args, **kwargs)
+        return record
 
-    monkeypatch.setattr(kiosk.labels, "shipping_document", recording)
+    monkeypatch.setattr(kiosk.labels, "draw_ahead", recording(kiosk.labels.draw_ahead))
+    monkeypatch.setattr(kiosk.labels, "shipping_document", recording(kiosk.labels.shipping_document))
     app = RecordingApp(config)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)
