@@ -119,6 +119,7 @@ def figures(samples: Samples) -> list[Figure]:
         Figure("last scan to shipped (median)", "s", median(kiosk.ships), median(samples.barcodes),
                TARGETS["ship"], len(kiosk.ships), len(samples.barcodes),
                {"p99": percentile(kiosk.ships, 99), "label_failures": kiosk.label_failures,
+                "kiosk": "from the waybill scan's Enter to the shipment committed and the label file written",
                 "floor": "python-barcode ImageWriter, tracking number and order id, into memory"}, failed),
         Figure("label render (median)", "s", median(samples.labels), median(samples.barcodes), TARGETS["label"],
                len(samples.labels), len(samples.barcodes),

@@ -460,8 +460,9 @@ class StagedLabel:
         self._done = pool.submit(self._print, request, drawn, report)
 
     def _go_ahead(self) -> bool:
-        self._decided.wait()
-        return self._committed
+        # Never left undecided (record_waybill settles it either way); if it were, the job stays
+        # queued and the retry of jobs left queued (STUCK_AFTER) prints it if it was committed.
+        return self._decided.wait(STUCK_AFTER.total_seconds()) and self._committed
 
     def _print(self, request: PrintRequest, drawn: LabelDocument | Exception,
                report: Callable[[PrintOutcome], None]) -> None:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
+import zxingcpp
+from PIL import Image
 
 from kiosk.claims import claim_order
+from kiosk.db import transaction
 from kiosk.errors import KioskError
 from kiosk.orders import get_order
 from kiosk.packing import PackSession
-from kiosk.print_jobs import finish_print_job
+from kiosk.print_jobs import StagedLabel, finish_print_job
 from kiosk.shipping import record_waybill
 from kiosk.tracking import check_tracking_format, normalise_tracking
 from kiosk.waybill import WaybillRules, check_waybill
@@ -99,3 +106,72 @@ def test_print_job_outcome_is_recorded(db):
     finish_print_job(db, shipment.print_job_id, file="/spool/x.png")
     assert db.execute("SELECT status, attempts FROM print_jobs").fetchone() == ("sent", 2)
     assert db.execute("SELECT label_file FROM shipments").fetchone()[0] == "/spool/x.png"
+
+
+# -- the waybill's label, written while the shipment commits -------------------------------------
+
+
+def ship_with_label(db, config, session, tracking="SF1234567890123"):
+    """record_waybill as the pack screen calls it; returns (shipment or the error, outcomes reported)."""
+    reported = []
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        try:
+            result = record_waybill(session, tracking, config.printer,
+                                    stage_label=lambda job_id: StagedLabel(db, job_id, config, pool, reported.append))
+        except sqlite3.Error as error:
+            result = error
+    return result, reported  # leaving the pool waits for the print thread
+
+
+@contextlib.contextmanager
+def failing_commit(db):
+    """A transaction whose COMMIT fails (a full disk, an I/O error): it is rolled back."""
+    with transaction(db) as conn:
+        yield conn
+        raise sqlite3.OperationalError("disk I/O error")
+
+
+def test_the_waybills_label_is_in_the_spool_folder_once_the_shipment_is_committed(db, config):
+    shipment, reported = ship_with_label(db, config, packed_session(db))
+    (outcome,) = reported
+    assert (outcome.job_id, outcome.order_id, outcome.error) == (shipment.print_job_id, "SO-1", "")
+    assert [path.name for path in config.spool_dir.iterdir()] == ["SO-1-SF1234567890123.png"]
+    assert outcome.file == str(config.spool_dir / "SO-1-SF1234567890123.png")
+    with Image.open(outcome.file) as image:
+        assert sorted(result.text for result in zxingcpp.read_barcodes(image)) == ["SF1234567890123", "SO-1"]
+
+
+def test_a_shipment_that_does_not_commit_leaves_no_label_behind(db, config, monkeypatch):
+    import kiosk.shipping
+
+    session = packed_session(db)
+    monkeypatch.setattr(kiosk.shipping, "transaction", failing_commit)
+    error, reported = ship_with_label(db, config, session)
+    assert isinstance(error, sqlite3.OperationalError)
+    assert reported == []
+    assert not config.spool_dir.exists() or list(config.spool_dir.iterdir()) == []  # no temporary file either
+    assert db.execute("SELECT COUNT(*) FROM shipments").fetchone()[0] == 0
+    assert get_order(db, "SO-1")["status"] == "packing"
+
+
+def test_a_label_that_cannot_be_drawn_does_not_stop_its_shipment(db, config, monkeypatch):
+    import kiosk.print_jobs
+
+    def no_font(request):
+        raise KioskError("Label not printed: the label font cannot draw 张 (U+5F20) in recipient name")
+
+    monkeypatch.setattr(kiosk.print_jobs, "draw", no_font)
+    shipment, reported = ship_with_label(db, config, packed_session(db))
+    assert get_order(db, "SO-1")["status"] == "shipped"
+    (outcome,) = reported
+    assert outcome.job_id == shipment.print_job_id and not outcome.retryable
+    assert "cannot draw 张" in outcome.error
+
+
+def test_a_spool_folder_that_cannot_be_written_is_a_printer_offline(db, config):
+    config.spool_dir.parent.mkdir(parents=True, exist_ok=True)
+    config.spool_dir.write_text("not a folder")
+    shipment, reported = ship_with_label(db, config, packed_session(db))
+    assert get_order(db, "SO-1")["status"] == "shipped"
+    (outcome,) = reported
+    assert outcome.retryable and "printer spool offline: cannot write to" in outcome.error
