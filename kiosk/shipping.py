@@ -12,7 +12,7 @@ from kiosk.i18n import _, ngettext
 from kiosk.orders import set_status
 from kiosk.packing import PackSession, packed_by_line
 from kiosk.problems import approved_shortages
-from kiosk.waybill import WaybillRules, check_waybill
+from kiosk.waybill import Waybill, WaybillRules, check_waybill
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -58,54 +58,62 @@ def record_waybill(
     staged: StagedLabel | None = None
     try:
         with transaction(db) as conn:
-            held = conn.execute(
-                "SELECT station FROM claims WHERE order_id = ?", (session.order_id,)
-            ).fetchone()
-            if held is None or held[0] != session.station:
-                raise KioskError(
-                    _("Order {order_id} is no longer open at this station: it was not shipped.").format(
-                        order_id=session.order_id
-                    )
-                )
-            shipped_lines = _shipped_quantities(conn, session)
-            package_no = _parcels_recorded(conn, session.order_id) + 1
-            package_count = max(session.parcel_count, package_no)
-            shipment_id = conn.execute(
-                "INSERT INTO shipments (order_id, carrier_id, carrier, service, tracking_number, tracking_url,"
-                " package_no, package_count, operator, station, shipped_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (session.order_id, waybill.carrier_id, waybill.carrier, waybill.service, waybill.number,
-                 waybill.tracking_url, package_no, package_count, session.operator, session.station, now),
-            ).lastrowid
-            print_job_id = conn.execute(
-                "INSERT INTO print_jobs (shipment_id, order_id, kind, printer, status, created_at,"
-                " updated_at) VALUES (?, ?, 'shipping_label', ?, 'queued', ?, ?)",
-                (shipment_id, session.order_id, printer, now, now),
-            ).lastrowid
-            record_event(conn, "parcel_recorded", order_id=session.order_id, operator=session.operator,
-                         station=session.station, tracking_number=waybill.number, carrier=waybill.carrier,
-                         shipment_id=shipment_id, package_no=package_no, package_count=package_count)
-            if package_no >= package_count:
-                # The order's quantities go with its last parcel: that is when the order counts as shipped.
-                conn.executemany(
-                    "INSERT INTO shipment_lines (shipment_id, line_no, quantity) VALUES (?, ?, ?)",
-                    [(shipment_id, line_no, quantity) for line_no, quantity in shipped_lines.items()],
-                )
-                set_status(conn, session.order_id, "shipped", operator=session.operator,
-                           station=session.station, reason="waybill recorded")
-                conn.execute("DELETE FROM claims WHERE order_id = ?", (session.order_id,))
-                record_event(conn, "shipped", order_id=session.order_id, operator=session.operator,
-                             station=session.station, tracking_number=waybill.number, carrier=waybill.carrier,
-                             shipment_id=shipment_id)
+            shipment = _record_parcel(conn, session, waybill, printer, now)
             if stage_label is not None:
                 # Last, so that only the commit itself can still fail once the label is drawn.
-                staged = stage_label(print_job_id)
+                staged = stage_label(shipment.print_job_id)
     except BaseException:
         if staged is not None:
             staged.settle(committed=False)
         raise
     if staged is not None:
         staged.settle(committed=True)
-    session.parcels_recorded = package_no
+    session.parcels_recorded = shipment.package_no
+    return shipment
+
+
+def _record_parcel(
+    conn: sqlite3.Connection, session: PackSession, waybill: Waybill, printer: str, now: str
+) -> Shipment:
+    """The rows of one parcel (and, with the last one, of the shipped order), inside the caller's transaction."""
+    held = conn.execute(
+        "SELECT station FROM claims WHERE order_id = ?", (session.order_id,)
+    ).fetchone()
+    if held is None or held[0] != session.station:
+        raise KioskError(
+            _("Order {order_id} is no longer open at this station: it was not shipped.").format(
+                order_id=session.order_id
+            )
+        )
+    shipped_lines = _shipped_quantities(conn, session)
+    package_no = _parcels_recorded(conn, session.order_id) + 1
+    package_count = max(session.parcel_count, package_no)
+    shipment_id = conn.execute(
+        "INSERT INTO shipments (order_id, carrier_id, carrier, service, tracking_number, tracking_url,"
+        " package_no, package_count, operator, station, shipped_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (session.order_id, waybill.carrier_id, waybill.carrier, waybill.service, waybill.number,
+         waybill.tracking_url, package_no, package_count, session.operator, session.station, now),
+    ).lastrowid
+    print_job_id = conn.execute(
+        "INSERT INTO print_jobs (shipment_id, order_id, kind, printer, status, created_at,"
+        " updated_at) VALUES (?, ?, 'shipping_label', ?, 'queued', ?, ?)",
+        (shipment_id, session.order_id, printer, now, now),
+    ).lastrowid
+    record_event(conn, "parcel_recorded", order_id=session.order_id, operator=session.operator,
+                 station=session.station, tracking_number=waybill.number, carrier=waybill.carrier,
+                 shipment_id=shipment_id, package_no=package_no, package_count=package_count)
+    if package_no >= package_count:
+        # The order's quantities go with its last parcel: that is when the order counts as shipped.
+        conn.executemany(
+            "INSERT INTO shipment_lines (shipment_id, line_no, quantity) VALUES (?, ?, ?)",
+            [(shipment_id, line_no, quantity) for line_no, quantity in shipped_lines.items()],
+        )
+        set_status(conn, session.order_id, "shipped", operator=session.operator,
+                   station=session.station, reason="waybill recorded")
+        conn.execute("DELETE FROM claims WHERE order_id = ?", (session.order_id,))
+        record_event(conn, "shipped", order_id=session.order_id, operator=session.operator,
+                     station=session.station, tracking_number=waybill.number, carrier=waybill.carrier,
+                     shipment_id=shipment_id)
     return Shipment(shipment_id, print_job_id, session.order_id, waybill.number, waybill.carrier, now,
                     package_no, package_count)
 
