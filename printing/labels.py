@@ -220,7 +220,7 @@ def layout_shipping_label(
 ) -> RenderedLabel:
     """Render the label and report the font used and where each barcode is."""
     with FONT_LOCK:  # ~15 ms; serialising concurrent renders costs nothing noticeable
-        return _layout(label, size, dpi, font_path)
+        return _layout(label, size, dpi, font_path)[0]
 
 
 @dataclass(frozen=True)
@@ -251,15 +251,16 @@ def draw_ahead(
     For a label drawn while the packer reaches for the waybill, with a stand-in tracking number.
     """
     with FONT_LOCK:
-        _layout(label, size, dpi, font_path)
-        key, drawn = next(reversed(_DRAWN.items()))  # the entry _layout used or made is the newest
+        _rendered, key = _layout(label, size, dpi, font_path)
+        drawn = _DRAWN[key]
         if drawn.png_tail is None:
             _DRAWN[key] = replace(drawn, png_tail=png_tail(drawn.rendered.image, drawn.waybill_end))
 
 
 def _layout(
     label: ShippingLabel, size: str, dpi: int, font_path: str | os.PathLike[str] | FontSpec | None
-) -> RenderedLabel:
+) -> tuple[RenderedLabel, tuple]:
+    """The label, and its key in _DRAWN: the layout it was drawn from, or drawn as, is kept there."""
     if size not in LABEL_SIZES:
         raise ValueError(f"unknown label size {size!r}; choose one of {', '.join(LABEL_SIZES)}")
     if not 150 <= dpi <= 600:
@@ -276,7 +277,7 @@ def _layout(
         _DRAWN.move_to_end(key)
         redrawn = _redraw_waybill(earlier, label, size, dpi, font)
         if redrawn is not None:
-            return redrawn
+            return redrawn, key
 
     c = Canvas(*LABEL_SIZES[size], dpi, font, MARGIN_MM)
     waybill_end = _draw_waybill(c, label)
@@ -296,7 +297,7 @@ def _layout(
     _DRAWN.move_to_end(key)
     while len(_DRAWN) > _DRAWN_KEPT:
         _DRAWN.popitem(last=False)
-    return rendered
+    return rendered, key
 
 
 def _redraw_waybill(earlier: _Drawn, label: ShippingLabel, size: str, dpi: int, font: FontSpec) -> RenderedLabel | None:
