@@ -75,7 +75,7 @@ PREVIEW_TRACKING = "1Z0000000000000000"
 
 def label_preview(
     db: sqlite_utils.Database, order_id: str, config: Config, *, operator: str, station: str,
-    carrier: str = "", package_count: int = 1,
+    carrier: str = "", package_no: int = 1, package_count: int = 1,
 ) -> ShippingLabel:
     """The label an order is about to get, with a stand-in tracking number.
 
@@ -87,7 +87,7 @@ def label_preview(
     return _order_label(
         db, order_id, config, tracking_number=PREVIEW_TRACKING, carrier=carrier,
         items=tuple((line.name, line.variant, line.quantity) for line in lines), shipped_at=datetime.now(UTC),
-        station=station, operator=operator, package_no=1, package_count=package_count,
+        station=station, operator=operator, package_no=package_no, package_count=package_count,
     )
 
 

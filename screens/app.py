@@ -264,15 +264,15 @@ class KioskApp(App):
         self.printing_now.add(job_id)
         self._print_in_worker(request, background)
 
-    def prepare_label(self, order_id: str, carrier: str, package_count: int) -> None:
-        """Draw the order's label ahead of its waybill, in a worker, and throw it away: the real one
-        then draws only its tracking number anew (kiosk.labels.label_preview)."""
+    def prepare_label(self, order_id: str, carrier: str, package_no: int, package_count: int) -> None:
+        """Draw a parcel's label ahead of its waybill, in a worker: the real one then draws only its
+        carrier and tracking number anew (kiosk.labels.label_preview, printing.labels.draw_ahead)."""
         from kiosk.labels import label_preview
 
         operator = self.operator.badge if self.operator else ""
         try:
             label = label_preview(self.db, order_id, self.config, operator=operator, station=self.config.station,
-                                  carrier=carrier, package_count=package_count)
+                                  carrier=carrier, package_no=package_no, package_count=package_count)
         except KioskError:
             return  # the order is gone: the pack screen says so on its own
         self._draw_preview(label)

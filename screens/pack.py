@@ -74,8 +74,8 @@ class PackScreen(ScanScreen):
         self.stopped = ""
         # (print job, message for the queue) once the order shipped and its label is on its way.
         self.leaving: tuple[int, str] | None = None
-        # The label is drawn once ahead of the waybill (App.prepare_label).
-        self.label_prepared = False
+        # The (parcel, of parcels) whose label was drawn ahead of its waybill (App.prepare_label).
+        self.label_prepared: tuple[int, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="order-header")
@@ -200,12 +200,14 @@ class PackScreen(ScanScreen):
         )
         # On the prompt alone: a class on the screen would restyle every widget at the last scan.
         self.query_one("#prompt").set_class(session.stage is Stage.WAYBILL, "waybill")
-        if session.stage is Stage.WAYBILL and not self.label_prepared:
-            self.label_prepared = True
+        parcel = (session.parcels_recorded + 1, session.parcel_count)
+        if session.stage is Stage.WAYBILL and self.label_prepared != parcel:
+            # Again for each parcel of several, and when the parcel count changes: both are printed.
+            self.label_prepared = parcel
             # After the frame that shows the last item verified, so the drawing does not delay it.
             requested = requested_carrier(session.order)
             self.call_after_refresh(self.app.prepare_label, self.order_id,
-                                    carrier_name(requested) if requested else "", session.parcel_count)
+                                    carrier_name(requested) if requested else "", *parcel)
 
     def _show_outcome(self, outcome: ScanOutcome) -> None:
         banner = self.query_one(Banner)

@@ -86,6 +86,37 @@ async def test_the_label_is_drawn_once_ahead_of_the_waybill_and_matches_the_real
     assert replace(preview, tracking_number=printed.tracking_number, carrier=printed.carrier) == printed
 
 
+async def test_each_parcel_of_several_has_its_label_drawn_ahead(config, db, monkeypatch):
+    import kiosk.labels
+
+    ahead, printed = [], []
+
+    def recording(draw, into):
+        def record(label, *args, **kwargs):
+            into.append(label)
+            return draw(label, *args, **kwargs)
+        return record
+
+    monkeypatch.setattr(kiosk.labels, "draw_ahead", recording(kiosk.labels.draw_ahead, ahead))
+    monkeypatch.setattr(kiosk.labels, "shipping_document", recording(kiosk.labels.shipping_document, printed))
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-1", *SO1_ITEMS)
+        await pilot.press("f6")
+        await pilot.press("2", "enter")  # two parcels, decided after the items were verified
+        await app.workers.wait_for_complete()
+        await scan(pilot, "1Z999AA10123456784")
+        await app.workers.wait_for_complete()
+        await scan(pilot, "1Z5R89390357567127")
+        await labels_reported(pilot)
+    assert [(label.package_no, label.package_count) for label in ahead] == [(1, 1), (1, 2), (2, 2)]
+    assert [(label.package_no, label.tracking_number) for label in printed] == [
+        (1, "1Z999AA10123456784"), (2, "1Z5R89390357567127")]
+    for drawn, label in zip(ahead[1:], printed, strict=True):
+        assert replace(drawn, tracking_number=label.tracking_number, carrier=label.carrier) == label
+
+
 async def test_a_packing_slip_scanned_right_after_the_waybill_opens_the_next_order(config, db):
     app = RecordingApp(config)
     async with app.run_test(size=SIZE) as pilot:
