@@ -442,9 +442,12 @@ class StagedLabel:
 
     def __init__(
         self, db: sqlite_utils.Database, job_id: int, config: Config, pool: futures.Executor,
-        report: Callable[[PrintOutcome], None],
+        report: Callable[[PrintOutcome], None], forget: Callable[[int], None] | None = None,
     ) -> None:
+        """`report` hears how the job went (from the print thread); `forget` hears, on the calling
+        thread, of a job that was never committed (its id may be given to the next job)."""
         self.job_id = job_id
+        self._forget = forget
         self._decided = threading.Event()
         self._committed = False
         try:
@@ -483,5 +486,7 @@ class StagedLabel:
         """
         self._committed = committed
         self._decided.set()
+        if not committed and self._forget is not None:
+            self._forget(self.job_id)
         if committed and wait_seconds:
             futures.wait([self._done], timeout=wait_seconds)

@@ -224,7 +224,7 @@ class KioskApp(App):
 
         self.printing_now.add(print_job_id)
         return StagedLabel(self.db, print_job_id, self.config, self.print_pool,
-                           lambda outcome: self.post_message(LabelFinished(outcome)))
+                           lambda outcome: self.post_message(LabelFinished(outcome)), self.printing_now.discard)
 
     def print_item_labels(
         self, request: ItemLabelRequest, order_id: str | None = None, reason: str = ""

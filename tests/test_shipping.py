@@ -111,13 +111,17 @@ def test_print_job_outcome_is_recorded(db):
 # -- the waybill's label, written while the shipment commits -------------------------------------
 
 
-def ship_with_label(db, config, session, tracking="SF1234567890123"):
+def ship_with_label(db, config, session, tracking="SF1234567890123", forgotten=None):
     """record_waybill as the pack screen calls it; returns (shipment or the error, outcomes reported)."""
     reported = []
+
+    def stage(job_id):
+        forget = forgotten.append if forgotten is not None else None
+        return StagedLabel(db, job_id, config, pool, reported.append, forget)
+
     with ThreadPoolExecutor(max_workers=1) as pool:
         try:
-            result = record_waybill(session, tracking, config.printer,
-                                    stage_label=lambda job_id: StagedLabel(db, job_id, config, pool, reported.append))
+            result = record_waybill(session, tracking, config.printer, stage_label=stage)
         except sqlite3.Error as error:
             result = error
     return result, reported  # leaving the pool waits for the print thread
@@ -146,9 +150,11 @@ def test_a_shipment_that_does_not_commit_leaves_no_label_behind(db, config, monk
 
     session = packed_session(db)
     monkeypatch.setattr(kiosk.shipping, "transaction", failing_commit)
-    error, reported = ship_with_label(db, config, session)
+    forgotten = []
+    error, reported = ship_with_label(db, config, session, forgotten=forgotten)
     assert isinstance(error, sqlite3.OperationalError)
     assert reported == []
+    assert len(forgotten) == 1  # the app stops counting that job as printing: its id is free again
     assert not config.spool_dir.exists() or list(config.spool_dir.iterdir()) == []  # no temporary file either
     assert db.execute("SELECT COUNT(*) FROM shipments").fetchone()[0] == 0
     assert get_order(db, "SO-1")["status"] == "packing"
