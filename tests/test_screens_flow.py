@@ -59,19 +59,23 @@ async def test_a_burst_of_scans_never_merges_or_drops_a_code(config, db):
     assert db.execute("SELECT tracking_number FROM shipments").fetchone()[0] == "SF1234567890123"
 
 
+def record_labels(monkeypatch, module, name: str, into: list) -> None:
+    """Keep every label `module.name` is called with (it still draws them)."""
+    draw = getattr(module, name)
+
+    def record(label, *args, **kwargs):
+        into.append(label)
+        return draw(label, *args, **kwargs)
+
+    monkeypatch.setattr(module, name, record)
+
+
 async def test_the_label_is_drawn_once_ahead_of_the_waybill_and_matches_the_real_one(config, db, monkeypatch):
     import kiosk.labels
 
     drawn = []
-
-    def recording(draw):
-        def record(label, *args, **kwargs):
-            drawn.append(label)
-            return draw(label, *args, **kwargs)
-        return record
-
-    monkeypatch.setattr(kiosk.labels, "draw_ahead", recording(kiosk.labels.draw_ahead))
-    monkeypatch.setattr(kiosk.labels, "shipping_document", recording(kiosk.labels.shipping_document))
+    record_labels(monkeypatch, kiosk.labels, "draw_ahead", drawn)
+    record_labels(monkeypatch, kiosk.labels, "shipping_document", drawn)
     app = RecordingApp(config)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)
@@ -90,15 +94,8 @@ async def test_each_parcel_of_several_has_its_label_drawn_ahead(config, db, monk
     import kiosk.labels
 
     ahead, printed = [], []
-
-    def recording(draw, into):
-        def record(label, *args, **kwargs):
-            into.append(label)
-            return draw(label, *args, **kwargs)
-        return record
-
-    monkeypatch.setattr(kiosk.labels, "draw_ahead", recording(kiosk.labels.draw_ahead, ahead))
-    monkeypatch.setattr(kiosk.labels, "shipping_document", recording(kiosk.labels.shipping_document, printed))
+    record_labels(monkeypatch, kiosk.labels, "draw_ahead", ahead)
+    record_labels(monkeypatch, kiosk.labels, "shipping_document", printed)
     app = RecordingApp(config)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)
