@@ -59,43 +59,42 @@ async def test_a_burst_of_scans_never_merges_or_drops_a_code(config, db):
     assert db.execute("SELECT tracking_number FROM shipments").fetchone()[0] == "SF1234567890123"
 
 
-def record_labels(monkeypatch, module, name: str, into: list) -> None:
-    """Keep every label `module.name` is called with (it still draws them)."""
-    draw = getattr(module, name)
+def record_drawn_labels(monkeypatch) -> tuple[list, list]:
+    """Keep every label drawn ahead of its waybill, and every label printed (both still drawn)."""
+    import kiosk.labels
 
-    def record(label, *args, **kwargs):
-        into.append(label)
-        return draw(label, *args, **kwargs)
+    def recording(draw, into: list):
+        def record(label, *args, **kwargs):
+            into.append(label)
+            return draw(label, *args, **kwargs)
+        return record
 
-    monkeypatch.setattr(module, name, record)
+    ahead: list = []
+    printed: list = []
+    monkeypatch.setattr(kiosk.labels, "draw_ahead", recording(kiosk.labels.draw_ahead, ahead))
+    monkeypatch.setattr(kiosk.labels, "shipping_document", recording(kiosk.labels.shipping_document, printed))
+    return ahead, printed
 
 
 async def test_the_label_is_drawn_once_ahead_of_the_waybill_and_matches_the_real_one(config, db, monkeypatch):
-    import kiosk.labels
-
-    drawn = []
-    record_labels(monkeypatch, kiosk.labels, "draw_ahead", drawn)
-    record_labels(monkeypatch, kiosk.labels, "shipping_document", drawn)
+    ahead, printed = record_drawn_labels(monkeypatch)
     app = RecordingApp(config)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)
         await scan(pilot, "SO-1", *SO1_ITEMS)
         await app.workers.wait_for_complete()
-        assert [(label.order_id, label.tracking_number) for label in drawn] == [("SO-1", PREVIEW_TRACKING)]
+        assert [(label.order_id, label.tracking_number) for label in ahead] == [("SO-1", PREVIEW_TRACKING)]
+        assert printed == []
         await scan(pilot, "1Z999AA10123456784")
         await labels_reported(pilot)
-    preview, printed = drawn
+    (preview,), (printed,) = ahead, printed
     assert printed.tracking_number == "1Z999AA10123456784"
     # Only the tracking number and the carrier it names are new on the real label.
     assert replace(preview, tracking_number=printed.tracking_number, carrier=printed.carrier) == printed
 
 
 async def test_each_parcel_of_several_has_its_label_drawn_ahead(config, db, monkeypatch):
-    import kiosk.labels
-
-    ahead, printed = [], []
-    record_labels(monkeypatch, kiosk.labels, "draw_ahead", ahead)
-    record_labels(monkeypatch, kiosk.labels, "shipping_document", printed)
+    ahead, printed = record_drawn_labels(monkeypatch)
     app = RecordingApp(config)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)
