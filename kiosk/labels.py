@@ -177,8 +177,8 @@ def render_problem(error: Exception, font_path: str = "") -> str:
     if isinstance(error, MissingGlyphs):
         fields = ", ".join(_field_name(field) for field in error.where)
         return _(
-            "the label font ({font}) cannot draw {chars} in {fields}: install fonts-wqy-microhei or fonts-noto-cjk,"
-            " or set label_font in the config to a font that has them"
+            "the label font ({font}) cannot draw {chars} in {fields}: set label_font in the config to a font"
+            " that has them, or install fonts-noto-cjk"
         ).format(font=error.font.name, chars=show_chars(error.chars), fields=fields)
     if isinstance(error, BarcodeTooLong):
         return _(

@@ -36,9 +36,16 @@ class FontSpec:
         return Path(self.path).name if self.path else "Pillow default font"
 
 
+# Shipped inside the package (WenQuanYi Micro Hei, Apache-2.0, licence beside it) so that a
+# fresh machine without any CJK font still prints Chinese names: it covers GBK's 20,000-odd
+# hanzi, Latin and the punctuation a label uses.
+BUNDLED_CJK_FONT = FontSpec(str(Path(__file__).parent / "data" / "wqy-microhei.ttc"))
+
 # CJK-capable fonts first: they also cover Latin, and Chinese recipient names are common.
+# System fonts follow the bundled one: a name with a rare character it lacks may still find
+# a font that has it (pick_font).
 CJK_FONTS: tuple[FontSpec, ...] = (
-    FontSpec("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+    BUNDLED_CJK_FONT,
     FontSpec("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
     # Face 2 of the Noto Sans CJK collection is SC (simplified Chinese glyph forms).
     FontSpec("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
@@ -136,7 +143,7 @@ class MissingGlyphs(ValueError):
         self.chars: set[str] = set().union(*where.values())
         parts = [f"{show_chars(chars)} in {field}" for field, chars in where.items()]
         hint = (
-            "install fonts-wqy-microhei or set label font in config"
+            "install fonts-noto-cjk or set label font in config"
             if self.wide
             else "set label font in config to a font that has them, or correct the text"
         )

@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+import printing
 from printing.barcodes import (
     MIN_QUIET_MODULES,
     BarcodeTooLong,
@@ -32,7 +33,7 @@ from printing.barcodes import (
 )
 from printing.canvas import TextField
 from printing.fonts import (
-    CJK_FONTS,
+    BUNDLED_CJK_FONT,
     LATIN_FONTS,
     FontSpec,
     available_fonts,
@@ -57,10 +58,8 @@ from printing.spool import safe_name, spool_file, spool_label
 from printing.text import ink_extent, mask_phone, wrap
 from printing.zpl import code128_field_data, label_zpl
 
-CJK_FONT = next((spec for spec in available_fonts() if spec in CJK_FONTS), None)
-needs_cjk = pytest.mark.skipif(
-    CJK_FONT is None, reason="no CJK font installed (apt-get install fonts-wqy-microhei)"
-)
+# Shipped inside the package: Chinese labels print on a machine without any system CJK font.
+CJK_FONT = BUNDLED_CJK_FONT
 # python-barcode's bundled DejaVu Sans Mono is always there; DejaVu Sans usually is.
 LATIN_FONT = next(spec for spec in LATIN_FONTS if spec.path and os.path.isfile(spec.path))
 NO_FONT_HAS = "\U0010fffd"  # plane-16 private use: no font maps it
@@ -212,9 +211,10 @@ def test_missing_glyphs_accepts_path_and_loaded_font() -> None:
     assert missing_glyphs(load_font(LATIN_FONT, 20), "\u5f20x") == {"\u5f20"}
 
 
-@needs_cjk
-def test_cjk_font_is_found_and_preferred() -> None:
+def test_the_bundled_cjk_font_is_found_before_any_system_font() -> None:
     assert available_fonts()[0] == CJK_FONT
+    assert CJK_FONT.path.startswith(str(Path(printing.__file__).parent))  # type: ignore[union-attr]
+    assert Path(CJK_FONT.path).with_name("wqy-microhei-LICENSE.txt").is_file()  # type: ignore[arg-type]
     assert missing_glyphs(CJK_FONT, "\u5f20\u4f1f \u5317\u4eac\u5e02 Jane") == set()
     assert missing_glyphs(CJK_FONT, NO_FONT_HAS) == {NO_FONT_HAS}
 
@@ -350,7 +350,6 @@ def test_any_waybill_drawn_over_a_preview_is_the_label_drawn_whole(
     assert over.elements == whole.elements and over.barcodes == whole.barcodes
 
 
-@needs_cjk
 def test_a_chinese_carrier_over_a_latin_preview_is_drawn_whole_in_the_cjk_font(monkeypatch: pytest.MonkeyPatch) -> None:
     real = make_label(tracking_number="SF1234567890123", carrier="顺丰速运", recipient_name="张伟")
     whole, over, _redrawn = draw_over_preview(real, "4x6", 203, monkeypatch)
@@ -476,7 +475,7 @@ def test_chinese_name_with_latin_only_font_names_char_field_and_fix() -> None:
         render_shipping_label(label, font_path=LATIN_FONT)
     message = str(info.value)
     assert "\u5f20" in message and "recipient name" in message and "address line 2" in message
-    assert "install fonts-wqy-microhei or set label font in config" in message
+    assert "install fonts-noto-cjk or set label font in config" in message
     assert info.value.where["recipient name"] == {"\u5f20", "\u4f1f"}
 
 
@@ -486,7 +485,6 @@ def test_translated_captions_are_checked_too() -> None:
         render_shipping_label(make_label(captions=captions), font_path=LATIN_FONT)
 
 
-@needs_cjk
 def test_chinese_recipient_renders_with_a_cjk_font() -> None:
     label = make_label(
         tracking_number="SF1234567890123",
@@ -703,7 +701,6 @@ def test_zpl_is_well_formed_and_the_printer_draws_the_same_barcodes(size: str, d
     check_barcodes_in_label(printed.convert("1"), rendered.barcodes, dpi)
 
 
-@needs_cjk
 def test_zpl_sends_chinese_as_graphic_fields_with_the_labels_own_pixels() -> None:
     label = make_label(recipient_name="\u5f20\u4f1f", address_lines=("\u5317\u4eac\u5e02\u671d\u9633\u533a",),
                        flags=("\u5907\u6ce8", "REMOTE"), carrier="^Ground~_Express")
@@ -766,7 +763,6 @@ def pdf_images(pdf: bytes) -> list[tuple[Image.Image, tuple[float, float]]]:
     return list(zip(out, media, strict=True))
 
 
-@needs_cjk
 @pytest.mark.parametrize("dpi", [203, 300])
 def test_a_chinese_recipient_is_drawn_with_real_glyphs_not_missing_boxes(dpi: int) -> None:
     from PIL import ImageDraw
