@@ -16,7 +16,7 @@ from kiosk.db import transaction
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
 from kiosk.orders import variant_text
-from kiosk.print_jobs import ITEM_LABEL, create_job
+from kiosk.print_queue import ITEM_LABEL, create_job
 from kiosk.scanning import clean_scan
 from printing.barcodes import gtin_problem
 from printing.item_labels import ITEM_LABEL_SIZES, ItemLabel

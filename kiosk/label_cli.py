@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import click
 
@@ -29,9 +29,16 @@ if TYPE_CHECKING:
     from kiosk.config import Config
 
 
-def _shipping(
-    db: sqlite_utils.Database, config: Config, order_id: str, size: str, dpi: int
-) -> tuple[LabelDocument, str]:
+class _Part(NamedTuple):
+    """One parcel's label (or the stickers), the name of its file, and the parcel's tracking number."""
+
+    document: LabelDocument
+    stem: str
+    tracking: str = ""
+
+
+def _shipping(db: sqlite_utils.Database, config: Config, order_id: str, size: str, dpi: int) -> list[_Part]:
+    """Each parcel's label and the name its file gets: the order and that parcel's tracking number."""
     order = get_order(db, order_id)
     if order is None:
         raise KioskError(_("No order {order_id}.").format(order_id=order_id))
@@ -45,17 +52,42 @@ def _shipping(
             )
         )
     labels = [label_for_shipment(db, shipment_id, config) for shipment_id in parcels]
-    # One page per parcel: a two-parcel order is one PDF (or ZPL) with both labels.
-    pages = tuple(page for lbl in labels for page in shipping_document(lbl, size, dpi, config.label_font).pages)
-    return LabelDocument(pages), f"{order_id}-{labels[0].tracking_number}"
+    return [_Part(shipping_document(lbl, size, dpi, config.label_font), f"{order_id}-{lbl.tracking_number}",
+                  lbl.tracking_number) for lbl in labels]
 
 
-def _outputs(output: str | None, stem: str, fmt: str, count: int) -> list[Path]:
-    base = Path(output) if output is not None else Path(f"{safe_name(stem)}.{fmt}")
-    if count == 1:
-        return [base]
-    # A PNG holds one page: N pages are N files beside each other.
-    return [base.with_name(f"{base.stem}-{n}{base.suffix}") for n in range(1, count + 1)]
+def _files(parts: list[_Part], fmt: str, output: str | None) -> list[tuple[bytes, Path | None]]:
+    """The bytes of every file to write and where (None: standard output).
+
+    Without -o every parcel gets its own file, named after its tracking number. A file named
+    with -o holds every parcel (one page each) in PDF or ZPL; PNG holds one page, so N pages are
+    N files beside it, each named after its parcel's tracking number (or numbered: stickers).
+    """
+    try:
+        if output is None:
+            return [(data, path) for part in parts
+                    for data, path in _named(document_files(part.document, fmt), Path(f"{safe_name(part.stem)}.{fmt}"))]
+        first = parts[0].document
+        whole = LabelDocument(tuple(page for part in parts for page in part.document.pages), first.copies,
+                              first.is_sheet)
+        files = document_files(whole, fmt)
+    except ValueError as error:
+        raise KioskError(_("Cannot write {format}: {reason}.").format(format=fmt, reason=error)) from error
+    if output == "-":
+        if len(files) != 1:
+            raise click.UsageError(_("Several PNG files cannot go to standard output: use --format pdf or -o FILE."))
+        return [(files[0], None)]
+    base = Path(output)
+    if len(parts) > 1 and len(parts) == len(files):
+        return [(data, base.with_name(f"{base.stem}-{safe_name(part.tracking)}{base.suffix}"))
+                for data, part in zip(files, parts, strict=True)]
+    return _named(files, base)
+
+
+def _named(files: list[bytes], base: Path) -> list[tuple[bytes, Path | None]]:
+    if len(files) == 1:
+        return [(files[0], base)]
+    return [(data, base.with_name(f"{base.stem}-{n}{base.suffix}")) for n, data in enumerate(files, 1)]
 
 
 def _write(files: list[bytes], paths: list[Path]) -> None:
@@ -97,28 +129,21 @@ def label(obj: Context, order_id: str | None, sku: str | None, copies: int | Non
         size = size or config.label_size
         if size not in LABEL_SIZES:
             raise click.UsageError(_("--size for a shipping label is 4x6 or 100x150."))
-        document, stem = _shipping(db, config, order_id, size, resolution)
+        parts = _shipping(db, config, order_id, size, resolution)
         subject: dict[str, object] = {}
     else:
         size = check_size(size or config.item_label_size)
         item = find_item(db, sku, kind)
         sticker = item_label(item, condition or "")
-        document = item_document(sticker, size, copies or 1, resolution, config.label_font)
-        stem = f"item-{item.code}"
+        parts = [_Part(item_document(sticker, size, copies or 1, resolution, config.label_font), f"item-{item.code}")]
         subject = {"sku": item.sku, "code": item.code, "copies": copies or 1}
-    try:
-        files = document_files(document, fmt)
-    except ValueError as error:
-        raise KioskError(_("Cannot write {format}: {reason}.").format(format=fmt, reason=error)) from error
-    if output == "-":
-        if len(files) != 1:
-            raise click.UsageError(_("Several PNG files cannot go to standard output: use --format pdf or -o FILE."))
-        sys.stdout.buffer.write(files[0])
+    written = _files(parts, fmt, output)
+    paths = [path for _data, path in written if path is not None]
+    if not paths:
+        sys.stdout.buffer.write(written[0][0])
         sys.stdout.buffer.flush()
-        paths: list[Path] = []
     else:
-        paths = _outputs(output, stem, fmt, len(files))
-        _write(files, paths)
+        _write([data for data, _path in written], paths)
     with transaction(db) as conn:
         # Labels carry names, phones and addresses: who took one out of the kiosk is on record.
         record_event(conn, "label_exported", order_id=order_id, station=config.station, format=fmt, size=size,

@@ -23,8 +23,7 @@ from kiosk.timefmt import parse_stored
 from printing.barcodes import BarcodeTooLong
 from printing.fonts import FontSpec, MissingGlyphs, show_chars
 from printing.item_labels import ItemLabel, item_label_document
-from printing.labels import LabelCaptions, ShippingLabel, layout_shipping_label
-from printing.labels import draw_ahead as draw_ahead_of_waybill
+from printing.labels import LabelCaptions, LabelRenderer, ShippingLabel
 from printing.outputs import LabelDocument
 from printing.text import mask_phone
 
@@ -200,16 +199,26 @@ def _font(font_path: str) -> FontSpec | None:
     return FontSpec(font_path) if font_path else None
 
 
-def draw_ahead(label: ShippingLabel, size: str, dpi: int, font_path: str = "") -> None:
-    """Draw a label ahead of its waybill (label_preview; blocking) so that the real one then draws
-    and encodes only its carrier and tracking number. Raises KioskError as shipping_document does."""
-    _rendering(lambda: draw_ahead_of_waybill(label, size, dpi, _font(font_path)), font_path)
+# The renderer used when none is given: the App's own print code draws with it until the App
+# runs a PrintService, which holds its own (kiosk.print_service); then this goes.
+APP_RENDERER = LabelRenderer()
 
 
-def shipping_document(label: ShippingLabel, size: str, dpi: int, font_path: str = "") -> LabelDocument:
-    """Render a shipping label (blocking). Raises KioskError saying what stops it."""
-    rendered = _rendering(lambda: layout_shipping_label(label, size, dpi, _font(font_path)), font_path)
-    return LabelDocument((rendered,))
+def draw_ahead(label: ShippingLabel, size: str, dpi: int, font_path: str = "",
+               renderer: LabelRenderer | None = None) -> None:
+    """Draw a label ahead of its waybill (label_preview; blocking) so that the real one, drawn by the
+    same renderer, then draws and encodes only its carrier and tracking number. Raises KioskError
+    as shipping_document does."""
+    renderer = renderer or APP_RENDERER
+    _rendering(lambda: renderer.draw_ahead(label, size, dpi, _font(font_path)), font_path)
+
+
+def shipping_document(label: ShippingLabel, size: str, dpi: int, font_path: str = "",
+                      renderer: LabelRenderer | None = None) -> LabelDocument:
+    """Render a shipping label (blocking): the renderer redraws a label it drew ahead. Raises
+    KioskError saying what stops it."""
+    renderer = renderer or APP_RENDERER
+    return LabelDocument((_rendering(lambda: renderer.layout(label, size, dpi, _font(font_path)), font_path),))
 
 
 def item_document(item: ItemLabel, size: str, copies: int, dpi: int, font_path: str = "") -> LabelDocument:

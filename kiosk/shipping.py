@@ -11,13 +11,14 @@ from kiosk.errors import KioskError
 from kiosk.i18n import _, ngettext
 from kiosk.orders import set_status
 from kiosk.packing import PackSession, packed_by_line
+from kiosk.print_queue import SHIPPING_LABEL, create_job
 from kiosk.problems import approved_shortages
 from kiosk.waybill import Waybill, WaybillRules, check_waybill
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from kiosk.print_jobs import StagedLabel
+    from kiosk.staged_labels import StagedLabel
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def record_waybill(
     """Record one parcel's waybill and queue its label; the last parcel ships the order. One transaction.
 
     `stage_label`, given the print job, draws the label inside the transaction and hands it to a
-    print thread that writes it while the transaction commits (kiosk.print_jobs.StagedLabel).
+    print thread that writes it while the transaction commits (kiosk.staged_labels.StagedLabel).
     """
     if not session.all_verified:
         missing = sum(p.remaining for p in session.lines)
@@ -94,11 +95,8 @@ def _record_parcel(
         (session.order_id, waybill.carrier_id, waybill.carrier, waybill.service, waybill.number,
          waybill.tracking_url, package_no, package_count, session.operator, session.station, now),
     ).lastrowid
-    print_job_id = conn.execute(
-        "INSERT INTO print_jobs (shipment_id, order_id, kind, printer, status, created_at,"
-        " updated_at) VALUES (?, ?, 'shipping_label', ?, 'queued', ?, ?)",
-        (shipment_id, session.order_id, printer, now, now),
-    ).lastrowid
+    print_job_id = create_job(conn, kind=SHIPPING_LABEL, printer=printer, operator=session.operator,
+                              station=session.station, order_id=session.order_id, shipment_id=shipment_id)
     record_event(conn, "parcel_recorded", order_id=session.order_id, operator=session.operator,
                  station=session.station, tracking_number=waybill.number, carrier=waybill.carrier,
                  shipment_id=shipment_id, package_no=package_no, package_count=package_count)

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw
 
 from printing.barcodes import BarcodeTooLong, largest_module, quiet_modules_for, render_modules, symbol_modules
 from printing.fonts import Font, FontSpec, load_font, missing_glyphs
+from printing.png import PngTail
 from printing.text import ellipsize, ink_extent, ink_mask
-
-if TYPE_CHECKING:
-    from printing.outputs import PngTail
 
 Rect = tuple[int, int, int, int]
 
@@ -70,7 +67,7 @@ class RenderedLabel:
     barcodes: tuple[BarcodePlacement, ...]
     # Everything drawn, in drawing order (barcodes included): what the ZPL output is built from.
     elements: tuple[Element, ...] = ()
-    # The rows this label shares with one encoded before (printing.outputs.png_bytes).
+    # The rows this label shares with one encoded before (printing.png.png_bytes).
     png_tail: PngTail | None = None
 
     @property

@@ -9,6 +9,7 @@ barcode, footer) upwards, and the item summary gets whatever room is left betwee
 from __future__ import annotations
 
 import os
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
@@ -17,7 +18,7 @@ from PIL import Image
 from printing.barcodes import BarcodeTooLong
 from printing.canvas import BarcodePlacement, Canvas, RenderedLabel
 from printing.fonts import FONT_LOCK, Font, FontSpec, MissingGlyphs, check_glyphs, load_font, pick_font
-from printing.outputs import PngTail, png_tail
+from printing.png import PngTail, png_tail
 from printing.text import clean, ink_extent, pack, wrap, wrap_block
 
 __all__ = [
@@ -25,10 +26,10 @@ __all__ = [
     "BarcodePlacement",
     "BarcodeTooLong",
     "LabelCaptions",
+    "LabelRenderer",
     "MissingGlyphs",
     "RenderedLabel",
     "ShippingLabel",
-    "draw_ahead",
     "layout_shipping_label",
     "render_shipping_label",
     "summarize_items",
@@ -212,15 +213,14 @@ def _draw_bottom(c: Canvas, label: ShippingLabel) -> int:
     return y
 
 
-def layout_shipping_label(
-    label: ShippingLabel,
-    size: str = "4x6",
-    dpi: int = 203,
-    font_path: str | os.PathLike[str] | FontSpec | None = None,
-) -> RenderedLabel:
-    """Render the label and report the font used and where each barcode is."""
+FontChoice = str | os.PathLike[str] | FontSpec | None
+
+
+def layout_shipping_label(label: ShippingLabel, size: str = "4x6", dpi: int = 203,
+                          font_path: FontChoice = None) -> RenderedLabel:
+    """Render the label whole and report the font used and where each barcode is."""
     with FONT_LOCK:  # ~15 ms; serialising concurrent renders costs nothing noticeable
-        return _layout(label, size, dpi, font_path)[0]
+        return _draw(label, size, dpi, _checked_font(label, size, dpi, font_path)).rendered
 
 
 @dataclass(frozen=True)
@@ -234,33 +234,70 @@ class _Drawn:
     png_tail: PngTail | None = None  # its rows below the waybill part, encoded (draw_ahead)
 
 
-# The last few layouts, by everything on the label except its waybill (see _redraw_waybill).
-_DRAWN: OrderedDict[tuple, _Drawn] = OrderedDict()
-_DRAWN_KEPT = 2
+class LabelRenderer:
+    """Draws shipping labels and keeps the last few layouts, so that a label differing from one of
+    them only in its carrier and tracking number redraws just that part.
 
-
-def draw_ahead(
-    label: ShippingLabel,
-    size: str = "4x6",
-    dpi: int = 203,
-    font_path: str | os.PathLike[str] | FontSpec | None = None,
-) -> None:
-    """Draw `label` and encode its rows below the waybill part, so that a label differing only in
-    its carrier and tracking number is then drawn and encoded (as PNG) in a fraction of the time.
-
-    For a label drawn while the packer reaches for the waybill, with a stand-in tracking number.
+    One per print pipeline: a label drawn ahead of its waybill (`draw_ahead`, with a stand-in
+    tracking number) makes the real one, drawn by the same renderer, take a fraction of the time.
+    Safe to share between threads.
     """
-    with FONT_LOCK:
-        _rendered, key = _layout(label, size, dpi, font_path)
-        drawn = _DRAWN[key]
-        if drawn.png_tail is None:
-            _DRAWN[key] = replace(drawn, png_tail=png_tail(drawn.rendered.image, drawn.waybill_end))
+
+    def __init__(self, kept: int = 2) -> None:
+        self._kept = kept
+        # By everything on the label except its waybill (see _redraw_waybill).
+        self._drawn: OrderedDict[tuple, _Drawn] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def layout(self, label: ShippingLabel, size: str = "4x6", dpi: int = 203,
+               font_path: FontChoice = None) -> RenderedLabel:
+        """The label (as layout_shipping_label draws it), redrawn over a kept layout when it can be."""
+        with FONT_LOCK:
+            return self._layout(label, size, dpi, font_path)[0]
+
+    def draw_ahead(self, label: ShippingLabel, size: str = "4x6", dpi: int = 203,
+                   font_path: FontChoice = None) -> None:
+        """Draw `label` and encode its rows below the waybill part, so that a label differing only
+        in its carrier and tracking number is then drawn and encoded (as PNG) in a fraction of the
+        time. For a label drawn while the packer reaches for the waybill."""
+        with FONT_LOCK:
+            _rendered, key = self._layout(label, size, dpi, font_path)
+            with self._lock:
+                drawn = self._drawn.get(key)
+            if drawn is not None and drawn.png_tail is None:
+                encoded = replace(drawn, png_tail=png_tail(drawn.rendered.image, drawn.waybill_end))
+                self._keep(key, encoded)
+
+    def forget(self) -> None:
+        """Drop every kept layout."""
+        with self._lock:
+            self._drawn.clear()
+
+    def _layout(self, label: ShippingLabel, size: str, dpi: int, font_path: FontChoice) -> tuple[RenderedLabel, tuple]:
+        font = _checked_font(label, size, dpi, font_path)
+        key = (replace(label, tracking_number="", carrier=""), size, dpi, font)
+        with self._lock:
+            earlier = self._drawn.get(key)
+            if earlier is not None:
+                self._drawn.move_to_end(key)
+        if earlier is not None:
+            redrawn = _redraw_waybill(earlier, label, size, dpi, font)
+            if redrawn is not None:
+                return redrawn, key
+        drawn = _draw(label, size, dpi, font)
+        self._keep(key, drawn)
+        return drawn.rendered, key
+
+    def _keep(self, key: tuple, drawn: _Drawn) -> None:
+        with self._lock:
+            self._drawn[key] = drawn
+            self._drawn.move_to_end(key)
+            while len(self._drawn) > self._kept:
+                self._drawn.popitem(last=False)
 
 
-def _layout(
-    label: ShippingLabel, size: str, dpi: int, font_path: str | os.PathLike[str] | FontSpec | None
-) -> tuple[RenderedLabel, tuple]:
-    """The label, and its key in _DRAWN: the layout it was drawn from, or drawn as, is kept there."""
+def _checked_font(label: ShippingLabel, size: str, dpi: int, font_path: FontChoice) -> FontSpec:
+    """The font the label is drawn in, once its size, resolution and every character are checked."""
     if size not in LABEL_SIZES:
         raise ValueError(f"unknown label size {size!r}; choose one of {', '.join(LABEL_SIZES)}")
     if not 150 <= dpi <= 600:
@@ -268,17 +305,10 @@ def _layout(
     fields = label.text_fields()
     font = pick_font("".join(text for _, text in fields), font_path)
     check_glyphs(fields, font)
+    return font
 
-    # A label drawn ahead with a stand-in tracking number (kiosk.labels.label_preview) leaves
-    # only the carrier and the tracking number to draw when the waybill is scanned.
-    key = (replace(label, tracking_number="", carrier=""), size, dpi, font)
-    earlier = _DRAWN.get(key)
-    if earlier is not None:
-        _DRAWN.move_to_end(key)
-        redrawn = _redraw_waybill(earlier, label, size, dpi, font)
-        if redrawn is not None:
-            return redrawn, key
 
+def _draw(label: ShippingLabel, size: str, dpi: int, font: FontSpec) -> _Drawn:
     c = Canvas(*LABEL_SIZES[size], dpi, font, MARGIN_MM)
     waybill_end = _draw_waybill(c, label)
     waybill_elements, waybill_barcodes = len(c.elements), len(c.barcodes)
@@ -292,12 +322,7 @@ def _layout(
     if max_lines < 1:  # the caps on the blocks above make this unreachable; be loud if not
         raise ValueError("label layout overflow: no room left for the item list")
     c.lines(y, summarize_items(label.items, max_lines, label.captions), items_font)
-    rendered = c.finish()
-    _DRAWN[key] = _Drawn(waybill_end, waybill_elements, waybill_barcodes, rendered)
-    _DRAWN.move_to_end(key)
-    while len(_DRAWN) > _DRAWN_KEPT:
-        _DRAWN.popitem(last=False)
-    return rendered, key
+    return _Drawn(waybill_end, waybill_elements, waybill_barcodes, c.finish())
 
 
 def _redraw_waybill(earlier: _Drawn, label: ShippingLabel, size: str, dpi: int, font: FontSpec) -> RenderedLabel | None:
@@ -318,12 +343,8 @@ def _redraw_waybill(earlier: _Drawn, label: ShippingLabel, size: str, dpi: int, 
     return replace(c.finish(), png_tail=earlier.png_tail)
 
 
-def render_shipping_label(
-    label: ShippingLabel,
-    size: str = "4x6",
-    dpi: int = 203,
-    font_path: str | os.PathLike[str] | FontSpec | None = None,
-) -> Image.Image:
+def render_shipping_label(label: ShippingLabel, size: str = "4x6", dpi: int = 203,
+                          font_path: FontChoice = None) -> Image.Image:
     """The label as a mode '1' image (white background) with `info["dpi"]` set.
 
     Raises MissingGlyphs if the font cannot draw some text, BarcodeTooLong if a code does not

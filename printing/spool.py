@@ -3,7 +3,7 @@
 A print watcher (CUPS hot folder, lpr loop) may pick a file up the moment it appears, so a
 label is written under a temporary name and renamed into place: the watcher sees either no
 file or the whole PNG, never half of one. A label written before the shipment it belongs to is
-committed stays staged under its temporary name until then (kiosk.print_jobs.StagedLabel).
+committed stays staged under its temporary name until then (kiosk.staged_labels.StagedLabel).
 """
 
 from __future__ import annotations
@@ -13,10 +13,6 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-
-from PIL import Image
-
-from printing.outputs import png_bytes
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_NAME = 120
@@ -30,11 +26,6 @@ def safe_name(name: str) -> str:
     if not stem:
         raise ValueError(f"cannot make a spool file name from {name!r}")
     return stem
-
-
-def spool_label(image: Image.Image, spool_dir: str | os.PathLike[str], name: str) -> Path:
-    """Write `image` to `<spool_dir>/<name>.png` atomically (replacing a same-named file)."""
-    return spool_file(png_bytes(image), spool_dir, name, "png")
 
 
 def spool_file(data: bytes, spool_dir: str | os.PathLike[str], name: str, suffix: str) -> Path:

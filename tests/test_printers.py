@@ -17,9 +17,9 @@ from PIL import Image
 
 from kiosk.config import Config, load_config
 from kiosk.errors import KioskError
-from kiosk.printers import PrinterOffline, configured_printers, default_media, get_printer, send
+from kiosk.printers import PrinterOffline, configured_printers, get_printer, send
 from printing.labels import layout_shipping_label
-from printing.outputs import LabelDocument
+from printing.outputs import LabelDocument, default_media
 from tests.loopback_printer import LoopbackPrinter
 from tests.test_printing import make_label, render_zpl
 

@@ -46,15 +46,16 @@ from printing.labels import (
     LABEL_SIZES,
     MARGIN_MM,
     LabelCaptions,
+    LabelRenderer,
     MissingGlyphs,
     ShippingLabel,
-    draw_ahead,
     layout_shipping_label,
     render_shipping_label,
     summarize_items,
 )
-from printing.outputs import LabelDocument, document_files, pdf_bytes, png_bytes, png_tail
-from printing.spool import safe_name, spool_file, spool_label
+from printing.outputs import LabelDocument, document_files, pdf_bytes
+from printing.png import png_bytes, png_tail
+from printing.spool import safe_name, spool_file
 from printing.text import ink_extent, mask_phone, wrap
 from printing.zpl import code128_field_data, label_zpl
 
@@ -313,14 +314,13 @@ def draw_over_preview(real: ShippingLabel, size: str, dpi: int, monkeypatch: pyt
     """`real` drawn whole, and drawn over its preview; and whether the second was a redraw."""
     import printing.labels
 
-    printing.labels._DRAWN.clear()
     whole = layout_shipping_label(real, size, dpi)
-    printing.labels._DRAWN.clear()
-    layout_shipping_label(replace(real, tracking_number=PREVIEW_TRACKING, carrier="Courier"), size, dpi)
+    renderer = LabelRenderer()
+    renderer.layout(replace(real, tracking_number=PREVIEW_TRACKING, carrier="Courier"), size, dpi)
     redraws = []
     redraw = printing.labels._redraw_waybill
     monkeypatch.setattr(printing.labels, "_redraw_waybill", lambda *args: redraws.append(redraw(*args)) or redraws[-1])
-    over = layout_shipping_label(real, size, dpi)
+    over = renderer.layout(real, size, dpi)
     monkeypatch.setattr(printing.labels, "_redraw_waybill", redraw)
     return whole, over, bool(redraws and redraws[-1] is not None)
 
@@ -358,12 +358,10 @@ def test_a_chinese_carrier_over_a_latin_preview_is_drawn_whole_in_the_cjk_font(m
 
 
 def test_a_label_drawn_ahead_is_encoded_once_below_its_waybill_part() -> None:
-    import printing.labels
-
     real = make_label(tracking_number="1Z999AA10123456784", carrier="UPS")
-    printing.labels._DRAWN.clear()
-    draw_ahead(replace(real, tracking_number=PREVIEW_TRACKING, carrier="Courier"))
-    rendered = layout_shipping_label(real)
+    renderer = LabelRenderer()
+    renderer.draw_ahead(replace(real, tracking_number=PREVIEW_TRACKING, carrier="Courier"))
+    rendered = renderer.layout(real)
     assert rendered.png_tail is not None and 0 < rendered.png_tail.start < rendered.image.height
     (file,) = document_files(LabelDocument((rendered,)), "png")
     shown = Image.open(io.BytesIO(file))
@@ -526,14 +524,14 @@ def test_png_records_dpi(dpi: int) -> None:
 def test_spool_label_writes_atomically_with_a_safe_name(tmp_path: Path) -> None:
     spool = tmp_path / "spool" / "desk-1"  # created on demand
     image = render_shipping_label(make_label())
-    path = spool_label(image, spool, "#1042-1Z999AA10123456784")
+    path = spool_file(png_bytes(image), spool, "#1042-1Z999AA10123456784", "png")
     assert path == spool / "1042-1Z999AA10123456784.png"
     assert sorted(p.name for p in spool.iterdir()) == [path.name]  # no temp file left behind
     assert stat.S_IMODE(path.stat().st_mode) & 0o044  # the print service can read it
     with Image.open(path) as saved:
         assert saved.size == image.size and round(saved.info["dpi"][0]) == 203
     flipped = image.transpose(Image.Transpose.ROTATE_180)
-    again = spool_label(flipped, spool, "#1042-1Z999AA10123456784")
+    again = spool_file(png_bytes(flipped), spool, "#1042-1Z999AA10123456784", "png")
     assert again == path and sorted(p.name for p in spool.iterdir()) == [path.name]
 
 

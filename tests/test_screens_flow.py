@@ -129,16 +129,16 @@ async def test_a_packing_slip_scanned_right_after_the_waybill_opens_the_next_ord
 
 
 async def test_a_slow_printer_does_not_keep_the_packer_from_the_queue(config, db, monkeypatch):
-    import kiosk.print_jobs
+    import kiosk.print_requests
 
     release = threading.Event()
-    real_send = kiosk.print_jobs.send
+    real_send = kiosk.print_requests.send
 
     def slow_printer(*args, **kwargs):
         release.wait(10)
         return real_send(*args, **kwargs)
 
-    monkeypatch.setattr(kiosk.print_jobs, "send", slow_printer)
+    monkeypatch.setattr(kiosk.print_requests, "send", slow_printer)
     app = RecordingApp(config)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)

@@ -15,7 +15,8 @@ from kiosk.db import transaction
 from kiosk.errors import KioskError
 from kiosk.orders import get_order
 from kiosk.packing import PackSession
-from kiosk.print_jobs import StagedLabel, finish_print_job
+from kiosk.print_queue import finish_print_job
+from kiosk.staged_labels import StagedLabel
 from kiosk.shipping import record_waybill
 from kiosk.tracking import check_tracking_format, normalise_tracking
 from kiosk.waybill import WaybillRules, check_waybill
@@ -161,12 +162,12 @@ def test_a_shipment_that_does_not_commit_leaves_no_label_behind(db, config, monk
 
 
 def test_a_label_that_cannot_be_drawn_does_not_stop_its_shipment(db, config, monkeypatch):
-    import kiosk.print_jobs
+    import kiosk.staged_labels
 
-    def no_font(request):
+    def no_font(request, renderer=None):
         raise KioskError("Label not printed: the label font cannot draw 张 (U+5F20) in recipient name")
 
-    monkeypatch.setattr(kiosk.print_jobs, "draw", no_font)
+    monkeypatch.setattr(kiosk.staged_labels, "draw", no_font)
     shipment, reported = ship_with_label(db, config, packed_session(db))
     assert get_order(db, "SO-1")["status"] == "shipped"
     (outcome,) = reported
