@@ -128,3 +128,46 @@ def test_item_labels_on_a_sheet(shipped, capsys, tmp_path):
     code, _, stderr = run(capsys, "--db", str(shipped), "label", "--sku", "SCARF-RED", "--size", "a4-30",
                           "--format", "zpl")
     assert code == 1 and "use pdf or png" in assert_one_line_refusal(stderr)
+
+
+@pytest.fixture
+def two_parcels(db_path: Path) -> Path:
+    from kiosk.shipping import record_waybill
+    from tests.test_shipping import packed_session
+
+    db = open_database(db_path)
+    session = packed_session(db, "SO-1")
+    session.set_parcel_count(2)
+    for tracking in ("1Z999AA10123456784", "1Z12345E6605272234"):
+        record_waybill(session, tracking, "spool")
+    db.conn.close()
+    return db_path
+
+
+@pytest.mark.parametrize("fmt", ["png", "pdf", "zpl"])
+def test_each_parcels_file_is_named_after_its_own_tracking_number(two_parcels, capsys, fmt, tmp_path,
+                                                                  monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, stdout, _ = run(capsys, "--db", str(two_parcels), "label", "SO-1", "--format", fmt)
+    names = ["SO-1-1Z999AA10123456784", "SO-1-1Z12345E6605272234"]
+    assert code == 0 and stdout.splitlines() == [f"Label written to {name}.{fmt}" for name in names]
+    for name in names:
+        data = (tmp_path / f"{name}.{fmt}").read_bytes()
+        if fmt == "png":
+            found = decode(Image.open(tmp_path / f"{name}.png"))
+        elif fmt == "pdf":
+            ((image, _media),) = pdf_images(data)
+            found = decode(image)
+        else:
+            found = decode(render_zpl(data.decode()))
+        assert found == sorted([name.removeprefix("SO-1-"), "SO-1"])
+
+
+def test_several_parcels_to_one_named_file(two_parcels, capsys, tmp_path):
+    code, stdout, _ = run(capsys, "--db", str(two_parcels), "label", "SO-1", "-o", str(tmp_path / "both.pdf"))
+    assert code == 0 and stdout == f"Label written to {tmp_path / 'both.pdf'}\n"
+    assert [decode(image) for image, _media in pdf_images((tmp_path / "both.pdf").read_bytes())] == [
+        ["1Z999AA10123456784", "SO-1"], ["1Z12345E6605272234", "SO-1"]]
+    code, stdout, _ = run(capsys, "--db", str(two_parcels), "label", "SO-1", "-o", str(tmp_path / "p.png"))
+    assert code == 0 and stdout.splitlines() == [f"Label written to {tmp_path / name}" for name in
+                                                 ("p-1Z999AA10123456784.png", "p-1Z12345E6605272234.png")]

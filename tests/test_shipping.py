@@ -16,8 +16,8 @@ from kiosk.errors import KioskError
 from kiosk.orders import get_order
 from kiosk.packing import PackSession
 from kiosk.print_queue import finish_print_job
-from kiosk.staged_labels import StagedLabel
 from kiosk.shipping import record_waybill
+from kiosk.staged_labels import StagedLabel
 from kiosk.tracking import check_tracking_format, normalise_tracking
 from kiosk.waybill import WaybillRules, check_waybill
 from tests.conftest import EAN
