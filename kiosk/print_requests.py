@@ -92,7 +92,7 @@ def deliver(
     renderer: LabelRenderer | None = None,
 ) -> Path | None:
     """Render (unless `document` is drawn already) and hand to the printer (blocking: a worker
-    thread or the CLI); returns the file, or None when `go_ahead` threw it away (see printers.send).
+    thread or the CLI); returns the file, or None when `go_ahead` threw it away (see kiosk.printers.send).
 
     Raises PrinterOffline (retryable) when the printer does not take it, KioskError otherwise.
     """
