@@ -24,8 +24,13 @@ PROG_NAME = "kiosk"
 
 
 class Context:
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, *, config_file: str | None = None, database: str | None = None,
+                 lang: str | None = None) -> None:
         self.config = config
+        # As given on the command line: `kiosk serve` passes them on to each browser tab's kiosk.
+        self.config_file = config_file
+        self.database = database
+        self.lang = lang
 
     def db(self) -> sqlite_utils.Database:
         return open_database(self.config.database)
@@ -66,7 +71,11 @@ class KioskGroup(_TranslatedHelpOption, click.Group):
 
     # Commands whose module is imported only when they run (click's lazy-group pattern): label
     # rendering pulls in Pillow and the fonts, which `kiosk` itself should not wait for.
-    lazy_commands = {"label": ("kiosk.label_cli", "label")}
+    lazy_commands = {
+        "label": ("kiosk.label_cli", "label"),
+        "serve": ("kiosk.station_cli", "serve"),
+        "stations": ("kiosk.station_cli", "stations"),
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy_commands})
@@ -91,12 +100,14 @@ class KioskGroup(_TranslatedHelpOption, click.Group):
 @click.option("--db", "database", type=click.Path(dir_okay=False), help=N_("Database file to use."))
 @click.option("--demo", is_flag=True, help=N_("Run on a fresh demo database filled from fixtures/."))
 @click.option("--station", help=N_("Station name (default: from config, else the host name)."))
+@click.option("--station-prefix", hidden=True,
+              help=N_("Take the first free station name PREFIX1, PREFIX2, ... (each browser tab of kiosk serve)."))
 @click.option("--lang", type=click.Choice(sorted(LANGUAGES)),
               help=N_("Language of the screens and messages (default: config, then $LANG)."))
 @click.version_option(__version__, prog_name="kiosk", help=N_("Show the version and exit."))
 @click.pass_context
 def cli(ctx: click.Context, config_file: str | None, database: str | None, demo: bool,
-        station: str | None, lang: str | None) -> None:
+        station: str | None, station_prefix: str | None, lang: str | None) -> None:
     config = load_config(config_file)
     set_language(choose_language(lang, config.language, environment_language()))
     if database:
@@ -107,16 +118,27 @@ def cli(ctx: click.Context, config_file: str | None, database: str | None, demo:
         if database:
             raise click.UsageError(_("--demo makes its own database: leave out --db."))
         config = _demo_config(config)
-    ctx.obj = Context(config)
+    ctx.obj = Context(config, config_file=config_file, database=database, lang=lang)
     if ctx.invoked_subcommand is None:
-        run_kiosk(config)
+        run_kiosk(config, station_prefix)
 
 
-def run_kiosk(config: Config) -> None:
+def run_kiosk(config: Config, station_prefix: str | None = None) -> None:
+    from kiosk.stations import hold_first_free_station, hold_station
+
+    # One live process per station name: two would both resume the station's order.
+    if station_prefix:
+        lock = hold_first_free_station(station_prefix)
+        config.station = lock.name
+    else:
+        lock = hold_station(config.station)
     from screens.app import KioskApp
 
-    app = KioskApp(config)
-    app.run()
+    try:
+        app = KioskApp(config)
+        app.run()
+    finally:
+        lock.release()
     click.echo(_("Labels are in {folder}").format(folder=config.spool_dir))
 
 

@@ -254,6 +254,10 @@ MIGRATIONS: list[str] = [
             ON CONFLICT (status) DO UPDATE SET orders = orders + 1;
     END;
     """,
+    # Stations seen recently (`kiosk stations`): events by time.
+    """
+    CREATE INDEX events_at ON events (at, station);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

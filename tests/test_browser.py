@@ -1,0 +1,153 @@
+"""A browser station, for real: `kiosk serve` on the demo database, driven by headless Chromium.
+
+Behind the `browser` marker (`pytest -m browser`; `.ci/run` installs Chromium and runs it): it
+needs Debian's chromium package and Playwright's Python API, which the plain test command does
+not install.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("KIOSK_TEST_CHROMIUM", "/usr/bin/chromium")
+# Chromium as root in a container, on a machine with no network: no sandbox, no background calls.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOT = Path(__file__).parent.parent / "docs" / "browser-pack-screen.png"
+WAYBILL = "1Z999AA10123456784"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for(check, what: str, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _query(db: Path, sql: str, *args):
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+@pytest.fixture
+def served(tmp_path: Path):
+    """`kiosk serve` on a fresh demo database, its own state folder and spool folder."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    db = tmp_path / "demo.db"
+    spool = tmp_path / "spool"
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'database = "{db}"\nspool_dir = "{spool}"\n', encoding="utf-8")
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "LANG": "C.UTF-8"}
+    kiosk = [sys.executable, "-m", "kiosk", "--config", str(config)]
+    subprocess.run([*kiosk, "init-demo", str(db)], check=True, env=env, capture_output=True)
+    port = _free_port()
+    server = subprocess.Popen([*kiosk, "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        _wait_for(lambda: _port_open(port), "kiosk serve to listen")
+        yield f"http://127.0.0.1:{port}/", db, spool
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _order_to_pack(db: Path) -> tuple[str, list[str]]:
+    """The paid order with the most units among those without notes or a requested carrier, and one
+    scan per unit it needs: the items go in as one burst."""
+    order_id = _query(
+        db,
+        "SELECT o.order_id FROM orders o JOIN order_lines l USING (order_id) WHERE o.status = 'paid'"
+        " AND o.buyer_note = '' AND o.seller_note = '' AND o.requested_carrier = '' AND o.country = 'US'"
+        " GROUP BY o.order_id ORDER BY SUM(l.quantity) DESC, o.order_id LIMIT 1",
+    )[0][0]
+    codes = []
+    for sku, quantity in _query(db, "SELECT sku, quantity FROM order_lines WHERE order_id = ? ORDER BY line_no",
+                                order_id):
+        code = _query(db, "SELECT code FROM barcodes WHERE sku = ? ORDER BY code LIMIT 1", sku)[0][0]
+        codes += [code] * quantity
+    return order_id, codes
+
+
+def test_a_browser_station_logs_in_and_ships_an_order_typed_as_a_scanner_types(served):
+    from playwright.sync_api import sync_playwright
+
+    url, db, spool = served
+    order_id, codes = _order_to_pack(db)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            # The page links a web font on the internet; the terminal does not wait for it.
+            page.goto(url, wait_until="domcontentloaded")
+            page.wait_for_selector("body.-first-byte", timeout=30_000)
+            # The terminal takes keys once it has the focus, as a desk's browser gives it at start-up.
+            page.locator(".xterm-helper-textarea").focus()
+
+            def burst(*scans: str) -> None:
+                # A scanner: every key at once (no delay), each code ended by Enter.
+                for scan in scans:
+                    page.keyboard.type(scan, delay=0)
+                    page.keyboard.press("Enter")
+
+            burst("P001")
+            # The PIN is typed by hand once its field shows; only scans come in bursts.
+            time.sleep(1.0)
+            burst("1234")
+            station = _wait_for(lambda: _query(db, "SELECT station FROM events WHERE kind = 'login'"
+                                                   " AND operator = 'P001'"), "P001's login")[0][0]
+            # Each tab is a station of its own, named from the prefix.
+            assert station == "WEB-1"
+            burst(order_id)
+            _wait_for(lambda: _query(db, "SELECT 1 FROM claims WHERE order_id = ? AND station = ?",
+                                     order_id, station), f"{order_id} to open")
+            burst(*codes)
+            _wait_for(lambda: _query(db, "SELECT COUNT(*) FROM scans WHERE order_id = ? AND result = 'accepted'",
+                                     order_id)[0][0] == len(codes), "every item scan")
+            SCREENSHOT.parent.mkdir(exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT))
+            burst(WAYBILL)
+            _wait_for(lambda: _query(db, "SELECT status FROM orders WHERE order_id = ?", order_id)[0][0] == "shipped",
+                      f"{order_id} to ship")
+        finally:
+            browser.close()
+
+    scans = _query(db, "SELECT result, COUNT(*) FROM scans WHERE order_id = ? GROUP BY result", order_id)
+    assert scans == [("accepted", len(codes))], "a scan was merged, dropped or refused"
+    assert _query(db, "SELECT tracking_number, station FROM shipments WHERE order_id = ?", order_id) == [
+        (WAYBILL, station)
+    ]
+    label = _wait_for(lambda: next(iter(sorted(spool.rglob("*.png"))), None), "the label file")
+    import zxingcpp
+    from PIL import Image
+
+    decoded = {result.text for result in zxingcpp.read_barcodes(Image.open(label))}
+    assert WAYBILL in decoded
