@@ -10,7 +10,7 @@ import sqlite_utils
 from kiosk.db import record_event, transaction, utcnow
 from kiosk.errors import KioskError
 from kiosk.i18n import _
-from kiosk.orders import set_status, status_name
+from kiosk.orders import find_order_id, set_status, status_name
 from kiosk.timefmt import short_time
 
 
@@ -55,12 +55,13 @@ def claim_order(
 
     The same station gets its own claim back (a restart resumes the order).
     """
-    order_id = order_id.strip()
+    typed = order_id.strip()
     with transaction(db) as conn:
+        order_id = find_order_id(conn, typed)
+        if order_id is None:
+            raise KioskError(_("No order {order_id}: check the packing slip and scan again.").format(order_id=typed))
         cursor = conn.execute("SELECT * FROM orders WHERE order_id = ?", (order_id,))
         row = cursor.fetchone()
-        if row is None:
-            raise KioskError(_("No order {order_id}: check the packing slip and scan again.").format(order_id=order_id))
         order = dict(zip([c[0] for c in cursor.description], row, strict=True))
         held = conn.execute(
             "SELECT c.operator, c.station, c.claimed_at, o.name FROM claims c"

@@ -306,8 +306,12 @@ class PackSession:
     # -- helpers -----------------------------------------------------------
 
     def _record(self, code: str, outcome: ScanOutcome) -> ScanOutcome:
-        quantity = outcome.quantity if outcome.accepted else 0
         with transaction(self.db) as conn:
+            if outcome.accepted:
+                # Judged before the write lock: a supervisor may have released the order since, or
+                # another session of this station counted the same unit. The write decides.
+                outcome = self._recheck(conn, outcome)
+            quantity = outcome.quantity if outcome.accepted else 0
             conn.execute(
                 "INSERT INTO scans (order_id, line_no, raw_code, quantity, result, operator,"
                 " station, scanned_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -320,6 +324,24 @@ class PackSession:
                          quantity=quantity)
         if outcome.accepted:
             self._progress(outcome.line_no).packed += quantity
+        return outcome
+
+    def _recheck(self, conn: sqlite3.Connection, outcome: ScanOutcome) -> ScanOutcome:
+        """The accepted outcome, or why it no longer holds, read inside the scan's write transaction."""
+        held = conn.execute("SELECT station FROM claims WHERE order_id = ?", (self.order_id,)).fetchone()
+        if held is None or held[0] != self.station:
+            return ScanOutcome(ScanResult.NOT_HELD, self.interruption() or _(
+                "Order {order_id} is no longer open at this station: stop and ask a supervisor.").format(
+                    order_id=self.order_id))
+        progress = self._progress(outcome.line_no)
+        progress.packed = packed_by_line(conn, self.order_id).get(progress.line.line_no, 0)
+        if progress.packed + outcome.quantity > progress.expected:
+            return ScanOutcome(
+                ScanResult.LINE_COMPLETE,
+                _("Already complete: {packed} of {ordered} {item} packed. Put this one back.").format(
+                    packed=progress.packed, ordered=progress.expected, item=progress.line.description),
+                progress.line.line_no,
+            )
         return outcome
 
     def _progress(self, line_no: int | None) -> LineProgress:
