@@ -11,7 +11,7 @@ import sqlite_utils
 from kiosk.db import record_event, transaction, utcnow
 from kiosk.errors import KioskError
 from kiosk.i18n import _, ngettext
-from kiosk.orders import OrderLine, get_lines, get_order, variant_text
+from kiosk.orders import OrderLine, find_order_id, get_lines, get_order, variant_text
 from kiosk.problems import approved_shortages
 from kiosk.scanning import clean_scan
 
@@ -28,6 +28,7 @@ class ScanResult(StrEnum):
     NOTES_UNREAD = "notes_unread"
     UNREADABLE = "unreadable"
     NOT_HELD = "not_held"
+    ORDER_SLIP = "order_slip"
 
 
 class Stage(StrEnum):
@@ -216,6 +217,9 @@ class PackSession:
             return ScanOutcome(ScanResult.NOTES_UNREAD, _("Read the notes first, then press F4."))
         product = self._product_for(code)
         if product is None:
+            slip = self._order_slip(code)
+            if slip is not None:
+                return slip
             return ScanOutcome(
                 ScanResult.UNKNOWN_CODE,
                 _("Unknown barcode {code}: not in the catalogue. Set the item aside and ask a supervisor.").format(
@@ -343,6 +347,23 @@ class PackSession:
                 progress.line.line_no,
             )
         return outcome
+
+    def _order_slip(self, code: str) -> ScanOutcome | None:
+        """A packing slip scanned in place of an item: this order's own, or another order's."""
+        try:
+            order_id = find_order_id(self.db.conn, code)
+        except KioskError:
+            return None  # fits several orders: it is no slip of one
+        if order_id is None:
+            return None
+        if order_id == self.order_id:
+            return ScanOutcome(ScanResult.ORDER_SLIP,
+                               _("That is this order's own packing slip: scan the items."))
+        return ScanOutcome(
+            ScanResult.ORDER_SLIP,
+            _("That is order {other}'s packing slip: finish or put back order {order_id} first.").format(
+                other=order_id, order_id=self.order_id),
+        )
 
     def _progress(self, line_no: int | None) -> LineProgress:
         return next(p for p in self.lines if p.line.line_no == line_no)

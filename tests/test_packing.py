@@ -78,7 +78,7 @@ def test_bulk_quantity_counts_several_units_and_never_more_than_ordered(db):
     assert "3 more would make 3 of 2" in too_many.message
     assert session.scan(EAN["SW-RED-M"], quantity=2).accepted
     assert session.lines[0].complete
-    with pytest.raises(KioskError):
+    with pytest.raises(KioskError, match="Quantity must be 1 to 999"):
         session.scan(EAN["SW-RED-M"], quantity=0)
 
 
@@ -165,3 +165,14 @@ def test_a_scan_judged_before_a_release_is_not_counted(db_path):
     assert scan_rows(open_database(db_path))[-1]["result"] == "not_held"
     assert open_database(db_path).execute(
         "SELECT COUNT(*) FROM scans WHERE result = 'accepted' AND undone_at IS NULL").fetchone()[0] == 0
+
+
+def test_a_packing_slip_scanned_for_an_item_is_named(db):
+    session = open_session(db)
+    other = session.scan("so-2")
+    assert other.result is ScanResult.ORDER_SLIP
+    assert other.message == "That is order SO-2's packing slip: finish or put back order SO-1 first."
+    own = session.scan("SO-1")
+    assert own.message == "That is this order's own packing slip: scan the items."
+    assert session.units_packed == 0
+    assert [row["result"] for row in scan_rows(db)] == ["order_slip", "order_slip"]
