@@ -8,6 +8,7 @@ from enum import StrEnum
 
 import sqlite_utils
 
+from kiosk.claims import seen_stop
 from kiosk.db import record_event, transaction, utcnow
 from kiosk.errors import KioskError
 from kiosk.i18n import _, ngettext
@@ -153,7 +154,17 @@ class PackSession:
         return any(p.short for p in self.lines)
 
     def interruption(self) -> str | None:
-        """Why the packer must stop, when the order changed under them (cancelled, held, taken over)."""
+        """Why the packer must stop, when the order changed under them (cancelled, held, taken over).
+
+        Saying it here is telling the packer: the station's notice of it (kiosk.claims) is marked seen.
+        """
+        message = self._interruption()
+        if message is not None:
+            with transaction(self.db) as conn:
+                seen_stop(conn, self.station, self.order_id)
+        return message
+
+    def _interruption(self) -> str | None:
         row = self.db.execute(
             "SELECT o.status, o.hold_reason, c.station FROM orders o LEFT JOIN claims c ON c.order_id = o.order_id"
             " WHERE o.order_id = ?",
@@ -334,7 +345,8 @@ class PackSession:
         """The accepted outcome, or why it no longer holds, read inside the scan's write transaction."""
         held = conn.execute("SELECT station FROM claims WHERE order_id = ?", (self.order_id,)).fetchone()
         if held is None or held[0] != self.station:
-            return ScanOutcome(ScanResult.NOT_HELD, self.interruption() or _(
+            seen_stop(conn, self.station, self.order_id)
+            return ScanOutcome(ScanResult.NOT_HELD, self._interruption() or _(
                 "Order {order_id} is no longer open at this station: stop and ask a supervisor.").format(
                     order_id=self.order_id))
         progress = self._progress(outcome.line_no)

@@ -269,6 +269,20 @@ MIGRATIONS: list[str] = [
     CREATE UNIQUE INDEX shipments_live_tracking ON shipments (carrier_id, tracking_number, reuse_no)
         WHERE voided_at IS NULL;
     """,
+    # Orders taken off a station by another (cancelled, held, put back): the station is told at its
+    # next login, in case it was off and its pack screen never showed it.
+    """
+    CREATE TABLE station_notices (
+        id INTEGER PRIMARY KEY,
+        station TEXT NOT NULL,
+        order_id TEXT NOT NULL REFERENCES orders (order_id),
+        status TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        seen_at TEXT
+    );
+    CREATE INDEX station_notices_unseen ON station_notices (station, seen_at);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -90,3 +90,44 @@ def test_the_exact_number_wins_and_several_matches_are_listed(db):
     assert claim_order(db, "#1010", "P001", "DESK-1").order_id == "#1010"
     with pytest.raises(KioskError, match=r"^10 10 fits several orders: #1010, 10-10, 1010\. Scan the packing slip"):
         claim_order(db, "10 10", "P001", "DESK-1")
+
+
+def test_a_station_that_was_off_is_told_at_login_what_happened_to_its_order(db):
+    from kiosk.claims import seen_stop, stopped_while_away
+    from kiosk.db import transaction
+    from kiosk.problems import cancel_order, hold_order
+
+    claim_order(db, "SO-1", "P001", "DESK-1")
+    PackSession(db, "SO-1", "P001", "DESK-1").scan(EAN["SW-RED-M"])
+    claim_order(db, "SO-2", "P002", "DESK-2")
+    # DESK-1 is off (a crash); a supervisor cancels its order from the office.
+    cancel_order(db, "SO-1", "buyer cancelled", "S001", "OFFICE")
+    hold_order(db, "SO-2", "address check", "S001", "OFFICE")
+    assert [stop.message for stop in stopped_while_away(db, "DESK-1")] == [
+        "Order SO-1 was cancelled while this station was off: put its items back."
+    ]
+    # Told once.
+    assert stopped_while_away(db, "DESK-1") == []
+    # DESK-2 saw it on its pack screen: nothing at its next login.
+    with transaction(db) as conn:
+        seen_stop(conn, "DESK-2", "SO-2")
+    assert stopped_while_away(db, "DESK-2") == []
+
+
+def test_a_stations_own_put_back_leaves_no_notice(db):
+    from kiosk.claims import stopped_while_away
+
+    claim_order(db, "SO-1", "P001", "DESK-1")
+    release_order(db, "SO-1", "P001", "DESK-1")
+    assert stopped_while_away(db, "DESK-1") == []
+
+
+def test_a_packer_stopped_on_the_pack_screen_gets_no_notice_later(db):
+    from kiosk.claims import stopped_while_away
+    from kiosk.problems import cancel_order
+
+    claim_order(db, "SO-1", "P001", "DESK-1")
+    session = PackSession(db, "SO-1", "P001", "DESK-1")
+    cancel_order(db, "SO-1", "buyer cancelled", "S001", "OFFICE")
+    assert session.interruption() == "Order cancelled: put the items back."
+    assert stopped_while_away(db, "DESK-1") == []
