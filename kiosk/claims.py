@@ -10,7 +10,7 @@ import sqlite_utils
 from kiosk.db import record_event, transaction, utcnow
 from kiosk.errors import KioskError
 from kiosk.i18n import _
-from kiosk.orders import set_status, status_name
+from kiosk.orders import find_order_id, set_status, status_name
 from kiosk.timefmt import short_time
 
 
@@ -55,12 +55,13 @@ def claim_order(
 
     The same station gets its own claim back (a restart resumes the order).
     """
-    order_id = order_id.strip()
+    typed = order_id.strip()
     with transaction(db) as conn:
+        order_id = find_order_id(conn, typed)
+        if order_id is None:
+            raise KioskError(_("No order {order_id}: check the packing slip and scan again.").format(order_id=typed))
         cursor = conn.execute("SELECT * FROM orders WHERE order_id = ?", (order_id,))
         row = cursor.fetchone()
-        if row is None:
-            raise KioskError(_("No order {order_id}: check the packing slip and scan again.").format(order_id=order_id))
         order = dict(zip([c[0] for c in cursor.description], row, strict=True))
         held = conn.execute(
             "SELECT c.operator, c.station, c.claimed_at, o.name FROM claims c"
@@ -111,17 +112,67 @@ def release_order(
                    reason="put back in the queue")
 
 
-def end_claim(conn: sqlite3.Connection, order_id: str) -> None:
+def end_claim(conn: sqlite3.Connection, order_id: str, *, stopped_by: str | None = None, status: str = "",
+              reason: str = "") -> str | None:
     """Inside a transaction: no station holds the order any more, and its scans no longer count.
 
     The scans stay on record (with undone_at set): the items go back to the
-    shelf, and whoever packs the order next starts from nothing.
+    shelf, and whoever packs the order next starts from nothing. When another station
+    (``stopped_by``) ends the claim, the station that held it finds a notice at its next login,
+    in case it was off and never saw its pack screen stop. Returns the station that held it.
     """
+    held = conn.execute("SELECT station FROM claims WHERE order_id = ?", (order_id,)).fetchone()
     conn.execute("DELETE FROM claims WHERE order_id = ?", (order_id,))
     conn.execute(
         "UPDATE scans SET undone_at = ? WHERE order_id = ? AND result = 'accepted' AND undone_at IS NULL",
         (utcnow(), order_id),
     )
+    if held is None:
+        return None
+    if stopped_by is not None and held[0] != stopped_by:
+        conn.execute(
+            "INSERT INTO station_notices (station, order_id, status, reason, created_at) VALUES (?, ?, ?, ?, ?)",
+            (held[0], order_id, status, reason, utcnow()),
+        )
+    return held[0]
+
+
+@dataclass(frozen=True)
+class StoppedOrder:
+    """An order taken off this station by someone else (cancelled, held, put back)."""
+
+    order_id: str
+    status: str
+    reason: str
+
+    @property
+    def message(self) -> str:
+        if self.status == "cancelled":
+            return _("Order {order_id} was cancelled while this station was off: put its items back.").format(
+                order_id=self.order_id)
+        if self.status == "on_hold":
+            return _("Order {order_id} was put on hold ({reason}) while this station was off: put its items"
+                     " back.").format(order_id=self.order_id, reason=self.reason or _("no reason given"))
+        return _("Order {order_id} was put back in the queue by a supervisor while this station was off: put its"
+                 " items back.").format(order_id=self.order_id)
+
+
+def stopped_while_away(db: sqlite_utils.Database, station: str) -> list[StoppedOrder]:
+    """Orders taken off this station that it has not been told about, oldest first; telling clears them."""
+    with transaction(db) as conn:
+        rows = conn.execute(
+            "SELECT id, order_id, status, reason FROM station_notices WHERE station = ? AND seen_at IS NULL"
+            " ORDER BY id", (station,),
+        ).fetchall()
+        conn.execute("UPDATE station_notices SET seen_at = ? WHERE station = ? AND seen_at IS NULL",
+                     (utcnow(), station))
+    return [StoppedOrder(order_id, status, reason) for _id, order_id, status, reason in rows]
+
+
+def seen_stop(conn: sqlite3.Connection, station: str, order_id: str) -> None:
+    """Inside a transaction: the pack screen told the packer the order was stopped; no notice at login."""
+    conn.execute("UPDATE station_notices SET seen_at = ? WHERE station = ? AND order_id = ? AND seen_at IS NULL",
+                 (utcnow(), station, order_id))
 
 
 def station_claim(db: sqlite_utils.Database, station: str) -> str | None:

@@ -222,7 +222,7 @@ def backup(obj: Context, dest: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @click.option("--list", "list_all", is_flag=True, help=N_("List the carrier ids this kiosk knows."))
 def tracking(number: str | None, expected: str | None, as_json: bool, list_all: bool) -> None:
-    from kiosk.carriers import carrier_from_text, carrier_name, describe, identify, list_carriers
+    from kiosk.carriers import carrier_from_text, carrier_name, explain, identify, list_carriers
 
     if list_all:
         from kiosk.cells import pad_cells
@@ -245,7 +245,7 @@ def tracking(number: str | None, expected: str | None, as_json: bool, list_all: 
             "number": result.number,
             "valid": result.valid,
             "reason": result.reason.value,
-            "message": describe(result),
+            "message": explain(result),
             "carrier_id": match.carrier_id if match else None,
             "carrier": match.carrier_name if match else None,
             "service": match.service if match else None,
@@ -261,7 +261,7 @@ def tracking(number: str | None, expected: str | None, as_json: bool, list_all: 
         click.echo(_("Check digit: {check}").format(check=check))
         click.echo(_("Tracking: {url}").format(url=match.tracking_url or "-"))
     if not result.valid:
-        raise KioskError(describe(result))
+        raise KioskError(explain(result))
 
 
 # Role names as the CLI shows them (the database keeps the English codes).

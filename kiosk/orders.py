@@ -61,6 +61,42 @@ class OrderLine:
         return f"{self.name} {self.variant}".strip()
 
 
+# How an order number is written when a person types it: letters and digits only, upper case.
+# The same expression indexes the orders (schema: orders_typed_key), so a lookup by it is one seek.
+TYPED_KEY_SQL = ("upper(replace(replace(replace(replace(replace(replace(order_id, '#', ''), '-', ''), ' ', ''),"
+                 " '_', ''), '/', ''), '.', ''))")
+_PUNCTUATION = str.maketrans("", "", "#-_ /.")
+# At most this many orders are named when a typed number fits several.
+MAX_LISTED_MATCHES = 5
+
+
+def typed_key(text: str) -> str:
+    """An order number as the index keeps it: `#1010`, ` 1010 ` and `1010` are the same key."""
+    return text.strip().translate(_PUNCTUATION).upper()
+
+
+def find_order_id(conn: sqlite3.Connection, typed: str) -> str | None:
+    """The order a person typed or scanned: the exact id first, else the one order whose number reads
+    the same without case, spaces and the platform's punctuation (`1010` finds `#1010`, `so-10005`
+    finds `SO-10005`). None when no order fits; KioskError naming them when several do."""
+    typed = typed.strip()
+    if conn.execute("SELECT 1 FROM orders WHERE order_id = ?", (typed,)).fetchone():
+        return typed
+    key = typed_key(typed)
+    if not key:
+        return None
+    found = [row[0] for row in conn.execute(
+        f"SELECT order_id FROM orders WHERE {TYPED_KEY_SQL} = ? ORDER BY order_id LIMIT ?",
+        (key, MAX_LISTED_MATCHES + 1),
+    )]
+    if len(found) > 1:
+        raise KioskError(
+            _("{typed} fits several orders: {orders}. Scan the packing slip or type the whole number.").format(
+                typed=typed, orders=", ".join(found[:MAX_LISTED_MATCHES]))
+        )
+    return found[0] if found else None
+
+
 def get_order(db: sqlite_utils.Database, order_id: str) -> dict | None:
     rows = list(db.query("SELECT * FROM orders WHERE order_id = ?", [order_id]))
     return rows[0] if rows else None

@@ -8,10 +8,11 @@ from enum import StrEnum
 
 import sqlite_utils
 
+from kiosk.claims import seen_stop
 from kiosk.db import record_event, transaction, utcnow
 from kiosk.errors import KioskError
 from kiosk.i18n import _, ngettext
-from kiosk.orders import OrderLine, get_lines, get_order, variant_text
+from kiosk.orders import OrderLine, find_order_id, get_lines, get_order, variant_text
 from kiosk.problems import approved_shortages
 from kiosk.scanning import clean_scan
 
@@ -28,6 +29,7 @@ class ScanResult(StrEnum):
     NOTES_UNREAD = "notes_unread"
     UNREADABLE = "unreadable"
     NOT_HELD = "not_held"
+    ORDER_SLIP = "order_slip"
 
 
 class Stage(StrEnum):
@@ -152,7 +154,17 @@ class PackSession:
         return any(p.short for p in self.lines)
 
     def interruption(self) -> str | None:
-        """Why the packer must stop, when the order changed under them (cancelled, held, taken over)."""
+        """Why the packer must stop, when the order changed under them (cancelled, held, taken over).
+
+        Saying it here is telling the packer: the station's notice of it (kiosk.claims) is marked seen.
+        """
+        message = self._interruption()
+        if message is not None:
+            with transaction(self.db) as conn:
+                seen_stop(conn, self.station, self.order_id)
+        return message
+
+    def _interruption(self) -> str | None:
         row = self.db.execute(
             "SELECT o.status, o.hold_reason, c.station FROM orders o LEFT JOIN claims c ON c.order_id = o.order_id"
             " WHERE o.order_id = ?",
@@ -216,6 +228,9 @@ class PackSession:
             return ScanOutcome(ScanResult.NOTES_UNREAD, _("Read the notes first, then press F4."))
         product = self._product_for(code)
         if product is None:
+            slip = self._order_slip(code)
+            if slip is not None:
+                return slip
             return ScanOutcome(
                 ScanResult.UNKNOWN_CODE,
                 _("Unknown barcode {code}: not in the catalogue. Set the item aside and ask a supervisor.").format(
@@ -306,8 +321,12 @@ class PackSession:
     # -- helpers -----------------------------------------------------------
 
     def _record(self, code: str, outcome: ScanOutcome) -> ScanOutcome:
-        quantity = outcome.quantity if outcome.accepted else 0
         with transaction(self.db) as conn:
+            if outcome.accepted:
+                # Judged before the write lock: a supervisor may have released the order since, or
+                # another session of this station counted the same unit. The write decides.
+                outcome = self._recheck(conn, outcome)
+            quantity = outcome.quantity if outcome.accepted else 0
             conn.execute(
                 "INSERT INTO scans (order_id, line_no, raw_code, quantity, result, operator,"
                 " station, scanned_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -321,6 +340,42 @@ class PackSession:
         if outcome.accepted:
             self._progress(outcome.line_no).packed += quantity
         return outcome
+
+    def _recheck(self, conn: sqlite3.Connection, outcome: ScanOutcome) -> ScanOutcome:
+        """The accepted outcome, or why it no longer holds, read inside the scan's write transaction."""
+        held = conn.execute("SELECT station FROM claims WHERE order_id = ?", (self.order_id,)).fetchone()
+        if held is None or held[0] != self.station:
+            seen_stop(conn, self.station, self.order_id)
+            return ScanOutcome(ScanResult.NOT_HELD, self._interruption() or _(
+                "Order {order_id} is no longer open at this station: stop and ask a supervisor.").format(
+                    order_id=self.order_id))
+        progress = self._progress(outcome.line_no)
+        progress.packed = packed_by_line(conn, self.order_id).get(progress.line.line_no, 0)
+        if progress.packed + outcome.quantity > progress.expected:
+            return ScanOutcome(
+                ScanResult.LINE_COMPLETE,
+                _("Already complete: {packed} of {ordered} {item} packed. Put this one back.").format(
+                    packed=progress.packed, ordered=progress.expected, item=progress.line.description),
+                progress.line.line_no,
+            )
+        return outcome
+
+    def _order_slip(self, code: str) -> ScanOutcome | None:
+        """A packing slip scanned in place of an item: this order's own, or another order's."""
+        try:
+            order_id = find_order_id(self.db.conn, code)
+        except KioskError:
+            return None  # fits several orders: it is no slip of one
+        if order_id is None:
+            return None
+        if order_id == self.order_id:
+            return ScanOutcome(ScanResult.ORDER_SLIP,
+                               _("That is this order's own packing slip: scan the items."))
+        return ScanOutcome(
+            ScanResult.ORDER_SLIP,
+            _("That is order {other}'s packing slip: finish or put back order {order_id} first.").format(
+                other=order_id, order_id=self.order_id),
+        )
 
     def _progress(self, line_no: int | None) -> LineProgress:
         return next(p for p in self.lines if p.line.line_no == line_no)

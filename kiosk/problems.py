@@ -110,7 +110,7 @@ def report_problem(
 
 def _hold(conn: sqlite3.Connection, order_id: str, reason: str, operator: str, station: str) -> None:
     """Take an order out of the queue (and off any station) with a reason; its scans stay on record."""
-    end_claim(conn, order_id)
+    end_claim(conn, order_id, stopped_by=station, status="on_hold", reason=reason)
     set_status(conn, order_id, "on_hold", operator=operator, station=station, reason=reason)
 
 
@@ -123,7 +123,7 @@ def hold_order(db: sqlite_utils.Database, order_id: str, reason: str, operator: 
 
 def cancel_order(db: sqlite_utils.Database, order_id: str, reason: str, operator: str, station: str) -> None:
     with transaction(db) as conn:
-        end_claim(conn, order_id)
+        end_claim(conn, order_id, stopped_by=station, status="cancelled", reason=reason.strip())
         set_status(conn, order_id, "cancelled", operator=operator, station=station, reason=reason.strip())
 
 
@@ -134,7 +134,7 @@ def release_to_queue(db: sqlite_utils.Database, order_id: str, supervisor: Opera
     if order is None:
         raise KioskError(_("No order {order_id}.").format(order_id=order_id))
     with transaction(db) as conn:
-        end_claim(conn, order_id)
+        end_claim(conn, order_id, stopped_by=station, status="paid")
         set_status(conn, order_id, "paid", operator=supervisor.badge, station=station, reason="released by supervisor")
 
 

@@ -258,6 +258,35 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX events_at ON events (at, station);
     """,
+    # Order numbers as people type them (kiosk.orders.TYPED_KEY_SQL), and live tracking numbers
+    # unique per carrier: two stations can never record the same waybill at once. A carrier may
+    # reuse a number after the duplicate window; such a shipment counts up `reuse_no`.
+    """
+    CREATE INDEX orders_typed_key ON orders (upper(replace(replace(replace(replace(replace(replace(
+        order_id, '#', ''), '-', ''), ' ', ''), '_', ''), '/', ''), '.', '')));
+    ALTER TABLE shipments ADD COLUMN reuse_no INTEGER NOT NULL DEFAULT 0;
+    UPDATE shipments SET reuse_no = (
+        SELECT COUNT(*) FROM shipments earlier
+        WHERE earlier.carrier_id = shipments.carrier_id AND earlier.tracking_number = shipments.tracking_number
+          AND earlier.voided_at IS NULL AND earlier.id < shipments.id
+    ) WHERE voided_at IS NULL;
+    CREATE UNIQUE INDEX shipments_live_tracking ON shipments (carrier_id, tracking_number, reuse_no)
+        WHERE voided_at IS NULL;
+    """,
+    # Orders taken off a station by another (cancelled, held, put back): the station is told at its
+    # next login, in case it was off and its pack screen never showed it.
+    """
+    CREATE TABLE station_notices (
+        id INTEGER PRIMARY KEY,
+        station TEXT NOT NULL,
+        order_id TEXT NOT NULL REFERENCES orders (order_id),
+        status TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        seen_at TEXT
+    );
+    CREATE INDEX station_notices_unseen ON station_notices (station, seen_at);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

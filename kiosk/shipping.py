@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from kiosk.db import record_event, transaction, utcnow
@@ -13,7 +14,7 @@ from kiosk.orders import set_status
 from kiosk.packing import PackSession, packed_by_line
 from kiosk.print_queue import SHIPPING_LABEL, create_job
 from kiosk.problems import approved_shortages
-from kiosk.waybill import Waybill, WaybillRules, check_waybill
+from kiosk.waybill import Waybill, WaybillRules, check_waybill, claim_number
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -40,7 +41,7 @@ class Shipment:
 
 def record_waybill(
     session: PackSession, raw_tracking: str, printer: str, rules: WaybillRules | None = None,
-    stage_label: Callable[[int], StagedLabel] | None = None,
+    stage_label: Callable[[int], StagedLabel] | None = None, carrier: str | None = None,
 ) -> Shipment:
     """Record one parcel's waybill and queue its label; the last parcel ships the order. One transaction.
 
@@ -54,12 +55,13 @@ def record_waybill(
                      "{count} items still to scan before the waybill.", missing).format(count=missing)
         )
     db = session.db
-    waybill = check_waybill(db, raw_tracking, session.order, rules or WaybillRules())
+    rules = rules or WaybillRules()
+    waybill = check_waybill(db, raw_tracking, session.order, rules, carrier)
     now = utcnow()
     staged: StagedLabel | None = None
     try:
         with transaction(db) as conn:
-            shipment = _record_parcel(conn, session, waybill, printer, now)
+            shipment = _record_parcel(conn, session, waybill, printer, now, rules.duplicate_window)
             if stage_label is not None:
                 # Last, so that only the commit itself can still fail once the label is drawn.
                 staged = stage_label(shipment.print_job_id)
@@ -74,7 +76,8 @@ def record_waybill(
 
 
 def _record_parcel(
-    conn: sqlite3.Connection, session: PackSession, waybill: Waybill, printer: str, now: str
+    conn: sqlite3.Connection, session: PackSession, waybill: Waybill, printer: str, now: str,
+    duplicate_window: timedelta,
 ) -> Shipment:
     """The rows of one parcel (and, with the last one, of the shipped order), inside the caller's transaction."""
     held = conn.execute(
@@ -87,19 +90,22 @@ def _record_parcel(
             )
         )
     shipped_lines = _shipped_quantities(conn, session)
+    reuse_no = claim_number(conn, waybill, duplicate_window)
     package_no = _parcels_recorded(conn, session.order_id) + 1
     package_count = max(session.parcel_count, package_no)
     shipment_id = conn.execute(
         "INSERT INTO shipments (order_id, carrier_id, carrier, service, tracking_number, tracking_url,"
-        " package_no, package_count, operator, station, shipped_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " package_no, package_count, operator, station, shipped_at, reuse_no)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (session.order_id, waybill.carrier_id, waybill.carrier, waybill.service, waybill.number,
-         waybill.tracking_url, package_no, package_count, session.operator, session.station, now),
+         waybill.tracking_url, package_no, package_count, session.operator, session.station, now, reuse_no),
     ).lastrowid
     print_job_id = create_job(conn, kind=SHIPPING_LABEL, printer=printer, operator=session.operator,
                               station=session.station, order_id=session.order_id, shipment_id=shipment_id)
     record_event(conn, "parcel_recorded", order_id=session.order_id, operator=session.operator,
                  station=session.station, tracking_number=waybill.number, carrier=waybill.carrier,
-                 shipment_id=shipment_id, package_no=package_no, package_count=package_count)
+                 shipment_id=shipment_id, package_no=package_no, package_count=package_count,
+                 carrier_chosen=waybill.chosen)
     if package_no >= package_count:
         # The order's quantities go with its last parcel: that is when the order counts as shipped.
         conn.executemany(

@@ -88,7 +88,7 @@ def void_shipment(
         )
         files = _label_files(conn, ids)
         # The items go back to the shelf: whoever packs the order again scans them again.
-        end_claim(conn, order_id)
+        end_claim(conn, order_id, stopped_by=station, status="paid")
         set_status(conn, order_id, "paid", operator=supervisor, station=station, reason=f"shipment voided: {reason}")
         record_event(conn, "shipment_voided", order_id=order_id, operator=supervisor, station=station,
                      shipment_ids=ids, tracking_numbers=[p[1] for p in parcels], reason=reason, label_files=files)

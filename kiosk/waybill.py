@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -29,6 +30,8 @@ class Waybill:
     carrier: str
     service: str
     tracking_url: str
+    # The packer chose the carrier among several that fit the number.
+    chosen: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,23 @@ def requested_carrier(order: dict) -> str | None:
     return None
 
 
-def check_waybill(db: sqlite_utils.Database, raw: str, order: dict, rules: WaybillRules) -> Waybill:
-    """The waybill a scan carries for this order, or KioskError saying what is wrong and what to do."""
+class CarrierChoiceNeeded(KioskError):
+    """The number fits several carriers the desk ships with and nothing about the order settles it:
+    the packer picks one of ``candidates`` ((carrier id, name) pairs), and the waybill is checked again."""
+
+    def __init__(self, message: str, number: str, candidates: tuple[tuple[str, str], ...]) -> None:
+        super().__init__(message)
+        self.number = number
+        self.candidates = candidates
+
+
+def check_waybill(db: sqlite_utils.Database, raw: str, order: dict, rules: WaybillRules,
+                  carrier: str | None = None) -> Waybill:
+    """The waybill a scan carries for this order, or KioskError saying what is wrong and what to do.
+
+    ``carrier`` is the carrier id the packer chose for a number that fits several. The duplicate
+    check is not here: it runs inside the transaction that records the waybill (``claim_number``).
+    """
     code = clean_scan(raw)
     if db.execute("SELECT 1 FROM barcodes WHERE code = ?", [code]).fetchone():
         raise KioskError(
@@ -63,9 +81,19 @@ def check_waybill(db: sqlite_utils.Database, raw: str, order: dict, rules: Waybi
         )
     expected = requested_carrier(order)
     result = identify(code, rules.enabled)
-    if result.reason is Reason.AMBIGUOUS and expected in {m.carrier_id for m in result.candidates}:
-        # The order's courier settles a number that fits two carriers.
-        result = identify(code, rules.enabled, carrier=expected)
+    if result.reason is Reason.AMBIGUOUS:
+        fitting = {m.carrier_id for m in result.candidates}
+        if carrier in fitting or expected in fitting:
+            # The packer's choice, else the order's courier, settles a number that fits two carriers.
+            result = identify(code, rules.enabled, carrier=carrier if carrier in fitting else expected)
+        else:
+            candidates = tuple((m.carrier_id, carrier_name(m.carrier_id, m.carrier_name)) for m in result.candidates)
+            raise CarrierChoiceNeeded(
+                _("{number} fits {carriers}: choose the carrier.").format(
+                    number=result.number, carriers=" / ".join(
+                        f"{number}. {name}" for number, (_id, name) in enumerate(candidates, 1))),
+                result.number, candidates,
+            )
     if result.reason is not Reason.OK or result.carrier is None:
         raise KioskError(describe(result))
     match = result.carrier
@@ -84,20 +112,27 @@ def check_waybill(db: sqlite_utils.Database, raw: str, order: dict, rules: Waybi
                 carrier=carrier_name(match.carrier_id, match.carrier_name), area=_(area.name),
                 allowed=" / ".join(carrier_name(c) for c in area.carriers))
         )
-    _refuse_duplicate(db, result.number, match.carrier_id, rules.duplicate_window)
-    return Waybill(result.number, match.carrier_id, match.carrier_name, match.service, match.tracking_url or "")
+    return Waybill(result.number, match.carrier_id, match.carrier_name, match.service, match.tracking_url or "",
+                   chosen=carrier is not None and match.carrier_id == carrier)
 
 
-def _refuse_duplicate(db: sqlite_utils.Database, number: str, carrier_id: str, window: timedelta) -> None:
-    """The same number on a live shipment of the same carrier, inside the window (carriers recycle numbers)."""
+def claim_number(conn: sqlite3.Connection, waybill: Waybill, window: timedelta) -> int:
+    """Inside the transaction that records the waybill: refuse a number already on a live shipment of
+    the same carrier within the window (carriers recycle numbers after it), and return the number's
+    reuse count, which the unique index on live shipments (carrier, number, reuse) holds to."""
     since = (datetime.now(UTC) - window).isoformat(timespec="milliseconds")
-    live = db.execute(
+    live = conn.execute(
         "SELECT order_id, shipped_at FROM shipments WHERE carrier_id = ? AND tracking_number = ?"
         " AND shipped_at >= ? AND voided_at IS NULL ORDER BY id DESC LIMIT 1",
-        [carrier_id, number, since],
+        (waybill.carrier_id, waybill.number, since),
     ).fetchone()
     if live:
         raise KioskError(
             _("Tracking number {number} is already on order {order_id} (shipped {when}):"
-              " scan this parcel's own waybill.").format(number=number, order_id=live[0], when=short_time(live[1]))
+              " scan this parcel's own waybill.").format(number=waybill.number, order_id=live[0],
+                                                          when=short_time(live[1]))
         )
+    return conn.execute(
+        "SELECT COUNT(*) FROM shipments WHERE carrier_id = ? AND tracking_number = ? AND voided_at IS NULL",
+        (waybill.carrier_id, waybill.number),
+    ).fetchone()[0]

@@ -129,12 +129,12 @@ class QueueScreen(ScanScreen):
         operator = self.app.operator
         assert operator is not None
         try:
-            claim_order(self.app.db, order_id, operator.badge, self.app.config.station)
+            claim = claim_order(self.app.db, order_id, operator.badge, self.app.config.station)
         except KioskError as error:
             self.refuse(str(error))
             return
         self.query_one(Banner).show("")
-        self.app.open_scan_screen(PackScreen(order_id))
+        self.app.open_scan_screen(PackScreen(claim.order_id))
 
     def refuse(self, message: str) -> None:
         self.query_one(Banner).show(message, "error")

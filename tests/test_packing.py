@@ -78,7 +78,7 @@ def test_bulk_quantity_counts_several_units_and_never_more_than_ordered(db):
     assert "3 more would make 3 of 2" in too_many.message
     assert session.scan(EAN["SW-RED-M"], quantity=2).accepted
     assert session.lines[0].complete
-    with pytest.raises(KioskError):
+    with pytest.raises(KioskError, match="Quantity must be 1 to 999"):
         session.scan(EAN["SW-RED-M"], quantity=0)
 
 
@@ -131,3 +131,48 @@ def test_every_accepted_scan_writes_an_event(db):
     session.scan("nonsense-code")
     kinds = [r[0] for r in db.execute("SELECT kind FROM events WHERE order_id='SO-1' ORDER BY id")]
     assert kinds == ["status_packing", "item_scanned", "scan_refused"]
+
+
+def test_two_sessions_of_one_station_never_count_a_unit_beyond_the_order(db_path):
+    # Two processes under one station name both resumed SO-1: each judged its scan against what it
+    # had read, but the write re-counts inside its transaction.
+    from kiosk.db import open_database
+
+    first = open_session(open_database(db_path))
+    second = PackSession(open_database(db_path), "SO-1", "P002", "DESK-1")
+    for session in (first, second, first, second):
+        session.scan(EAN["SW-RED-M"])
+    db = open_database(db_path)
+    counted = db.execute("SELECT SUM(quantity) FROM scans WHERE order_id = 'SO-1' AND line_no = 1"
+                         " AND result = 'accepted' AND undone_at IS NULL").fetchone()[0]
+    assert counted == 2  # SO-1 line 1 orders 2 Red M
+    refused = second.scan(EAN["SW-RED-M"])
+    assert refused.result is ScanResult.LINE_COMPLETE
+    assert refused.message == "Already complete: 2 of 2 Merino Sweater Red / M packed. Put this one back."
+
+
+def test_a_scan_judged_before_a_release_is_not_counted(db_path):
+    from kiosk.claims import release_order
+    from kiosk.db import open_database
+
+    session = open_session(open_database(db_path))
+    judged = session._judge(EAN["SW-RED-M"], 1)
+    assert judged.accepted
+    # The supervisor's release lands between the judgement and the write.
+    release_order(open_database(db_path), "SO-1", "S001", "DESK-1")
+    recorded = session._record(EAN["SW-RED-M"], judged)
+    assert recorded.result is ScanResult.NOT_HELD
+    assert scan_rows(open_database(db_path))[-1]["result"] == "not_held"
+    assert open_database(db_path).execute(
+        "SELECT COUNT(*) FROM scans WHERE result = 'accepted' AND undone_at IS NULL").fetchone()[0] == 0
+
+
+def test_a_packing_slip_scanned_for_an_item_is_named(db):
+    session = open_session(db)
+    other = session.scan("so-2")
+    assert other.result is ScanResult.ORDER_SLIP
+    assert other.message == "That is order SO-2's packing slip: finish or put back order SO-1 first."
+    own = session.scan("SO-1")
+    assert own.message == "That is this order's own packing slip: scan the items."
+    assert session.units_packed == 0
+    assert [row["result"] for row in scan_rows(db)] == ["order_slip", "order_slip"]

@@ -86,7 +86,7 @@ def test_a_crash_between_report_and_hold_leaves_neither(db, monkeypatch):
         raise RuntimeError("power cut")
 
     monkeypatch.setattr(kiosk.problems, "set_status", power_cut)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="power cut"):
         report_problem(db, "SO-1", kind="missing", line_no=2, quantity=1, operator="P001", station="DESK-1")
     assert not db.execute("SELECT COUNT(*) FROM problems").fetchone()[0]
     assert get_order(db, "SO-1")["status"] == "packing"
@@ -105,9 +105,18 @@ def test_short_shipment_needs_a_supervisors_badge_and_pin(db):
     # ... not by a packer ...
     with pytest.raises(KioskError, match="not a supervisor"):
         approve_short(db, problem_id, PACKER, "DESK-1")
-    # ... and the order cannot ship short meanwhile.
-    with pytest.raises(KioskError):
+    # ... and the order cannot ship short meanwhile: an open problem is no approved shortage.
+    session.reload_shortages()
+    assert not session.all_verified
+    with pytest.raises(KioskError, match="1 item still to scan before the waybill"):
         record_waybill(session, "SF1234567890123", "spool")
+    # Whatever a screen let through, the core reads the approvals itself when it ships.
+    session.lines[1].short = 1
+    assert session.all_verified
+    with pytest.raises(KioskError, match=r"Line 2 \(Canvas Tote Black\) has 0 of 1: a short shipment needs a"
+                                         " supervisor's approval"):
+        record_waybill(session, "SF1234567890123", "spool")
+    assert get_order(db, "SO-1")["status"] == "packing"
     supervisor = approve_as_supervisor(db, "S001", "9999", "DESK-1", action="short_shipment", order_id="SO-1")
     approve_short(db, problem_id, supervisor, "DESK-1")
     session.reload_shortages()
@@ -144,15 +153,20 @@ def test_a_cancellation_from_another_connection_stops_the_packer(db_path):
     packer_db, office_db = open_database(db_path), open_database(db_path)
     session = open_session(packer_db)
     assert session.scan(EAN["SW-RED-M"]).accepted
+    assert session.scan(EAN["TOTE-BLK"]).accepted
     cancel_order(office_db, "SO-1", "buyer cancelled", "S001", "OFFICE")
     assert session.interruption() == "Order cancelled: put the items back."
     outcome = session.scan(EAN["SW-RED-M"])
     assert outcome.result is ScanResult.NOT_HELD
     assert outcome.message == "Order cancelled: put the items back."
-    with pytest.raises(KioskError):
+    with pytest.raises(KioskError, match="1 item still to scan"):
+        record_waybill(session, "SF1234567890123", "spool")
+    # Even with every unit counted, a cancelled order does not ship.
+    session.lines[0].packed = 2
+    with pytest.raises(KioskError, match="Order SO-1 is no longer open at this station: it was not shipped"):
         record_waybill(session, "SF1234567890123", "spool")
     # The scans made stay on record.
-    assert packer_db.execute("SELECT COUNT(*) FROM scans WHERE result = 'accepted'").fetchone()[0] == 1
+    assert packer_db.execute("SELECT COUNT(*) FROM scans WHERE result = 'accepted'").fetchone()[0] == 2
 
 
 def test_a_hold_by_a_supervisor_names_the_reason(db):

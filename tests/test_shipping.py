@@ -99,6 +99,21 @@ def test_an_order_taken_away_from_the_station_is_not_shipped(db):
     assert not db.execute("SELECT COUNT(*) FROM shipments").fetchone()[0]
 
 
+def test_an_order_another_station_took_over_is_not_shipped_from_the_old_one(db_path):
+    from kiosk.auth import Operator
+    from kiosk.db import open_database
+    from kiosk.problems import release_to_queue
+
+    old_station = packed_session(open_database(db_path))
+    office = open_database(db_path)
+    release_to_queue(office, "SO-1", Operator("S001", "Zhang Min", "supervisor"), "OFFICE")
+    claim_order(office, "SO-1", "P002", "DESK-2")
+    with pytest.raises(KioskError, match="Order SO-1 is no longer open at this station: it was not shipped"):
+        record_waybill(old_station, "SF1234567890123", "spool")
+    assert not office.execute("SELECT COUNT(*) FROM shipments").fetchone()[0]
+    assert office.execute("SELECT station FROM claims WHERE order_id = 'SO-1'").fetchone() == ("DESK-2",)
+
+
 def test_print_job_outcome_is_recorded(db):
     shipment = record_waybill(packed_session(db), "SF1234567890123", "spool")
     finish_print_job(db, shipment.print_job_id, error="printer offline")

@@ -29,9 +29,10 @@ def test_a_valid_number_prints_carrier_service_check_and_url(capsys):
 @pytest.mark.parametrize(
     ("args", "reason"),
     [
-        (["1Z999AA10123456785"], "check digit wrong for UPS, scan again."),
-        (["HELLO12345"], "unknown tracking number format"),
-        (["SF1234567890123", "--carrier", "ups"], "but the order ships with UPS"),
+        (["1Z999AA10123456785"], "the check digit is wrong for UPS; the number was mistyped or misread."),
+        (["HELLO12345"], "HELLO12345: no carrier the kiosk knows uses numbers like this."),
+        (["SF1234567890123", "--carrier", "ups"], "SF1234567890123 is a SF Express tracking number, not UPS."),
+        (["3318810025"], "3318810025 fits DHL / Deppon: say which with --carrier dhl or --carrier deppon."),
         (["SF1234567890123", "--carrier", "teleport"], "Unknown carrier teleport"),
     ],
 )
@@ -39,6 +40,16 @@ def test_refusals_exit_1_with_one_line(capsys, args, reason):
     assert main(["tracking", *args]) == 1
     err = capsys.readouterr().err
     assert err.startswith("kiosk: ") and reason in err and err.count("\n") == 1
+
+
+def test_command_line_messages_speak_of_neither_scans_nor_orders(capsys):
+    for number in ("1Z999AA10123456785", "HELLO12345", "3318810025", "986578788855"):
+        assert main(["tracking", number]) == 1
+        err = capsys.readouterr().err.lower()
+        assert "scan" not in err and "order" not in err and "choose" not in err
+    # A number of two carriers is settled by naming one.
+    assert main(["tracking", "3318810025", "--carrier", "deppon"]) == 0
+    assert "Carrier: Deppon" in capsys.readouterr().out
 
 
 def test_json_output_and_carrier_names(capsys):

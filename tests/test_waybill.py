@@ -14,12 +14,13 @@ from kiosk.orders import get_order
 from kiosk.packing import PackSession
 from kiosk.remote import DEFAULT_RULES, RemoteRule, remote_rule_for, rules_from_config
 from kiosk.shipping import record_waybill
-from kiosk.waybill import WaybillRules, check_waybill, requested_carrier
+from kiosk.waybill import CarrierChoiceNeeded, WaybillRules, check_waybill, requested_carrier
 from tests.conftest import EAN
 
 UPS = "1Z999AA10123456784"
 SF = "SF1234567890123"
 EMS = "EA123456785CN"
+AMBIGUOUS = "986578788855"  # FedEx and SF Express
 
 
 def packed(db, order_id: str) -> PackSession:
@@ -61,15 +62,81 @@ def test_a_carrier_the_desk_does_not_use_is_refused(db):
 
 def test_duplicates_are_refused_inside_the_window_and_allowed_outside(db):
     record_waybill(packed(db, "SO-1"), SF, "spool")
-    order = get_order(db, "SO-6")
-    with pytest.raises(KioskError, match="already on order SO-1"):
-        check_waybill(db, SF, order, WaybillRules())
+    session = packed(db, "SO-6")
+    with pytest.raises(KioskError, match="Tracking number SF1234567890123 is already on order SO-1"):
+        record_waybill(session, SF, "spool")
     # The carrier recycled the number long ago: it is free again.
     db.execute("UPDATE shipments SET shipped_at = '2025-01-01T00:00:00.000+00:00'")
-    assert check_waybill(db, SF, order, WaybillRules(duplicate_window=timedelta(days=180))).number == SF
-    # A voided shipment frees its number at once.
-    db.execute("UPDATE shipments SET shipped_at = '2026-11-27T00:00:00.000+00:00', voided_at = '2026-11-27'")
-    assert check_waybill(db, SF, order, WaybillRules()).number == SF
+    assert record_waybill(session, SF, "spool", WaybillRules(duplicate_window=timedelta(days=180))).order_shipped
+    assert db.execute("SELECT order_id, reuse_no FROM shipments ORDER BY id").fetchall() == [("SO-1", 0), ("SO-6", 1)]
+
+
+def test_a_voided_shipment_frees_its_number_at_once(db):
+    record_waybill(packed(db, "SO-1"), SF, "spool")
+    db.execute("UPDATE shipments SET voided_at = '2026-11-27'")
+    assert record_waybill(packed(db, "SO-6"), SF, "spool").order_shipped
+
+
+def test_duplicates_are_per_carrier(db):
+    # 986578788855 is a FedEx number and an SF Express number: one per carrier may be live.
+    record_waybill(packed(db, "SO-1"), AMBIGUOUS, "spool", carrier="fedex")
+    assert record_waybill(packed(db, "SO-6"), AMBIGUOUS, "spool", carrier="sf_express").carrier == "SF Express"
+    db.execute("UPDATE orders SET status = 'paid', buyer_note = '' WHERE order_id = 'SO-2'")
+    with pytest.raises(KioskError, match="Tracking number 986578788855 is already on order SO-1"):
+        record_waybill(packed(db, "SO-2"), AMBIGUOUS, "spool", carrier="fedex")
+
+
+def test_the_duplicate_check_is_made_inside_the_transaction_that_records_the_waybill(db_path, monkeypatch):
+    from kiosk import shipping
+    from kiosk.db import open_database
+
+    first, second = packed(open_database(db_path), "SO-1"), packed(open_database(db_path), "SO-6")
+    checked = shipping.check_waybill
+
+    def other_station_commits_meanwhile(*args, **kwargs):
+        waybill = checked(*args, **kwargs)
+        monkeypatch.setattr(shipping, "check_waybill", checked)
+        # Station 1 records the same number after station 2 checked it, before station 2 writes.
+        record_waybill(first, SF, "spool")
+        return waybill
+
+    monkeypatch.setattr(shipping, "check_waybill", other_station_commits_meanwhile)
+    with pytest.raises(KioskError, match="Tracking number SF1234567890123 is already on order SO-1"):
+        record_waybill(second, SF, "spool")
+    db = open_database(db_path)
+    assert db.execute("SELECT order_id FROM shipments").fetchall() == [("SO-1",)]
+    assert get_order(db, "SO-6")["status"] == "packing"
+
+
+def test_a_unique_index_keeps_one_live_shipment_per_carrier_and_number(db):
+    import sqlite3
+
+    record_waybill(packed(db, "SO-1"), SF, "spool")
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE constraint failed: shipments.carrier_id"):
+        db.execute("INSERT INTO shipments (order_id, carrier_id, tracking_number, operator, station, shipped_at)"
+                   " VALUES ('SO-6', 'sf_express', ?, 'P001', 'DESK-1', '2026-12-01')", [SF])
+
+
+def test_a_number_that_fits_two_carriers_is_settled_by_the_packers_choice(db):
+    session = packed(db, "SO-1")
+    with pytest.raises(CarrierChoiceNeeded, match=r"986578788855 fits 1\. FedEx / 2\. SF Express: choose") as asked:
+        record_waybill(session, AMBIGUOUS, "spool")
+    assert asked.value.candidates == (("fedex", "FedEx"), ("sf_express", "SF Express"))
+    assert get_order(db, "SO-1")["status"] == "packing"
+    shipment = record_waybill(session, AMBIGUOUS, "spool", carrier="sf_express")
+    assert shipment.carrier == "SF Express"
+    recorded = db.execute("SELECT json_extract(detail, '$.carrier_chosen') FROM events"
+                          " WHERE kind = 'parcel_recorded'").fetchone()[0]
+    assert recorded == 1
+
+
+def test_the_requested_carrier_or_the_only_enabled_one_settles_it_without_asking(db):
+    db.execute("UPDATE orders SET buyer_note = '', requested_carrier = 'SF Express' WHERE order_id = 'SO-1'")
+    assert record_waybill(packed(db, "SO-1"), AMBIGUOUS, "spool").carrier == "SF Express"
+    # 3318810025 fits DHL and Deppon; this desk ships with DHL only of the two.
+    db.execute("UPDATE orders SET buyer_note = '' WHERE order_id = 'SO-2'")
+    dhl_desk = WaybillRules(enabled=frozenset({"dhl", "ups"}))
+    assert record_waybill(packed(db, "SO-2"), "3318810025", "spool", dhl_desk).carrier == "DHL"
 
 
 def test_requested_courier_comes_from_ship_method_or_notes(db):

@@ -2,12 +2,12 @@
 
 The formats come from the tracking_number_data spec (``data/``, MIT) and, for
 Chinese domestic couriers that publish no spec, from ``china.py``.
-``identify`` is the engine; ``describe`` (messages.py) is the only place its
-result is put into words.
+``identify`` is the engine; ``describe`` and ``explain`` (messages.py) are the only places its
+result is put into words, at the desk and at a command line.
 """
 
 from kiosk.carriers.identify import CarrierMatch, Identification, Reason, identify
-from kiosk.carriers.messages import carrier_name, describe
+from kiosk.carriers.messages import carrier_name, describe, explain
 from kiosk.carriers.registry import list_carriers
 from kiosk.carriers.requested import carrier_from_text
 from kiosk.carriers.scan import normalise
@@ -19,6 +19,7 @@ __all__ = [
     "carrier_from_text",
     "carrier_name",
     "describe",
+    "explain",
     "identify",
     "list_carriers",
     "normalise",

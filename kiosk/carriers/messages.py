@@ -44,3 +44,25 @@ def describe(result: Identification) -> str:
         message = _("{number} is a {carriers} tracking number, but the order ships with {expected}: scan its label.")
         return message.format(number=number, carriers=carriers, expected=expected)
     return _("{number}: unknown tracking number format, scan the waybill barcode.").format(number=number)
+
+
+def explain(result: Identification) -> str:
+    """The same for `kiosk tracking`: said to someone at a command line, not at the desk with a scanner."""
+    if result.reason is Reason.OK:
+        return describe(result)
+    number = result.number[:40]
+    carriers = _NAME_SEPARATOR.join(_name(match) for match in result.candidates)
+    if result.reason is Reason.BAD_CHECK_DIGIT:
+        return _("{number}: the check digit is wrong for {carriers}; the number was mistyped or misread.").format(
+            number=number, carriers=carriers)
+    if result.reason is Reason.AMBIGUOUS:
+        return _("{number} fits {carriers}: say which with {options}.").format(
+            number=number, carriers=carriers,
+            options=_(" or ").join(f"--carrier {match.carrier_id}" for match in result.candidates))
+    if result.reason is Reason.CARRIER_MISMATCH:
+        expected = carrier_name(result.expected or "", result.expected_name or "")
+        return _("{number} is a {carriers} tracking number, not {expected}.").format(
+            number=number, carriers=carriers, expected=expected)
+    if result.reason is Reason.CARRIER_NOT_ENABLED:
+        return describe(result)
+    return _("{number}: no carrier the kiosk knows uses numbers like this.").format(number=number)
