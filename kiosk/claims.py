@@ -9,6 +9,7 @@ import sqlite_utils
 
 from kiosk.db import record_event, transaction, utcnow
 from kiosk.errors import KioskError
+from kiosk.hold_reasons import hold_reason_text
 from kiosk.i18n import _
 from kiosk.orders import find_order_id, set_status, status_name
 from kiosk.timefmt import short_time
@@ -29,7 +30,7 @@ def _refusal(order: dict, conn) -> str:
     if status == "awaiting_payment":
         return _("Order {order_id} is awaiting payment: do not pack it yet.").format(order_id=order_id)
     if status == "on_hold":
-        reason = order["hold_reason"] or _("no reason given")
+        reason = hold_reason_text(order["hold_reason"]) or _("no reason given")
         return _("Order {order_id} is on hold ({reason}): ask a supervisor.").format(order_id=order_id, reason=reason)
     if status == "cancelled":
         return _("Order {order_id} was cancelled: do not pack it.").format(order_id=order_id)
@@ -152,7 +153,8 @@ class StoppedOrder:
                 order_id=self.order_id)
         if self.status == "on_hold":
             return _("Order {order_id} was put on hold ({reason}) while this station was off: put its items"
-                     " back.").format(order_id=self.order_id, reason=self.reason or _("no reason given"))
+                     " back.").format(order_id=self.order_id,
+                                      reason=hold_reason_text(self.reason) or _("no reason given"))
         return _("Order {order_id} was put back in the queue by a supervisor while this station was off: put its"
                  " items back.").format(order_id=self.order_id)
 

@@ -11,6 +11,7 @@ import sqlite_utils
 from kiosk.claims import seen_stop
 from kiosk.db import record_event, transaction, utcnow
 from kiosk.errors import KioskError
+from kiosk.hold_reasons import hold_reason_text
 from kiosk.i18n import _, ngettext
 from kiosk.orders import OrderLine, find_order_id, get_lines, get_order, variant_text
 from kiosk.problems import approved_shortages
@@ -175,7 +176,7 @@ class PackSession:
             return _("Order cancelled: put the items back.")
         if status == "on_hold":
             return _("Order put on hold ({reason}): put the items back.").format(
-                reason=hold_reason or _("no reason given")
+                reason=hold_reason_text(hold_reason) or _("no reason given")
             )
         if status != "packing" or station != self.station:
             return _("Order {order_id} is no longer open at this station: stop and ask a supervisor.").format(

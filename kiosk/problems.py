@@ -12,15 +12,10 @@ from kiosk.auth import Operator, has_recent_approval
 from kiosk.claims import end_claim
 from kiosk.db import record_event, transaction, utcnow
 from kiosk.errors import KioskError
+from kiosk.hold_reasons import PROBLEM_KINDS, hold_reason_text, problem_hold
 from kiosk.i18n import N_, _
 from kiosk.orders import get_order, set_status
 
-KIND_NAMES = {
-    "damaged": N_("damaged"),
-    "missing": N_("missing"),
-    "wrong_item": N_("wrong item in stock"),
-    "other": N_("other"),
-}
 # Kinds a packer can only explain in words.
 DESCRIPTION_REQUIRED = {"other", "wrong_item"}
 MAX_DESCRIPTION = 500
@@ -40,7 +35,7 @@ class Problem:
 
     @property
     def kind_name(self) -> str:
-        return _(KIND_NAMES.get(self.kind, self.kind))
+        return _(PROBLEM_KINDS.get(self.kind, self.kind))
 
 
 def check_report(db: sqlite_utils.Database, order_id: str, line_no: int | None, kind: str, quantity: int,
@@ -48,7 +43,7 @@ def check_report(db: sqlite_utils.Database, order_id: str, line_no: int | None, 
     order = get_order(db, order_id)
     if order is None:
         raise KioskError(_("No order {order_id}.").format(order_id=order_id))
-    if kind not in KIND_NAMES:
+    if kind not in PROBLEM_KINDS:
         raise KioskError(_("Unknown problem kind {kind}.").format(kind=kind))
     if quantity < 0:
         raise KioskError(_("The quantity cannot be negative."))
@@ -67,7 +62,7 @@ def check_report(db: sqlite_utils.Database, order_id: str, line_no: int | None, 
                 )
             )
     if kind in DESCRIPTION_REQUIRED and not description.strip():
-        raise KioskError(_("Describe the problem: it is needed for {kind}.").format(kind=_(KIND_NAMES[kind])))
+        raise KioskError(_("Describe the problem: it is needed for {kind}.").format(kind=_(PROBLEM_KINDS[kind])))
     if len(description) > MAX_DESCRIPTION:
         raise KioskError(_("The description is too long (at most {limit} characters).").format(limit=MAX_DESCRIPTION))
     return order
@@ -104,7 +99,7 @@ def report_problem(
                      problem_id=problem_id, problem_kind=kind, line_no=line_no, quantity=quantity,
                      description=description)
         if hold:
-            _hold(conn, order_id, _("problem: {kind}").format(kind=_(KIND_NAMES[kind])), operator, station)
+            _hold(conn, order_id, problem_hold(kind), operator, station)
     return problem_id
 
 
@@ -224,12 +219,19 @@ def stale_claims(db: sqlite_utils.Database, older_than: timedelta) -> list[dict]
 
 
 def held_orders(db: sqlite_utils.Database) -> list[dict]:
-    return list(
+    """Orders on hold, longest held first: the reason in the reader's language, and since when
+    (``held_at``, the hold itself, not the order's import)."""
+    rows = list(
         db.query(
-            "SELECT order_id, hold_reason, created_at, paid_at FROM orders WHERE status = 'on_hold'"
-            " ORDER BY created_at, order_id"
+            "SELECT o.order_id, o.hold_reason, o.created_at, o.paid_at,"
+            " (SELECT MAX(e.at) FROM events e WHERE e.order_id = o.order_id AND e.kind = 'status_on_hold') AS held_at"
+            " FROM orders o WHERE o.status = 'on_hold'"
         )
     )
+    for row in rows:
+        row["held_at"] = row["held_at"] or row["paid_at"] or row["created_at"]
+        row["hold_reason"] = hold_reason_text(row["hold_reason"])
+    return sorted(rows, key=lambda row: (row["held_at"], row["order_id"]))
 
 
 def _problem_row(db: sqlite_utils.Database, problem_id: int) -> dict:

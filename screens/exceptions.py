@@ -83,7 +83,7 @@ class ExceptionsScreen(SupervisorListScreen[Decision]):
         ]
         with_problems = {row.order_id for row in rows}
         rows += [
-            Decision("hold", h["order_id"], h["hold_reason"], h["paid_at"] or h["created_at"], "")
+            Decision("hold", h["order_id"], h["hold_reason"], h["held_at"], "")
             for h in held_orders(db)
             if h["order_id"] not in with_problems
         ]

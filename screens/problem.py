@@ -13,9 +13,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from kiosk.errors import KioskError
+from kiosk.hold_reasons import PROBLEM_KINDS
 from kiosk.i18n import N_, _
 from kiosk.packing import PackSession
-from kiosk.problems import KIND_NAMES, check_report
+from kiosk.problems import check_report
 from screens.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ class ProblemDialog(ModalScreen[ProblemReport | None]):
 
     def _ask(self, step: str) -> None:
         self.step = step
-        kinds = "   ".join(f"{key} {_(KIND_NAMES[kind])}" for key, kind in KIND_KEYS.items())
+        kinds = "   ".join(f"{key} {_(PROBLEM_KINDS[kind])}" for key, kind in KIND_KEYS.items())
         lines = "\n".join(f"{p.line.line_no}  {p.line.description}  ({p.packed}/{p.expected})"
                           for p in self.session.lines)
         questions = {
