@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import sqlite_utils
 
@@ -39,7 +40,7 @@ class Problem:
 
 
 def check_report(db: sqlite_utils.Database, order_id: str, line_no: int | None, kind: str, quantity: int,
-                  description: str) -> dict:
+                 description: str, photo_path: str = "") -> dict:
     order = get_order(db, order_id)
     if order is None:
         raise KioskError(_("No order {order_id}.").format(order_id=order_id))
@@ -65,6 +66,9 @@ def check_report(db: sqlite_utils.Database, order_id: str, line_no: int | None, 
         raise KioskError(_("Describe the problem: it is needed for {kind}.").format(kind=_(PROBLEM_KINDS[kind])))
     if len(description) > MAX_DESCRIPTION:
         raise KioskError(_("The description is too long (at most {limit} characters).").format(limit=MAX_DESCRIPTION))
+    if photo_path.strip() and not Path(photo_path.strip()).expanduser().is_file():
+        raise KioskError(_("There is no photo at {path}: check the path, or leave it empty.").format(
+            path=photo_path.strip()))
     return order
 
 
@@ -86,7 +90,7 @@ def report_problem(
     Either both happen or neither: a crash between them cannot leave a problem
     without its hold, or a hold without its reason.
     """
-    order = check_report(db, order_id, line_no, kind, quantity, description)
+    order = check_report(db, order_id, line_no, kind, quantity, description, photo_path)
     description = description.strip()
     with transaction(db) as conn:
         problem_id = conn.execute(

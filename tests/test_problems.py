@@ -39,15 +39,17 @@ def events(db, order_id="SO-1") -> list[str]:
     return [r[0] for r in db.execute("SELECT kind FROM events WHERE order_id = ? ORDER BY id", [order_id])]
 
 
-def test_reporting_a_damaged_unit_records_everything_and_holds_the_order(db):
+def test_reporting_a_damaged_unit_records_everything_and_holds_the_order(db, tmp_path):
     session = open_session(db)
     session.scan(EAN["SW-RED-M"])
+    photo = tmp_path / "so1.jpg"
+    photo.write_bytes(b"\xff\xd8")
     problem_id = report_problem(db, "SO-1", kind="damaged", line_no=1, quantity=1, description="torn seam",
-                                photo_path="/photos/so1.jpg", operator="P001", station="DESK-1")
+                                photo_path=str(photo), operator="P001", station="DESK-1")
     row = db.execute("SELECT order_id, line_no, kind, quantity, description, status, operator, station,"
                      " purchase_date, photo_path FROM problems WHERE id = ?", [problem_id]).fetchone()
     assert row == ("SO-1", 1, "damaged", 1, "torn seam", "open", "P001", "DESK-1",
-                   "2026-11-26T08:00:00.000+00:00", "/photos/so1.jpg")
+                   "2026-11-26T08:00:00.000+00:00", str(photo))
     order = get_order(db, "SO-1")
     assert (order["status"], order["hold_reason"]) == ("on_hold", "problem:damaged")
     assert not db.execute("SELECT COUNT(*) FROM claims").fetchone()[0]
@@ -67,6 +69,8 @@ def test_reporting_a_damaged_unit_records_everything_and_holds_the_order(db):
         ({"kind": "wrong_item", "line_no": 2, "quantity": 1}, "Describe the problem"),
         ({"kind": "lost", "description": "x"}, "Unknown problem kind"),
         ({"kind": "damaged", "line_no": 9, "quantity": 1}, "has no line 9"),
+        ({"kind": "damaged", "line_no": 1, "quantity": 1, "photo_path": "/no/such/photo.jpg"},
+         "There is no photo at /no/such/photo.jpg: check the path, or leave it empty."),
     ],
 )
 def test_bad_reports_are_refused_and_change_nothing(db, kwargs, reason):
