@@ -17,7 +17,7 @@ from kiosk.orders import get_order
 from kiosk.packing import PackSession
 from kiosk.print_jobs import StagedLabel, finish_print_job
 from kiosk.shipping import record_waybill
-from kiosk.tracking import check_tracking_format, normalise_tracking
+from kiosk.tracking import check_tracking_format
 from kiosk.waybill import WaybillRules, check_waybill
 from tests.conftest import EAN
 
@@ -33,7 +33,7 @@ def packed_session(db, order_id="SO-1", station="DESK-1") -> PackSession:
 
 
 def test_normalise_strips_spaces_dashes_and_case():
-    assert normalise_tracking(" 1z 999-aa1 0123456784\r\n") == "1Z999AA10123456784"
+    assert check_tracking_format(" 1z 999-aa1 0123456784\r\n") == "1Z999AA10123456784"
 
 
 @pytest.mark.parametrize(
