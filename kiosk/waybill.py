@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 from kiosk.auth import has_recent_approval
 from kiosk.carriers import Reason, carrier_from_text, carrier_name, describe, identify
+from kiosk.db import utc_before
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.remote import DEFAULT_RULES, RemoteRule, remote_rule_for
@@ -90,7 +91,7 @@ def check_waybill(db: sqlite_utils.Database, raw: str, order: dict, rules: Waybi
 
 def _refuse_duplicate(db: sqlite_utils.Database, number: str, carrier_id: str, window: timedelta) -> None:
     """The same number on a live shipment of the same carrier, inside the window (carriers recycle numbers)."""
-    since = (datetime.now(UTC) - window).isoformat(timespec="milliseconds")
+    since = utc_before(window)
     live = db.execute(
         "SELECT order_id, shipped_at FROM shipments WHERE carrier_id = ? AND tracking_number = ?"
         " AND shipped_at >= ? AND voided_at IS NULL ORDER BY id DESC LIMIT 1",

@@ -126,7 +126,7 @@ _values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=3) | st.
                        max_leaves=12)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(_keys, _values, max_size=6))
 def test_arbitrary_toml_values_are_accepted_or_refused_never_crash(data):
     try:
