@@ -146,7 +146,7 @@ def operators() -> None:
 @operators.command("list", help=N_("List operators."))
 @click.pass_obj
 def operators_list(obj: Context) -> None:
-    from kiosk.cells import pad_cells  # wcwidth: 8 ms that every start of the kiosk would pay
+    from kiosk.cells import pad_cells
 
     rows = list_operators(obj.db())
     # Names may be Chinese: columns are measured in terminal cells, not characters.
