@@ -6,11 +6,11 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import sqlite_utils
 
-from kiosk.db import record_event, transaction
+from kiosk.db import record_event, transaction, utc_before
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 
@@ -91,7 +91,7 @@ def find_operator(db: sqlite_utils.Database, badge: str) -> Operator | None:
 
 def _recent_failures(db: sqlite_utils.Database, badge: str) -> int:
     """Failed logins for a badge since its last success, within the lockout window."""
-    since = (datetime.now(UTC) - LOCKOUT).isoformat(timespec="milliseconds")
+    since = utc_before(LOCKOUT)
     row = db.execute(
         "SELECT COUNT(*) FROM events WHERE operator = ? AND kind = 'login_failed' AND at >= ?"
         " AND id > COALESCE((SELECT MAX(id) FROM events WHERE operator = ?"
@@ -147,7 +147,7 @@ APPROVAL_WINDOW = timedelta(minutes=30)
 
 def has_recent_approval(db: sqlite_utils.Database, order_id: str, action: str, badge: str | None = None) -> bool:
     """Whether a supervisor approved ``action`` for this order with badge and PIN, just now."""
-    since = (datetime.now(UTC) - APPROVAL_WINDOW).isoformat(timespec="milliseconds")
+    since = utc_before(APPROVAL_WINDOW)
     sql = ("SELECT 1 FROM events WHERE kind = 'supervisor_approved' AND order_id = ? AND at >= ?"
            " AND json_extract(detail, '$.action') = ?")
     params = [order_id, since, action]

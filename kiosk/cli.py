@@ -36,14 +36,25 @@ class Context:
         return open_database(self.config.database)
 
 
+def _create_demo_database(path: Path) -> Path:
+    try:
+        # Imported by the commands that need it: start-up is shorter.
+        from fixtures.load import create_demo_database
+    except ImportError as error:
+        # The demo package shares its name with a test library on PyPI (see README, Layout).
+        raise KioskError(
+            _("The demo data cannot be loaded ({error}): install the kiosk in a virtual environment of its own.")
+            .format(error=error)
+        ) from error
+    return create_demo_database(path)
+
+
 def _demo_config(config: Config) -> Config:
     """A fresh demo database (and its own spool folder) for every ``kiosk --demo``."""
-    from kiosk.demo import create_demo_database  # imported by the commands that need it: start-up is shorter
-
     demo_dir = Path(platformdirs.user_data_dir(APP_NAME)) / "demo"
     if demo_dir.exists():
         shutil.rmtree(demo_dir)
-    config.database = create_demo_database(demo_dir / "kiosk-demo.db")
+    config.database = _create_demo_database(demo_dir / "kiosk-demo.db")
     config.spool_dir = demo_dir / "spool"
     return config
 
@@ -145,9 +156,7 @@ def run_kiosk(config: Config, station_prefix: str | None = None) -> None:
 @cli.command("init-demo", help=N_("Create a demo database at PATH."))
 @click.argument("path", type=click.Path(dir_okay=False))
 def init_demo(path: str) -> None:
-    from kiosk.demo import create_demo_database
-
-    created = create_demo_database(Path(path))
+    created = _create_demo_database(Path(path))
     click.echo(_("Demo database written to {path}").format(path=created))
 
 
@@ -159,7 +168,7 @@ def operators() -> None:
 @operators.command("list", help=N_("List operators."))
 @click.pass_obj
 def operators_list(obj: Context) -> None:
-    from kiosk.cells import pad_cells  # wcwidth: 8 ms that every start of the kiosk would pay
+    from kiosk.cells import pad_cells
 
     rows = list_operators(obj.db())
     # Names may be Chinese: columns are measured in terminal cells, not characters.

@@ -6,7 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,15 @@ BUSY_TIMEOUT_MS = 5000
 def utcnow() -> str:
     """The current time as stored in the database (ISO 8601, UTC, milliseconds)."""
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def utc_before(window: timedelta) -> str:
+    """Now minus `window`, as stored in the database: the start of a "within the last ..." query."""
+    try:
+        return (datetime.now(UTC) - window).isoformat(timespec="milliseconds")
+    except OverflowError:
+        # A window reaching past year 1 covers every stored time.
+        return datetime.min.replace(tzinfo=UTC).isoformat(timespec="milliseconds")
 
 
 def open_database(path: str | Path) -> sqlite_utils.Database:

@@ -16,12 +16,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import sqlite_utils
 
-from kiosk.db import record_event, transaction, utcnow
+from kiosk.db import record_event, transaction, utc_before, utcnow
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
 from kiosk.printers import PrinterSettings, get_printer
@@ -172,14 +172,10 @@ def finish_print_job(
         mark_files_void([file])
 
 
-def _now_minus(delta: timedelta) -> str:
-    return (datetime.now(UTC) - delta).isoformat(timespec="milliseconds")
-
-
 def due_retries(db: sqlite_utils.Database, station: str, *, max_attempts: int, wait_seconds: int) -> list[int]:
     """Jobs this station should send again now: failed because of the printer, or left queued by a
     kiosk that stopped mid-print, untouched for `wait_seconds`, with attempts to spare."""
-    before = _now_minus(timedelta(seconds=wait_seconds))
+    before = utc_before(timedelta(seconds=wait_seconds))
     rows = db.execute(
         "SELECT pj.id FROM print_jobs pj LEFT JOIN shipments s ON s.id = pj.shipment_id"
         " WHERE pj.status IN ('failed', 'queued') AND pj.voided_at IS NULL AND pj.attempts < ?"
@@ -233,7 +229,7 @@ def retry_job(
     Refused when it was sent, is void, or another attempt may be under way. The check and the
     update are one write transaction, so two stations never both take the same job.
     """
-    stuck_before = _now_minus(stuck_after)
+    stuck_before = utc_before(stuck_after)
     with transaction(db) as conn:
         job = get_job(conn, job_id)
         _refuse_unless_open(job, stuck_before)
@@ -251,7 +247,7 @@ def redirect_job(
     get_printer(config, printer)  # refuses a name that is not configured
     with transaction(db) as conn:
         job = get_job(conn, job_id)
-        _refuse_unless_open(job, _now_minus(STUCK_AFTER))
+        _refuse_unless_open(job, utc_before(STUCK_AFTER))
         if printer == job.printer:
             raise KioskError(_("Print job {job_id} is already for {printer}.").format(job_id=job_id, printer=printer))
         conn.execute(

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import sqlite_utils
 
 from kiosk.auth import Operator, has_recent_approval
 from kiosk.claims import end_claim
-from kiosk.db import record_event, transaction, utcnow
+from kiosk.db import record_event, transaction, utc_before, utcnow
 from kiosk.errors import KioskError
 from kiosk.hold_reasons import PROBLEM_KINDS, hold_reason_text, problem_hold
 from kiosk.i18n import N_, _
@@ -212,7 +212,7 @@ def open_problems(db: sqlite_utils.Database) -> list[Problem]:
 
 def stale_claims(db: sqlite_utils.Database, older_than: timedelta) -> list[dict]:
     """Orders held by a station that has not been heard from for ``older_than``."""
-    cutoff = (datetime.now(UTC) - older_than).isoformat(timespec="milliseconds")
+    cutoff = utc_before(older_than)
     return list(
         db.query(
             "SELECT c.order_id, c.operator, c.station, c.claimed_at, c.heartbeat_at FROM claims c"

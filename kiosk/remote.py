@@ -1,16 +1,14 @@
 """Remote delivery areas: addresses that only some carriers serve, flagged before packing.
 
-Rules come from the config (``[[remote_areas]]``); without any, the defaults
+Rules come from the config (``[[remote_areas]]``, kiosk/config.py); without any, the defaults
 below cover China's remote regions and the non-contiguous United States.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from kiosk.errors import KioskError
-from kiosk.i18n import N_, _
+from kiosk.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -25,7 +23,7 @@ class RemoteRule:
     carriers: tuple[str, ...] = ()
 
     def matches(self, country: str, province: str, postal_code: str, city: str) -> bool:
-        if _country_code(country) != self.country:
+        if country_code(country) != self.country:
             return False
         name = province.strip().lower()
         return (
@@ -38,7 +36,8 @@ class RemoteRule:
 _COUNTRY_NAMES = {"CHINA": "CN", "中国": "CN", "USA": "US", "UNITED STATES": "US"}
 
 
-def _country_code(country: str) -> str:
+def country_code(country: str) -> str:
+    """ISO code of a country as orders and configs write it ("China", "USA", "cn")."""
     code = country.strip().upper()
     return _COUNTRY_NAMES.get(code, code)
 
@@ -65,29 +64,6 @@ DEFAULT_RULES: tuple[RemoteRule, ...] = (
     RemoteRule(N_("APO/FPO/DPO"), "US", ("AA", "AE", "AP"), cities=("APO", "FPO", "DPO"), carriers=("usps",)),
     RemoteRule(N_("Puerto Rico"), "PR", ("",), ("00",), carriers=_US_NATIONAL_CARRIERS),
 )
-
-
-def rules_from_config(entries: list[dict[str, Any]] | None) -> tuple[RemoteRule, ...]:
-    """Rules from ``[[remote_areas]]`` tables; refused by name when one is malformed."""
-    if not entries:
-        return DEFAULT_RULES
-    rules = []
-    for index, entry in enumerate(entries, 1):
-        if not isinstance(entry, dict) or not entry.get("name") or not entry.get("country"):
-            raise KioskError(_("remote_areas entry {index} needs a name and a country.").format(index=index))
-        unknown = set(entry) - {"name", "country", "provinces", "postal_prefixes", "cities", "carriers"}
-        if unknown:
-            raise KioskError(_("remote_areas entry {index}: unknown key {key}.").format(
-                index=index, key=", ".join(sorted(unknown))))
-        lists = {}
-        for key in ("provinces", "postal_prefixes", "cities", "carriers"):
-            value = entry.get(key, [])
-            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-                raise KioskError(_("remote_areas entry {index}: {key} must be a list of text.").format(
-                    index=index, key=key))
-            lists[key] = tuple(value)
-        rules.append(RemoteRule(str(entry["name"]), _country_code(str(entry["country"])), **lists))
-    return tuple(rules)
 
 
 def remote_rule_for(

@@ -5,26 +5,22 @@ from __future__ import annotations
 
 import re
 
+from kiosk.carriers.scan import normalise
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 
 MIN_LENGTH = 8
 MAX_LENGTH = 40
-_SEPARATORS = re.compile(r"[\s\-]+")
 _ALLOWED = re.compile(r"^[A-Z0-9]+$")
-
-
-def normalise_tracking(raw: str) -> str:
-    """Upper case, without the spaces and dashes printed or scanned inside waybill numbers."""
-    return _SEPARATORS.sub("", raw.strip()).upper()
 
 
 def check_tracking_format(raw: str) -> str:
     """The normalised number, or KioskError saying why it cannot be a waybill number."""
-    number = normalise_tracking(raw)
+    number = normalise(raw).text
     if not number:
         raise KioskError(_("Empty waybill scan: scan the tracking number barcode."))
-    if not number.isprintable() or not _ALLOWED.match(number):
+    # normalise drops control characters silently; inside a number they mean a garbled scan.
+    if not raw.strip().isprintable() or not _ALLOWED.match(number):
         raise KioskError(
             _("{number} is not a tracking number (letters and digits only): scan the waybill barcode.").format(
                 number=number[:40]

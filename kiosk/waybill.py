@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 from kiosk.auth import has_recent_approval
 from kiosk.carriers import Reason, carrier_from_text, carrier_name, describe, identify
+from kiosk.db import utc_before
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.remote import DEFAULT_RULES, RemoteRule, remote_rule_for
@@ -120,7 +121,7 @@ def claim_number(conn: sqlite3.Connection, waybill: Waybill, window: timedelta) 
     """Inside the transaction that records the waybill: refuse a number already on a live shipment of
     the same carrier within the window (carriers recycle numbers after it), and return the number's
     reuse count, which the unique index on live shipments (carrier, number, reuse) holds to."""
-    since = (datetime.now(UTC) - window).isoformat(timespec="milliseconds")
+    since = utc_before(window)
     live = conn.execute(
         "SELECT order_id, shipped_at FROM shipments WHERE carrier_id = ? AND tracking_number = ?"
         " AND shipped_at >= ? AND voided_at IS NULL ORDER BY id DESC LIMIT 1",

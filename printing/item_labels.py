@@ -17,39 +17,9 @@ from printing.barcodes import SYMBOLOGIES
 from printing.canvas import BarcodePlacement, Canvas, RenderedLabel
 from printing.fonts import FONT_LOCK, FontSpec, check_glyphs, pick_font
 from printing.outputs import LabelDocument
+from printing.sizes import ITEM_LABEL_SIZES, SHEETS, STICKER_SIZES, SheetLayout
 from printing.text import clean, wrap
 
-# Thermal stickers, width x height in mm: 2.25 x 1.25 in (the common FNSKU size), 2 x 1 in, 50 x 30 mm.
-STICKER_SIZES: dict[str, tuple[float, float]] = {
-    "2.25x1.25": (57.15, 31.75),
-    "2x1": (50.8, 25.4),
-    "50x30": (50.0, 30.0),
-}
-
-
-@dataclass(frozen=True)
-class SheetLayout:
-    """A sheet of equal stickers: page size, sticker size, grid, and where the grid starts (mm)."""
-
-    page: tuple[float, float]
-    cell: tuple[float, float]
-    columns: int
-    rows: int
-    origin: tuple[float, float]
-    pitch: tuple[float, float]
-
-    @property
-    def per_page(self) -> int:
-        return self.columns * self.rows
-
-
-SHEETS: dict[str, SheetLayout] = {
-    # A4, 3 x 10 stickers of 70 x 29.7 mm edge to edge (e.g. Avery 3489).
-    "a4-30": SheetLayout((210.0, 297.0), (70.0, 29.7), 3, 10, (0.0, 0.0), (70.0, 29.7)),
-    # US Letter, 3 x 10 stickers of 2.625 x 1 in, 0.5 in top and 0.1875 in side margins (Avery 5160).
-    "letter-30": SheetLayout((215.9, 279.4), (66.675, 25.4), 3, 10, (4.7625, 12.7), (69.85, 25.4)),
-}
-ITEM_LABEL_SIZES: tuple[str, ...] = (*STICKER_SIZES, *SHEETS)
 # Sheets go to office laser/inkjet printers, which work at 300 dpi.
 SHEET_DPI = 300
 

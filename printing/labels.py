@@ -19,6 +19,7 @@ from printing.barcodes import BarcodeTooLong
 from printing.canvas import BarcodePlacement, Canvas, RenderedLabel
 from printing.fonts import FONT_LOCK, Font, FontSpec, MissingGlyphs, check_glyphs, load_font, pick_font
 from printing.png import PngTail, png_tail
+from printing.sizes import LABEL_SIZES
 from printing.text import clean, ink_extent, pack, wrap, wrap_block
 
 __all__ = [
@@ -34,9 +35,6 @@ __all__ = [
     "render_shipping_label",
     "summarize_items",
 ]
-
-# Width x height in mm.
-LABEL_SIZES: dict[str, tuple[float, float]] = {"4x6": (101.6, 152.4), "100x150": (100.0, 150.0)}
 
 MARGIN_MM = 3.0
 # Upper bounds keep short codes from turning into 1 mm bars that overflow a scanner's view.

@@ -504,3 +504,13 @@ def test_literal_dashes_become_optional_for_scans_without_them():
 def test_ruby_constructs_python_lacks_are_refused_loudly(ruby):
     with pytest.raises(RegexTranslationError):
         translate(ruby)
+
+
+def test_the_chinese_couriers_are_json_data_beside_the_spec_read_by_the_same_loader():
+    from kiosk.carriers.registry import read_couriers, registry
+
+    documents = read_couriers("china")
+    assert all(document["notes"] and document["tracking_numbers"] for document in documents)
+    chinese = {carrier.id for carrier in registry().carriers.values() if carrier.source == "china"}
+    assert chinese == {document["courier_code"] for document in documents} == {
+        "sf_express", "zto", "yto", "sto", "yunda", "china_post", "jd", "jt_express", "deppon"}

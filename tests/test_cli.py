@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.load import create_demo_database
 from kiosk import __version__
 from kiosk.cli import main
-from kiosk.demo import create_demo_database
 from kiosk.i18n import current_language, set_language
 
 

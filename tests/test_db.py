@@ -123,3 +123,11 @@ def test_migrating_a_version_4_database_counts_the_orders_it_has(tmp_path, monke
     migrated = open_database(path)
     assert status_counts(migrated) == {"paid": 3, "shipped": 1, "cancelled": 1}
     assert (tmp_path / "k.db.v4.bak").exists()
+
+
+def test_a_window_reaching_past_year_one_covers_every_stored_time():
+    from datetime import timedelta
+
+    from kiosk.db import utc_before, utcnow
+
+    assert utc_before(timedelta(days=10**6)) < "2000-01-01" < utc_before(timedelta(days=1)) < utcnow()

@@ -13,17 +13,11 @@ import pytest
 import sqlite_utils
 
 from fixtures import FIXTURES_DIR
+from fixtures.load import DEMO_STATION, create_demo_database, load_demo_data, read_fixtures
 from kiosk.auth import pin_matches
 from kiosk.carriers import identify
+from kiosk.checkdigits import gtin_check_digit, gtin_valid
 from kiosk.db import open_database
-from kiosk.demo import (
-    DEMO_STATION,
-    create_demo_database,
-    ean13_check_digit,
-    gtin_check_digit,
-    load_demo_data,
-    read_fixtures,
-)
 from kiosk.errors import KioskError
 from kiosk.tracking import check_tracking_format
 
@@ -54,20 +48,24 @@ def stamp(hours_ago: float) -> str:
     ("400638133393", 1),  # 4006381333931, a real German EAN
     ("590123412345", 7),  # GS1's textbook example
     ("978030640615", 7),  # an ISBN-13
-    ("690123400001", ean13_check_digit("690123400001")),
 ])
 def test_ean13_check_digit(body, check):
-    assert ean13_check_digit(body) == check
+    assert gtin_check_digit(body) == check
+    assert gtin_valid(f"{body}{check}", 13)
 
 
 def test_gtin_check_digit_serves_upc_a():
     assert gtin_check_digit("03600029145") == 2  # 036000291452
 
 
-@pytest.mark.parametrize("body", ["12345678901", "1234567890123", "69012340000X"])
-def test_ean13_check_digit_wants_12_digits(body):
-    with pytest.raises(ValueError):
-        ean13_check_digit(body)
+@pytest.mark.parametrize("code", ["400638133393", "40063813339311", "400638133393X", "4006381333932"])
+def test_an_ean13_needs_13_digits_and_its_check_digit(code):
+    assert not gtin_valid(code, 13)
+
+
+def test_a_gtin_body_is_digits_only():
+    with pytest.raises(ValueError, match="a GTIN body is digits only"):
+        gtin_check_digit("69012340000X")
 
 
 # -- catalogue -------------------------------------------------------------------
@@ -96,7 +94,7 @@ def test_every_product_has_a_valid_ean13(demo):
     for row in eans:
         code = row["code"]
         assert len(code) == 13 and code.isdigit(), code
-        assert ean13_check_digit(code[:12]) == int(code[12]), code
+        assert gtin_valid(code, 13), code
     for row in demo.query("SELECT code FROM barcodes WHERE kind = 'upca'"):
         assert gtin_check_digit(row["code"][:11]) == int(row["code"][11])
 

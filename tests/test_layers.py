@@ -1,4 +1,4 @@
-"""The core never imports the UI: screens -> kiosk -> printing, one way."""
+"""The layers: screens -> kiosk -> printing, one way; fixtures beside them; no import circles."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import ast
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # The composition root builds the App, so it alone may import screens.
@@ -34,6 +36,15 @@ def test_core_and_printing_never_import_textual_or_screens():
     assert offenders == []
 
 
+def test_the_core_never_imports_the_demo_fixtures():
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "kiosk").rglob("*.py")
+        if path not in COMPOSITION_ROOT and "fixtures" in imported_modules(path)
+    ]
+    assert offenders == []
+
+
 def test_printing_never_imports_the_core():
     offenders = [
         str(path.relative_to(ROOT))
@@ -47,7 +58,120 @@ def test_starting_the_kiosk_and_opening_the_queue_leave_the_label_renderers_unlo
     """Pillow and python-barcode (about 5 MiB) load with the first label, not at start-up."""
     probe = (
         "import sys, kiosk.cli, screens.app, screens.login, screens.queue, kiosk.print_jobs, kiosk.printers\n"
-        "print(sorted(m for m in ('PIL', 'barcode', 'printing.labels', 'wcwidth', 'babel.dates') if m in sys.modules))"
+        "print(sorted(m for m in ('PIL', 'barcode', 'printing.labels', 'babel.dates') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip() == "[]"
+
+
+# -- import circles -----------------------------------------------------------------------------------
+
+PACKAGES = ("kiosk", "printing", "screens", "fixtures")
+# Circles being taken apart in the print pipeline; nothing else may be on this list.
+KNOWN_CIRCLES = {
+    frozenset({"kiosk.item_labels", "kiosk.print_jobs"}),
+    frozenset({"printing.canvas", "printing.outputs", "printing.zpl"}),
+}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def _imports(path: Path, name: str, modules: set[str]) -> set[str]:
+    """Project modules `path` imports, at the top or inside functions; `if TYPE_CHECKING:` blocks excluded."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                base = ".".join([*anchor, base] if base else anchor)
+            # `from package import module` imports the module; `from module import name` the module.
+            found.update(f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base for alias in node.names)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    targets = set()
+    for target in found:
+        while target and target not in modules:
+            target = target.rpartition(".")[0]
+        if target and target != name:
+            targets.add(target)
+    return targets
+
+
+def import_graph() -> dict[str, set[str]]:
+    paths = {_module_name(path): path for package in PACKAGES for path in (ROOT / package).rglob("*.py")}
+    return {name: _imports(path, name, set(paths)) for name, path in paths.items()}
+
+
+def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every group of modules that import each other, directly or round a loop (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    circles = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for target in sorted(graph[module]):
+            if target not in index:
+                visit(target)
+                low[module] = min(low[module], low[target])
+            elif target in stack:
+                low[module] = min(low[module], index[target])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == module:
+                    break
+            if len(group) > 1:
+                circles.append(sorted(group))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return circles
+
+
+def test_the_import_graph_sees_a_circle():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert import_circles(graph) == [["a", "b", "c"]]
+    assert {"kiosk.db", "kiosk.errors"} <= import_graph()["kiosk.auth"]
+
+
+def test_the_import_graph_reads_function_level_imports_and_skips_type_checking(tmp_path):
+    path = tmp_path / "m.py"
+    path.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import b\n"
+                    "def f():\n    from c import x\n", encoding="utf-8")
+    assert _imports(path, "m", {"m", "b", "c"}) == {"c"}
+
+
+def test_no_import_circles():
+    circles = import_circles(import_graph())
+    unknown = [circle for circle in circles if frozenset(circle) not in KNOWN_CIRCLES]
+    assert unknown == [], "import circles: " + "; ".join(" <-> ".join(circle) for circle in unknown)
+    if circles:
+        pytest.xfail("circles being removed by the print pipeline work: "
+                     + "; ".join(" <-> ".join(circle) for circle in circles))

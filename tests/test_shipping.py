@@ -18,7 +18,7 @@ from kiosk.packing import PackSession
 from kiosk.print_queue import finish_print_job
 from kiosk.shipping import record_waybill
 from kiosk.staged_labels import StagedLabel
-from kiosk.tracking import check_tracking_format, normalise_tracking
+from kiosk.tracking import check_tracking_format
 from kiosk.waybill import WaybillRules, check_waybill
 from tests.conftest import EAN
 
@@ -34,7 +34,7 @@ def packed_session(db, order_id="SO-1", station="DESK-1") -> PackSession:
 
 
 def test_normalise_strips_spaces_dashes_and_case():
-    assert normalise_tracking(" 1z 999-aa1 0123456784\r\n") == "1Z999AA10123456784"
+    assert check_tracking_format(" 1z 999-aa1 0123456784\r\n") == "1Z999AA10123456784"
 
 
 @pytest.mark.parametrize(

@@ -8,11 +8,11 @@ import pytest
 
 from kiosk.auth import approve_as_supervisor
 from kiosk.claims import claim_order
-from kiosk.config import Config, apply_settings
+from kiosk.config import parse_config
 from kiosk.errors import KioskError
 from kiosk.orders import get_order
 from kiosk.packing import PackSession
-from kiosk.remote import DEFAULT_RULES, RemoteRule, remote_rule_for, rules_from_config
+from kiosk.remote import DEFAULT_RULES, RemoteRule, remote_rule_for
 from kiosk.shipping import record_waybill
 from kiosk.waybill import CarrierChoiceNeeded, WaybillRules, check_waybill, requested_carrier
 from tests.conftest import EAN
@@ -184,17 +184,18 @@ def test_default_remote_rules(country, province, postal, city, area):
 
 
 def test_remote_rules_from_config_and_their_refusals():
-    rules = rules_from_config([{"name": "Highlands", "country": "GB", "postal_prefixes": ["IV", "HS"],
-                                "carriers": ["royal_mail"]}])
-    assert rules == (RemoteRule("Highlands", "GB", postal_prefixes=("IV", "HS"), carriers=("royal_mail",)),)
-    with pytest.raises(KioskError, match="needs a name and a country"):
-        rules_from_config([{"name": "x"}])
-    with pytest.raises(KioskError, match="unknown key zone"):
-        rules_from_config([{"name": "x", "country": "GB", "zone": 1}])
-    with pytest.raises(KioskError, match="must be a list of text"):
-        rules_from_config([{"name": "x", "country": "GB", "carriers": "ups"}])
+    config = parse_config({"remote_areas": [{"name": "Highlands", "country": "GB", "postal_prefixes": ["IV", "HS"],
+                                             "carriers": ["ups"]}]}, "kiosk.toml")
+    assert config.remote_rules == (RemoteRule("Highlands", "GB", postal_prefixes=("IV", "HS"), carriers=("ups",)),)
+    assert parse_config({}, "kiosk.toml").remote_rules == DEFAULT_RULES
+    with pytest.raises(KioskError, match="remote_areas.1 needs country"):
+        parse_config({"remote_areas": [{"name": "x"}]}, "kiosk.toml")
+    with pytest.raises(KioskError, match="unknown setting remote_areas.1.zone"):
+        parse_config({"remote_areas": [{"name": "x", "country": "GB", "zone": 1}]}, "kiosk.toml")
+    with pytest.raises(KioskError, match="remote_areas.1.carriers must be a list"):
+        parse_config({"remote_areas": [{"name": "x", "country": "GB", "carriers": "ups"}]}, "kiosk.toml")
     with pytest.raises(KioskError, match="unknown carrier teleport"):
-        apply_settings(Config(), {"carriers": ["ups", "teleport"]}, "kiosk.toml")
+        parse_config({"carriers": ["ups", "teleport"]}, "kiosk.toml")
 
 
 def test_an_order_ships_in_several_parcels(db):

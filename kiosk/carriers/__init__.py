@@ -1,7 +1,7 @@
 """Know every waybill a packer scans: which carrier a tracking number belongs to, and whether it is valid.
 
 The formats come from the tracking_number_data spec (``data/``, MIT) and, for
-Chinese domestic couriers that publish no spec, from ``china.py``.
+Chinese domestic couriers that publish no spec, from ``china/*.json`` in the same shape.
 ``identify`` is the engine; ``describe`` and ``explain`` (messages.py) are the only places its
 result is put into words, at the desk and at a command line.
 """

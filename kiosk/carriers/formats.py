@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.carriers import ruby_regex
-from kiosk.carriers.checksums import ALGORITHMS
+from kiosk.checkdigits import ALGORITHMS
 
 # Scans reach the matcher without spaces or dashes, so a spec that spells one literally
 # (LaserShip's "...-1") must match without it too.

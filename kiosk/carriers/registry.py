@@ -1,10 +1,12 @@
-"""Every carrier the kiosk knows: the upstream spec data (package data) plus the Chinese couriers.
+"""Every carrier the kiosk knows: the upstream spec data plus the Chinese couriers, both JSON.
 
 ``data/`` is an unmodified copy of the tracking_number_data project (MIT,
 licence in ``data/LICENSE``): ``couriers/*.json``, ``CHECKSUM_ALGORITHMS.md``,
 ``glossary.json``. A new release is installed by copying its files over
 ``data/``; nothing here names a courier file, so new couriers and formats are
 picked up (and tested, see tests/test_carriers.py) without a code change.
+``china/`` holds the Chinese domestic couriers in the same shape, with the notes they rest on
+(``china/README.md``); the same loader reads both.
 
 Everything is read and compiled once, on first use, and then shared.
 """
@@ -17,7 +19,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from kiosk.carriers import china
 from kiosk.carriers.formats import Format, FormatError, compile_format
 
 # S10 numbers name the issuing postal service by country code. Where that service is also a
@@ -50,9 +51,9 @@ class Registry:
     problems: tuple[str, ...]
 
 
-def upstream_couriers() -> list[dict[str, Any]]:
-    """The courier JSON documents of the packaged spec data, in file name order."""
-    folder = resources.files("kiosk.carriers").joinpath("data", "couriers")
+def read_couriers(*folder_parts: str) -> list[dict[str, Any]]:
+    """The courier JSON documents of a package data folder, in file name order."""
+    folder = resources.files("kiosk.carriers").joinpath(*folder_parts)
     documents = []
     for entry in sorted(folder.iterdir(), key=lambda item: item.name):
         if entry.name.endswith(".json"):
@@ -91,7 +92,7 @@ def build(sources: list[tuple[str, list[dict[str, Any]]]]) -> Registry:
 
 @cache
 def registry() -> Registry:
-    return build([("tracking_number_data", upstream_couriers()), ("china", china.COURIERS)])
+    return build([("tracking_number_data", read_couriers("data", "couriers")), ("china", read_couriers("china"))])
 
 
 def list_carriers() -> list[tuple[str, str]]:

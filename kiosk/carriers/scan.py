@@ -16,6 +16,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from kiosk.scanning import MAX_SCAN_LENGTH
+
 # AIM identifiers whose data is a GS1 element string (application identifiers first):
 # GS1-128, GS1 DataBar, GS1 DataMatrix, GS1 QR, GS1 DotCode.
 GS1_SYMBOLOGIES = {"C1", "e0", "d2", "Q3", "J1"}
@@ -23,8 +25,6 @@ _AIM = re.compile(r"\](?P<code>[A-Za-z][0-9A-Za-z])")
 # "(00) 0 0123450 000000002 7": the way GS1 prints application identifiers for people.
 _HUMAN_AI = re.compile(r"\(\d{2,4}\)")
 _SSCC_WITH_AI = re.compile(r"00[0-9]{18}")
-# Longer than any carrier's barcode (USPS 420 + ZIP+4 + 26 digits is 38): not a waybill.
-MAX_LENGTH = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ class Scan:
 
     def candidates(self) -> tuple[str, ...]:
         """The texts to try against the formats: the scan itself and what a GS1 wrapper holds."""
-        if not self.text or len(self.text) > MAX_LENGTH:
+        if not self.text or len(self.text) > MAX_SCAN_LENGTH:
             return ()
         if _SSCC_WITH_AI.fullmatch(self.text):
             # AI 00 + SSCC. Known to be GS1, it can only be that; a bare 20-digit number
@@ -52,7 +52,7 @@ def _is_separator(char: str) -> bool:
 
 
 def normalise(raw: str) -> Scan:
-    """The scan as the formats see it; never fails, whatever the input."""
+    """The scan as the formats see it, and as tracking numbers are stored; never fails, whatever the input."""
     # NFKC turns full-width "ＳＦ１２３" and the ideographic space into ASCII.
     text = unicodedata.normalize("NFKC", raw).strip()
     symbology = None
