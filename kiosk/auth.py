@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
+from kiosk.audit import event_is_linked
 from kiosk.db import record_event, transaction
 from kiosk.errors import KioskError
 from kiosk.i18n import _
@@ -146,15 +147,19 @@ APPROVAL_WINDOW = timedelta(minutes=30)
 
 
 def has_recent_approval(db: sqlite_utils.Database, order_id: str, action: str, badge: str | None = None) -> bool:
-    """Whether a supervisor approved ``action`` for this order with badge and PIN, just now."""
+    """Whether a supervisor approved ``action`` for this order with badge and PIN, just now.
+
+    Only an approval sealed into the audit chain counts: a row written past the triggers
+    (a forged ``supervisor_approved``) breaks its own link or its successor's.
+    """
     since = (datetime.now(UTC) - APPROVAL_WINDOW).isoformat(timespec="milliseconds")
-    sql = ("SELECT 1 FROM events WHERE kind = 'supervisor_approved' AND order_id = ? AND at >= ?"
+    sql = ("SELECT id FROM events WHERE kind = 'supervisor_approved' AND order_id = ? AND at >= ?"
            " AND json_extract(detail, '$.action') = ?")
     params = [order_id, since, action]
     if badge:
         sql += " AND operator = ?"
         params.append(badge)
-    return db.execute(sql, params).fetchone() is not None
+    return any(event_is_linked(db.conn, event_id) for (event_id,) in db.execute(sql + " ORDER BY id DESC", params))
 
 
 def record_logout(db: sqlite_utils.Database, operator: Operator, station: str, why: str) -> None:
