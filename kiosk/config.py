@@ -60,6 +60,8 @@ class Config:
     duplicate_window_days: int = 180
     # [[remote_areas]] tables; empty means the built-in rules (kiosk/remote.py).
     remote_areas: list[dict] = field(default_factory=list)
+    # Supervisors' PINs are at least this many digits (4 to 8; PINs are 4 to 8 digits).
+    min_supervisor_pin_length: int = 6
 
     @property
     def remote_rules(self) -> tuple[RemoteRule, ...]:
@@ -116,6 +118,8 @@ def apply_settings(config: Config, data: dict[str, Any], where: str) -> None:
     rules_from_config(config.remote_areas)  # refuses malformed [[remote_areas]] now, not at the first order
     if config.carriers:
         _check_carriers(config, where)
+    if not 4 <= config.min_supervisor_pin_length <= 8:
+        raise KioskError(_("{where}: min_supervisor_pin_length must be 4 to 8.").format(where=where))
     if config.idle_lock_seconds < 0:
         raise KioskError(_("{where}: idle_lock_seconds cannot be negative.").format(where=where))
     _check_printing(config, where)

@@ -45,6 +45,8 @@ def test_env_variable_names_the_file(tmp_path, monkeypatch):
         ('idle_lock_seconds = "soon"', "idle_lock_seconds must be int"),
         ("label_dpi = 600", "label_dpi must be 203 or 300"),
         ('label_size = "A4"', "label_size must be 4x6 or 100x150"),
+        ("min_supervisor_pin_length = 3", "min_supervisor_pin_length must be 4 to 8"),
+        ("min_supervisor_pin_length = 9", "min_supervisor_pin_length must be 4 to 8"),
     ],
 )
 def test_bad_config_is_refused_by_name(tmp_path, text, reason):
