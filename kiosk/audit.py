@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from kiosk.errors import KioskError
@@ -39,6 +39,23 @@ def sql_event_hash(previous: str | None, *row: object) -> str:
 
 def register_functions(conn: sqlite3.Connection) -> None:
     conn.create_function("kiosk_event_hash", 8, sql_event_hash, deterministic=True)
+
+
+def seal_rows(conn: sqlite3.Connection, rows: Iterable[Sequence[object]]) -> list[tuple[object, ...]]:
+    """Events written in bulk (a data load), sealed onto the chain: call it inside the write transaction.
+
+    ``rows`` hold ``at, kind, order_id, operator, station, detail``; the result adds the id in
+    front and the hash at the end, ready for ``INSERT INTO events (EVENT_COLUMNS, hash)``.
+    """
+    last = conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    event_id, previous = (last[0], last[1]) if last else (0, GENESIS)
+    sealed = []
+    for row in rows:
+        event_id += 1
+        values = (event_id, *row)
+        previous = event_hash(previous, values)
+        sealed.append((*values, previous))
+    return sealed
 
 
 def chain_head(conn: sqlite3.Connection) -> str:

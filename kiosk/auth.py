@@ -306,6 +306,11 @@ def _operator_row(db: sqlite_utils.Database, badge: str) -> dict:
     return rows[0]
 
 
+def require_operator(db: sqlite_utils.Database, badge: str) -> Operator:
+    """The operator with this badge, enabled or not; refused (without echoing it) when there is none."""
+    return _row_to_operator(_operator_row(db, badge))
+
+
 def set_operator_active(db: sqlite_utils.Database, badge: str, active: bool, by: str = "cli") -> None:
     badge = _operator_row(db, badge)["badge"]
     with transaction(db) as conn:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import sqlite3
 from collections.abc import Iterable
@@ -19,6 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from fixtures import FIXTURES_DIR
+from kiosk.audit import EVENT_COLUMNS, seal_rows
 from kiosk.auth import ROLES, hash_pin
 from kiosk.carriers import carrier_from_text, identify
 from kiosk.db import open_database, transaction
@@ -341,6 +343,9 @@ def _event(at: str, kind: str, order_id: str | None, operator: str | None = None
             "station": station, "detail": json.dumps(detail, ensure_ascii=False)}
 
 
+_EVENT_FIELDS = ("at", "kind", "order_id", "operator", "station", "detail")
+
+
 def _build_rows(data: dict[str, list[dict[str, Any]]], clock: _Clock) -> dict[str, list[dict]]:
     catalogue = {p["sku"]: p for p in data["products"]}
     rows: dict[str, list[dict]] = {
@@ -488,7 +493,13 @@ def load_demo_data(db: sqlite_utils.Database, now: datetime | None = None, *,
                           " a new, empty database (kiosk init-demo NEW_FILE).").format(count=count, table=table)
                     )
             for table in _TABLE_ORDER:
-                if rows[table]:
+                if table == "events":
+                    # Sealed onto the audit chain (kiosk.audit) like events record_event writes.
+                    conn.executemany(
+                        f"INSERT INTO events ({EVENT_COLUMNS}, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        seal_rows(conn, [[event[key] for key in _EVENT_FIELDS] for event in rows["events"]]),
+                    )
+                elif rows[table]:
                     db[table].insert_all(rows[table])
     except sqlite3.Error as error:
         raise KioskError(
@@ -505,14 +516,19 @@ def create_demo_database(path: Path, now: datetime | None = None, *,
     path = Path(path)
     if path.exists():
         raise KioskError(_("{path} already exists: choose a new file for the demo database.").format(path=path))
-    db = open_database(path)
+    # Written under a temporary name and renamed when complete: a full disk or an interruption
+    # leaves no half-filled database at ``path``.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    leftovers = [temporary, *(temporary.with_name(temporary.name + s) for s in ("-wal", "-shm", "-journal"))]
     try:
-        load_demo_data(db, now, fixtures_dir=fixtures_dir)
-    except BaseException:
-        db.close()
+        db = open_database(temporary)
+        try:
+            load_demo_data(db, now, fixtures_dir=fixtures_dir)
+        finally:
+            db.close()
+        os.replace(temporary, path)
+    finally:
         # Leave nothing behind, so the same command can simply be run again.
-        for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+        for leftover in leftovers:
             leftover.unlink(missing_ok=True)
-        raise
-    db.close()
     return path

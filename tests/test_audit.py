@@ -179,3 +179,11 @@ def test_a_real_approval_followed_by_more_events_is_honoured(db):
     approve_as_supervisor(db, "S001", "9999", "DESK-1", action="carrier_override", order_id="SO-1")
     write_events(db, 2)
     assert has_recent_approval(db, "SO-1", "carrier_override", "S001")
+
+
+def test_the_demo_database_is_sealed_onto_one_chain(tmp_path):
+    from kiosk.demo import create_demo_database
+
+    demo = open_database(create_demo_database(tmp_path / "demo.db"))
+    assert verify_chain(demo.conn).events == demo.execute("SELECT COUNT(*) FROM events").fetchone()[0] > 10
+    demo.conn.close()
