@@ -249,7 +249,8 @@ def main(argv: list[str] | None = None) -> int:
             argument=inert(bad)), err=True)
         return 1
     try:
-        cli.main(args=args, prog_name=PROG_NAME, standalone_mode=False)
+        # Without standalone mode click returns an exit status raised by ctx.exit (the kiosk's own).
+        status = cli.main(args=args, prog_name=PROG_NAME, standalone_mode=False)
     except click.exceptions.Abort:
         click.echo(_("kiosk: aborted"), err=True)
         return 1
@@ -268,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(_("kiosk: unexpected error: {error} ({details})").format(
             error=error_text(error), details=report_crash(error)), err=True)
         return 1
-    return 0
+    return status if isinstance(status, int) else 0
 
 
 if __name__ == "__main__":
