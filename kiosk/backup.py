@@ -121,10 +121,12 @@ def open_checked(database: Path) -> sqlite_utils.Database:
     """Open the kiosk's database for a station, refusing a damaged file and naming the last backup."""
     try:
         db = open_database(database)
-        problem = quick_check(db)
     except KioskError as error:
-        problem = str(error)
-        db = None
+        if not isinstance(error.__cause__, sqlite3.DatabaseError):
+            raise  # a folder, a device, a newer kiosk's file: not damage
+        problem, db = str(error.__cause__), None
+    else:
+        problem = quick_check(db)
     if problem is None:
         return db
     if db is not None:

@@ -379,3 +379,13 @@ def test_hostile_text_in_any_argument_never_reaches_the_terminal(capsys, demo_db
 def test_a_hostile_database_path_is_shown_inert(capsys, tmp_path):
     code, _out, err = run(capsys, "--db", str(tmp_path / HOSTILE.replace("\x00", "")), "operators", "list")
     assert no_controls(err)
+
+
+def test_the_kiosk_refuses_a_file_that_is_no_database_naming_the_last_backup(capsys, demo_db, tmp_path):
+    backup = tmp_path / "b.db"
+    run(capsys, "--db", str(demo_db), "backup", str(backup))
+    demo_db.write_bytes(b"\x00\xffgarbage" * 1000)
+    code, _out, err = run(capsys, "--db", str(demo_db))
+    assert code == 1
+    line = assert_one_line_refusal(err)
+    assert "is damaged" in line and f"kiosk restore {backup.resolve()}" in line
