@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
+from kiosk.audit import EVENT_COLUMNS, seal_rows
 from kiosk.auth import hash_pin
 from kiosk.db import open_database
 from kiosk.schema import SCHEMA_VERSION
@@ -183,7 +184,7 @@ class _Batch:
         "print_jobs": "INSERT INTO print_jobs (shipment_id, order_id, printer, file, status, attempts,"
                       " created_at, updated_at) VALUES (?, ?, 'spool', ?, 'sent', 1, ?, ?)",
         "shipment_lines": "INSERT INTO shipment_lines (shipment_id, line_no, quantity) VALUES (?, ?, ?)",
-        "events": "INSERT INTO events (at, kind, order_id, operator, station, detail) VALUES (?, ?, ?, ?, ?, ?)",
+        "events": f"INSERT INTO events ({EVENT_COLUMNS}, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     }
 
     def __init__(self, tables: set[str]) -> None:
@@ -195,7 +196,8 @@ class _Batch:
     def flush(self, conn: sqlite3.Connection) -> None:
         for table, rows in self.rows.items():
             if rows and table not in self.skip:
-                conn.executemany(self.SQL[table], rows)
+                # Events are sealed onto the audit chain, as the kiosk writes them.
+                conn.executemany(self.SQL[table], seal_rows(conn, rows) if table == "events" else rows)
                 rows.clear()
 
 

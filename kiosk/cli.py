@@ -13,12 +13,12 @@ import platformdirs
 import sqlite_utils
 
 from kiosk import __version__
-from kiosk.auth import ROLES, add_operator, list_operators, set_operator_active
 from kiosk.config import APP_NAME, Config, load_config
-from kiosk.crashlog import write_crash_log
-from kiosk.db import backup_database, open_database
+from kiosk.crashlog import error_text, report_crash
+from kiosk.db import open_database
 from kiosk.errors import KioskError
 from kiosk.i18n import LANGUAGES, N_, _, choose_language, environment_language, set_language
+from kiosk.inert import inert
 
 PROG_NAME = "kiosk"
 
@@ -86,6 +86,10 @@ class KioskGroup(_TranslatedHelpOption, click.Group):
         "label": ("kiosk.label_cli", "label"),
         "serve": ("kiosk.station_cli", "serve"),
         "stations": ("kiosk.station_cli", "stations"),
+        "operators": ("kiosk.admin_cli", "operators"),
+        "backup": ("kiosk.admin_cli", "backup"),
+        "restore": ("kiosk.admin_cli", "restore"),
+        "audit": ("kiosk.admin_cli", "audit"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -123,6 +127,10 @@ def cli(ctx: click.Context, config_file: str | None, database: str | None, demo:
     set_language(choose_language(lang, config.language, environment_language()))
     if database:
         config.database = Path(database)
+        # A new database file is created, but never folders: a mistyped path is refused.
+        if not config.database.parent.is_dir():
+            raise KioskError(_("Folder {folder} does not exist: create it first, or check the --db path.").format(
+                folder=config.database.parent))
     if station:
         config.station = station.strip().upper()
     if demo:
@@ -131,10 +139,14 @@ def cli(ctx: click.Context, config_file: str | None, database: str | None, demo:
         config = _demo_config(config)
     ctx.obj = Context(config, config_file=config_file, database=database, lang=lang)
     if ctx.invoked_subcommand is None:
-        run_kiosk(config, station_prefix)
+        code = run_kiosk(config, station_prefix)
+        if code:
+            ctx.exit(code)
 
 
-def run_kiosk(config: Config, station_prefix: str | None = None) -> None:
+def run_kiosk(config: Config, station_prefix: str | None = None) -> int:
+    """Run the App on a checked database; returns its exit status (non-zero after a crash)."""
+    from kiosk.backup import open_checked
     from kiosk.stations import hold_first_free_station, hold_station
 
     # One live process per station name: two would both resume the station's order.
@@ -143,86 +155,28 @@ def run_kiosk(config: Config, station_prefix: str | None = None) -> None:
         config.station = lock.name
     else:
         lock = hold_station(config.station)
-    from screens.app import KioskApp
-
     try:
-        app = KioskApp(config)
+        db = open_checked(config.database)
+        if db.execute("SELECT 1 FROM operators WHERE active = 1 LIMIT 1").fetchone() is None:
+            db.conn.close()
+            raise KioskError(_("No operator can log in to {path} yet: add the first with"
+                               " kiosk --db {path} operators add BADGE NAME --role supervisor").format(
+                                   path=config.database))
+        from screens.app import KioskApp
+
+        app = KioskApp(config, db)
         app.run()
     finally:
         lock.release()
-    click.echo(_("Labels are in {folder}").format(folder=config.spool_dir))
+    click.echo(inert(_("Labels are in {folder}").format(folder=config.spool_dir)))
+    return app.return_code or 0
 
 
 @cli.command("init-demo", help=N_("Create a demo database at PATH."))
 @click.argument("path", type=click.Path(dir_okay=False))
 def init_demo(path: str) -> None:
     created = _create_demo_database(Path(path))
-    click.echo(_("Demo database written to {path}").format(path=created))
-
-
-@cli.group(help=N_("Add, list and disable operators."))
-def operators() -> None:
-    pass
-
-
-@operators.command("list", help=N_("List operators."))
-@click.pass_obj
-def operators_list(obj: Context) -> None:
-    from kiosk.cells import pad_cells
-
-    rows = list_operators(obj.db())
-    # Names may be Chinese: columns are measured in terminal cells, not characters.
-    badge_width = max([4, *(len(row["badge"]) for row in rows)])
-    for row in rows:
-        state = "" if row["active"] else "  " + _("(disabled)")
-        role = pad_cells(_(row["role"]), 12)
-        click.echo(f"{pad_cells(row['badge'], badge_width)}  {role}{row['name']}{state}")
-
-
-@operators.command("add", help=N_("Add an operator with a badge code and a PIN."))
-@click.argument("badge")
-@click.argument("name")
-@click.option("--role", type=click.Choice(ROLES), required=True, help=N_("What the operator may do."))
-@click.option("--pin", help=N_("4 to 8 digits (asked for when left out)."))
-@click.option("--language", default="", help=N_("Preferred language, e.g. zh_CN or en."))
-@click.pass_obj
-def operators_add(obj: Context, badge: str, name: str, role: str, pin: str | None, language: str) -> None:
-    if pin is None:
-        if not sys.stdin.isatty():
-            raise KioskError(_("No PIN given: add --pin, or run this at a terminal to be asked for it."))
-        pin = click.prompt(_("PIN"), hide_input=True, confirmation_prompt=True)
-    operator = add_operator(obj.db(), badge, name, role, pin, language=language)
-    click.echo(_("Added {badge} {name} ({role})").format(badge=operator.badge, name=operator.name,
-                                                         role=_(operator.role)))
-
-
-@operators.command("disable", help=N_("Stop a badge from logging in."))
-@click.argument("badge")
-@click.pass_obj
-def operators_disable(obj: Context, badge: str) -> None:
-    _set_active(obj, badge, False)
-
-
-@operators.command("enable", help=N_("Let a disabled badge log in again."))
-@click.argument("badge")
-@click.pass_obj
-def operators_enable(obj: Context, badge: str) -> None:
-    _set_active(obj, badge, True)
-
-
-def _set_active(obj: Context, badge: str, active: bool) -> None:
-    set_operator_active(obj.db(), badge, active)
-    done = _("Enabled {badge}") if active else _("Disabled {badge}")
-    click.echo(done.format(badge=badge.upper()))
-
-
-@cli.command(help=N_("Online backup of the database to DEST (safe while stations are working)."))
-@click.argument("dest", type=click.Path(dir_okay=False))
-@click.pass_obj
-def backup(obj: Context, dest: str) -> None:
-    if Path(dest).exists():
-        raise KioskError(_("{path} already exists: choose a new file name.").format(path=dest))
-    click.echo(_("Backed up to {path}").format(path=backup_database(obj.db(), dest)))
+    click.echo(inert(_("Demo database written to {path}").format(path=created)))
 
 
 @cli.command(help=N_("Identify and validate a tracking number (exit 1 when it is not valid)."))
@@ -237,7 +191,7 @@ def tracking(number: str | None, expected: str | None, as_json: bool, list_all: 
         from kiosk.cells import pad_cells
 
         for carrier_id, name in list_carriers():
-            click.echo(f"{pad_cells(carrier_id, 14)}{name}")
+            click.echo(inert(f"{pad_cells(carrier_id, 14)}{name}"))
         return
     if not number:
         raise click.UsageError(_("Give a tracking number, or --list."))
@@ -264,11 +218,14 @@ def tracking(number: str | None, expected: str | None, as_json: bool, list_all: 
         }, ensure_ascii=False, indent=2))
     elif match is not None and result.valid:
         check = {True: _("holds"), False: _("wrong"), None: _("none in this format")}[match.check_digit_ok]
-        click.echo(_("Carrier: {carrier}").format(carrier=carrier_name(match.carrier_id, match.carrier_name)))
-        click.echo(_("Service: {service}").format(service=match.service))
-        click.echo(_("Number: {number}").format(number=result.number))
-        click.echo(_("Check digit: {check}").format(check=check))
-        click.echo(_("Tracking: {url}").format(url=match.tracking_url or "-"))
+        for line in (
+            _("Carrier: {carrier}").format(carrier=carrier_name(match.carrier_id, match.carrier_name)),
+            _("Service: {service}").format(service=match.service),
+            _("Number: {number}").format(number=result.number),
+            _("Check digit: {check}").format(check=check),
+            _("Tracking: {url}").format(url=match.tracking_url or "-"),
+        ):
+            click.echo(inert(line))
     if not result.valid:
         raise KioskError(explain(result))
 
@@ -302,31 +259,46 @@ def _language_in(argv: list[str]) -> str | None:
     return None
 
 
+def _undecodable(args: list[str]) -> str | None:
+    """The first argument holding bytes that are not UTF-8 (Python keeps them as lone surrogates)."""
+    for arg in args:
+        if any("\ud800" <= char <= "\udfff" for char in arg):
+            return arg
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: one line on stderr and exit 1 for a refusal, 2 for a usage error."""
     args = list(sys.argv[1:] if argv is None else argv)
     set_language(choose_language(_language_in(args), environment_language()))
     _translate_help(cli)
+    bad = _undecodable(args)
+    if bad is not None:
+        click.echo(_("kiosk: {argument} is not valid text (bytes that are not UTF-8): nothing was done.").format(
+            argument=inert(bad)), err=True)
+        return 1
     try:
-        cli.main(args=args, prog_name=PROG_NAME, standalone_mode=False)
+        # Without standalone mode click returns an exit status raised by ctx.exit (the kiosk's own).
+        status = cli.main(args=args, prog_name=PROG_NAME, standalone_mode=False)
     except click.exceptions.Abort:
         click.echo(_("kiosk: aborted"), err=True)
         return 1
     except click.ClickException as error:
+        error.message = inert(error.message)  # click quotes what was typed
         error.show()
         return error.exit_code
     except click.exceptions.Exit as done:
         return done.exit_code
     except KioskError as error:
-        click.echo(f"{PROG_NAME}: {error}", err=True)
+        click.echo(f"{PROG_NAME}: {inert(error)}", err=True)
         return 1
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback on screen
-        log = write_crash_log(error)
-        click.echo(_("kiosk: unexpected error: {error} (details in {log})").format(error=error, log=log), err=True)
+        click.echo(_("kiosk: unexpected error: {error} ({details})").format(
+            error=error_text(error), details=report_crash(error)), err=True)
         return 1
-    return 0
+    return status if isinstance(status, int) else 0
 
 
 if __name__ == "__main__":

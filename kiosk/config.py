@@ -141,6 +141,8 @@ class Config(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     duplicate_window_days: _range(1, 3660) = 180
     # [[remote_areas]] tables; empty means the built-in rules (kiosk/remote.py).
     remote_areas: list[RemoteArea] = []
+    # Supervisors' PINs are at least this many digits (PINs are 4 to 8 digits).
+    min_supervisor_pin_length: _range(4, 8) = 6
 
     @property
     def remote_rules(self) -> tuple[RemoteRule, ...]:

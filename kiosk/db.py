@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
+from kiosk.audit import EVENT_COLUMNS, event_hash, register_functions, verify_chain
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 5000
+# A write lock held longer than SQLite's own busy timeout (another station's slow disk, a backup)
+# is waited for again, with growing pauses, for this long in all before the action is refused.
+BUSY_GIVE_UP_SECONDS = 30.0
+_FIRST_PAUSE = 0.05
+_pause = time.sleep  # the wait between attempts (tests replace it so that no test sleeps)
+
+# Primary SQLite result codes (sqlite3.Error.sqlite_errorcode & 0xff).
+_SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_NOTADB = 8, 10, 11, 13, 26
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
 
 
 def utcnow() -> str:
@@ -42,6 +55,9 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
     path = Path(path)
     if path.exists() and path.is_dir():
         raise KioskError(_("{path} is a folder, not a database file.").format(path=path))
+    if path.exists() and not path.is_file():
+        # /dev/null, a pipe, a terminal: SQLite would fail later with "disk I/O error".
+        raise KioskError(_("{path} is not a regular file: give the path of a database file.").format(path=path))
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so that a
@@ -61,12 +77,14 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
                 path=path, version=version, known=SCHEMA_VERSION
             )
         )
+    register_functions(conn)
     # No sqlite-utils plugins: whatever is installed on the machine must not add functions to
     # the kiosk's connection (and looking for them reads every installed package's metadata).
     db = sqlite_utils.Database(conn, execute_plugins=False)
     if version < SCHEMA_VERSION:
         if version > 0:
-            backup_database(db, path.with_name(f"{path.name}.v{version}.bak"))
+            # The chain is not checked here: a tampered log must still open, to be looked into.
+            backup_database(db, path.with_name(f"{path.name}.v{version}.bak"), check_chain=False)
         _migrate(conn, version)
     return db
 
@@ -79,29 +97,150 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
         conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
 
 
-def backup_database(db: sqlite_utils.Database, destination: str | Path) -> Path:
-    """Online backup of a live database to ``destination`` (safe while others write)."""
-    destination = Path(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    target = sqlite3.connect(destination)
+def quick_check(db: sqlite_utils.Database) -> str | None:
+    """SQLite's quick_check of the whole file: None when it is sound, else what is wrong."""
     try:
-        db.conn.backup(target)
+        found = [row[0] for row in db.execute("PRAGMA quick_check(3)").fetchall()]
+    except sqlite3.DatabaseError as error:
+        return str(error)
+    return None if found == ["ok"] else "; ".join(found)
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    # The audit chain's head in the copy (None for a database older than the chain).
+    head: str | None
+
+
+def _copy(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
+    source.backup(target)
+
+
+def backup_database(db: sqlite_utils.Database, destination: str | Path, *, check_chain: bool = True) -> Backup:
+    """Online backup of a live database to ``destination`` (safe while others write), verified.
+
+    The copy is written under a hidden temporary name beside the destination, checked (SQLite's
+    integrity_check and, when the schema has it, the audit chain) and only then renamed into
+    place: a full disk or a damaged copy leaves no file at ``destination``.
+    """
+    destination = Path(destination)
+    temporary = destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
+    leftovers = [temporary, *(temporary.with_name(temporary.name + s) for s in ("-journal", "-wal", "-shm"))]
+    try:
+        target = sqlite3.connect(temporary)
+        try:
+            _copy(db.conn, target)
+            problems = [row[0] for row in target.execute("PRAGMA integrity_check(3)")]
+            if problems != ["ok"]:
+                raise KioskError(_("The backup copy failed its integrity check ({problems}): it was not kept.")
+                                 .format(problems="; ".join(problems)))
+            head = None
+            if check_chain and "hash" in {row[1] for row in target.execute("PRAGMA table_info(events)")}:
+                head = verify_chain(target).head
+            # The copy is in WAL mode like its source: fold everything into the main file.
+            target.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            target.close()
+        with open(temporary, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, destination)
+        _sync_folder(destination.parent)
+    except sqlite3.Error as error:
+        raise _refusal(error) or KioskError(
+            _("The backup could not be written ({error}): nothing was kept.").format(error=error)) from error
+    except OSError as error:
+        raise KioskError(_("The backup could not be written ({error}): nothing was kept.").format(
+            error=error.strerror or error)) from error
     finally:
-        target.close()
-    return destination
+        for leftover in leftovers:
+            leftover.unlink(missing_ok=True)
+    return Backup(destination, head)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename durable: the folder's entry is on disk too."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some filesystems cannot sync a folder; the rename itself is still atomic
+    finally:
+        os.close(fd)
+
+
+def _refusal(error: BaseException) -> KioskError | None:
+    """The message for a database error that is not the user's fault, or None for a bug."""
+    if isinstance(error, UnicodeEncodeError):
+        # A lone surrogate: an undecodable byte that reached a text value.
+        return KioskError(_("The input holds bytes that are not valid text: nothing was saved."))
+    if not isinstance(error, sqlite3.Error):
+        return None
+    code = (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF
+    if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return KioskError(
+            _("The database is busy (another station or program has held it for {seconds} s):"
+              " nothing was saved, try again.").format(seconds=int(BUSY_GIVE_UP_SECONDS))
+        )
+    if code == _SQLITE_FULL:
+        return KioskError(_("The disk is full: nothing was saved. Free some space, then try again."))
+    if code in (_SQLITE_IOERR, _SQLITE_READONLY):
+        return KioskError(_("The database file cannot be written ({error}): nothing was saved.").format(error=error))
+    if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return KioskError(
+            _("The database file is damaged ({error}): nothing was saved. Restore the last backup"
+              " (kiosk restore).").format(error=error)
+        )
+    return None
+
+
+def _begin(conn: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE, waiting out a busy database with growing pauses for a bounded time."""
+    deadline = time.monotonic() + BUSY_GIVE_UP_SECONDS
+    pause = _FIRST_PAUSE
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            code = (error.sqlite_errorcode or 0) & 0xFF
+            if code not in (_SQLITE_BUSY, _SQLITE_LOCKED) or time.monotonic() >= deadline:
+                raise
+        _pause(min(pause, max(0.0, deadline - time.monotonic())))
+        pause = min(pause * 2, 1.0)
 
 
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
-    """One write transaction: everything inside commits together or not at all."""
+    """One write transaction: everything inside commits together or not at all.
+
+    A busy database is waited for (up to BUSY_GIVE_UP_SECONDS), a full disk, an unwritable or
+    damaged file and undecodable text are refused with a KioskError, and whatever fails,
+    including the COMMIT itself, rolls back: the connection is never left inside a transaction.
+    """
     conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
+    try:
+        _begin(conn)
+    except sqlite3.Error as error:
+        refusal = _refusal(error)
+        if refusal is None:
+            raise
+        raise refusal from error
     try:
         yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
+        conn.execute("COMMIT")
+    except BaseException as error:
+        if conn.in_transaction:
+            # SQLite rolls back by itself after the errors that make ROLLBACK fail.
+            with suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+        refusal = _refusal(error)
+        if refusal is not None:
+            raise refusal from error
         raise
-    conn.execute("COMMIT")
 
 
 def record_event(
@@ -113,10 +252,15 @@ def record_event(
     station: str = "",
     **detail: Any,
 ) -> None:
-    """Append one row to the audit log; call it inside the transaction it describes."""
-    conn.execute(
-        "INSERT INTO events (at, kind, order_id, operator, station, detail)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (utcnow(), kind, order_id, operator, station, json.dumps(detail, ensure_ascii=False)),
-    )
+    """Append one row to the audit log; call it inside the transaction it describes.
 
+    The row is sealed into the hash chain (kiosk.audit): inside BEGIN IMMEDIATE this
+    connection holds the write lock, so the newest event read here stays the newest.
+    """
+    last = conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    row = (last[0] + 1 if last else 1, utcnow(), kind, order_id, operator, station,
+           json.dumps(detail, ensure_ascii=False))
+    conn.execute(
+        f"INSERT INTO events ({EVENT_COLUMNS}, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (*row, event_hash(last[1] if last else None, row)),
+    )

@@ -287,6 +287,27 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX station_notices_unseen ON station_notices (station, seen_at);
     """,
+    # 6: a tamper-evident audit log (issue 14): each event's hash seals the one before it
+    # (kiosk.audit). Existing events are sealed here in id order; kiosk_event_hash is the SQL
+    # function kiosk.audit.register_functions adds to every connection. The update trigger is set
+    # aside for this one rewrite and put back as it was.
+    """
+    ALTER TABLE events ADD COLUMN hash TEXT;
+    DROP TRIGGER events_no_update;
+    CREATE TEMP TABLE event_chain (id INTEGER PRIMARY KEY, hash TEXT NOT NULL);
+    WITH RECURSIVE chain (id, hash) AS (
+        SELECT id, kiosk_event_hash(NULL, id, at, kind, order_id, operator, station, detail)
+            FROM events WHERE id = (SELECT MIN(id) FROM events)
+        UNION ALL
+        SELECT e.id, kiosk_event_hash(chain.hash, e.id, e.at, e.kind, e.order_id, e.operator, e.station, e.detail)
+            FROM chain JOIN events AS e ON e.id = (SELECT MIN(id) FROM events WHERE id > chain.id)
+    )
+    INSERT INTO temp.event_chain (id, hash) SELECT id, hash FROM chain;
+    UPDATE events SET hash = (SELECT hash FROM temp.event_chain AS c WHERE c.id = events.id);
+    DROP TABLE temp.event_chain;
+    CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

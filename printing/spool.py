@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,3 +73,31 @@ def stage_file(data: bytes, spool_dir: str | os.PathLike[str], name: str, suffix
         Path(tmp).unlink(missing_ok=True)
         raise
     return StagedFile(Path(tmp), target)
+
+
+# A staged label lives for the moment its shipment takes to commit. A temporary this old was left
+# by a process that was killed; a younger one may belong to another station sharing the folder.
+STALE_AFTER_SECONDS = 600.0
+
+
+def remove_stale_temporaries(
+    spool_dir: str | os.PathLike[str], older_than: float = STALE_AFTER_SECONDS
+) -> list[Path]:
+    """Remove the hidden ``.*.tmp`` files that killed processes left in a spool folder; returns them.
+
+    Called at start (by the print service): only files of stage_file's own naming pattern, and only
+    those last written more than ``older_than`` seconds ago, are removed.
+    """
+    folder = Path(spool_dir)
+    if not folder.is_dir():
+        return []
+    cutoff = time.time() - older_than
+    removed = []
+    for path in folder.glob(".*.tmp"):
+        try:
+            if path.is_file() and not path.is_symlink() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed.append(path)
+        except FileNotFoundError:
+            continue  # published or removed by its owner meanwhile
+    return removed

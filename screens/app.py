@@ -20,7 +20,7 @@ from textual.message import Message
 from kiosk.auth import Operator, record_logout
 from kiosk.claims import heartbeat, station_claim
 from kiosk.config import Config
-from kiosk.crashlog import write_crash_log
+from kiosk.crashlog import error_text, report_crash
 from kiosk.db import open_database
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _, current_language, set_language
@@ -79,13 +79,18 @@ class KioskApp(App):
         self._print_pool: ThreadPoolExecutor | None = None
 
     def _fatal_error(self) -> None:
-        """An unexpected error: the traceback goes to the crash log, the person sees one line."""
+        """An unexpected error: the traceback goes to the crash log, the person sees one line.
+
+        Textual has already set the return code to 1, so the process exits non-zero and a
+        supervisor process (systemd, a shell loop) notices.
+        """
         error = self._exception
-        log = write_crash_log(error) if error is not None else ""
+        details = report_crash(error) if error is not None else ""
         self.bell()
         self.panic(
-            Text(_("The kiosk stopped after an unexpected error ({error}); details in {log}. Start it again:"
-                   " nothing that was committed is lost.").format(error=error, log=log))
+            Text(_("The kiosk stopped after an unexpected error ({error}); {details}. Start it again:"
+                   " nothing that was committed is lost.").format(
+                       error=error_text(error) if error is not None else "", details=details))
         )
 
     def on_mount(self) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,10 @@ from kiosk.auth import hash_pin
 from kiosk.config import Config
 from kiosk.db import open_database, transaction
 from kiosk.i18n import set_language
+
+# PIN hashes mix in a pepper file: one for the whole session (hashes are cached below), never the
+# user's own config folder.
+os.environ.setdefault("KIOSK_PEPPER_FILE", str(Path(tempfile.mkdtemp(prefix="kiosk-pepper-")) / "pin-pepper"))
 
 # (sku, style, name, colour, size, ean)
 PRODUCTS = [

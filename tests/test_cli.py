@@ -220,7 +220,7 @@ def test_an_unexpected_error_is_one_line_and_logged(capsys, demo_db, tmp_path, m
     def boom(_db):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("kiosk.cli.list_operators", boom)
+    monkeypatch.setattr("kiosk.admin_cli.list_operators", boom)
     code, out, err = run(capsys, "--db", str(demo_db), "operators", "list")
     assert code == 1
     line = assert_one_line_refusal(err)
@@ -235,9 +235,11 @@ def test_an_unexpected_error_is_one_line_and_logged(capsys, demo_db, tmp_path, m
 
 def test_backup_writes_a_readable_copy(capsys, demo_db, tmp_path):
     dest = tmp_path / "backups" / "copy.db"
+    dest.parent.mkdir()
     code, out, err = run(capsys, "--db", str(demo_db), "backup", str(dest))
     assert (code, err) == (0, "")
-    assert out == f"Backed up to {dest}\n"
+    head = Path(f"{dest}.head").read_text(encoding="utf-8").strip()
+    assert out == f"Backed up to {dest}\nAudit head {head} (kept in {dest}.head)\n"
     assert count_orders(dest) == count_orders(demo_db) > 0
     conn = sqlite3.connect(dest)
     try:
@@ -261,8 +263,10 @@ def test_backup_refuses_an_existing_destination(capsys, demo_db, tmp_path):
 
 def _run_module(*args: str) -> subprocess.CompletedProcess[str]:
     # The autouse fixture has set the isolated environment in os.environ.
+    # PYTHONPATH: the code of this checkout, whatever copy of the package the interpreter has installed.
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, env=dict(os.environ), timeout=60, check=False)
+                          stdin=subprocess.DEVNULL, env=env, timeout=60, check=False)
 
 
 def test_the_module_refuses_a_garbage_database_without_a_traceback(tmp_path):
@@ -286,7 +290,7 @@ def test_the_module_runs_a_command(demo_db):
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == f"kiosk, version {__version__}\n"
     listed = _run_module("--db", str(demo_db), "operators", "list")
-    assert listed.returncode == 0 and "P001" in listed.stdout and listed.stderr == ""
+    assert (listed.returncode, listed.stderr) == (0, "") and "P001" in listed.stdout
 
 
 def test_the_console_script_is_installed():

@@ -83,6 +83,8 @@ def test_each_printer_backend_is_its_own_type(tmp_path):
         ("[[remote_areas]]\ncountry = \"CN\"", "remote_areas.1 needs name"),
         ('[[remote_areas]]\nname = "x"\ncountry = "CN"\ncarriers = ["pigeon"]', "unknown carrier pigeon"),
         ('sender = ["a", "b", "c", "d", "e", "f", "g", "h", "i"]', "sender can have at most 8 entries"),
+        ("min_supervisor_pin_length = 3", "min_supervisor_pin_length must be 4 to 8"),
+        ("min_supervisor_pin_length = 9", "min_supervisor_pin_length must be 4 to 8"),
     ],
 )
 def test_bad_config_is_refused_by_name(tmp_path, text, reason):

@@ -131,3 +131,85 @@ def test_a_window_reaching_past_year_one_covers_every_stored_time():
     from kiosk.db import utc_before, utcnow
 
     assert utc_before(timedelta(days=10**6)) < "2000-01-01" < utc_before(timedelta(days=1)) < utcnow()
+
+
+# -- errors that are not the user's fault ------------------------------------------
+
+
+def test_a_failing_commit_rolls_back_and_the_next_transaction_works(db):
+    """A deferred foreign key is checked at COMMIT: the COMMIT raises, and must not leave the
+    connection inside the transaction."""
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"), transaction(db) as conn:
+        conn.execute("PRAGMA defer_foreign_keys = ON")
+        conn.execute("INSERT INTO claims VALUES ('NO-SUCH-ORDER', 'P001', 'DESK-1', 'x', 'x')")
+        record_event(conn, "claimed", order_id="NO-SUCH-ORDER")
+    assert not db.conn.in_transaction
+    with transaction(db) as conn:
+        record_event(conn, "after", order_id="SO-1")
+    assert db.execute("SELECT kind FROM events").fetchall() == [("after",)]
+
+
+def test_a_full_disk_is_refused_with_a_message_and_nothing_written(db):
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(KioskError, match="The disk is full: nothing was saved"), transaction(db) as conn:
+        record_event(conn, "before_full", order_id="SO-1")
+        conn.execute("INSERT INTO handover_notes (shift, author, text, written_at) VALUES ('d', 'P001', ?, 'x')",
+                     ["x" * 200_000])
+    assert not db.conn.in_transaction
+    assert not db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+
+
+def test_text_with_a_lone_surrogate_is_refused_and_nothing_written(db):
+    with pytest.raises(KioskError, match="not valid text: nothing was saved"), transaction(db) as conn:
+        record_event(conn, "ok", order_id="SO-1")
+        record_event(conn, "scan", order_id="SO-1", code="12\udcff34")
+    assert not db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+
+
+@pytest.fixture
+def locked_by_another_station(db_path):
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    yield other
+    if other.in_transaction:
+        other.execute("ROLLBACK")
+    other.close()
+
+
+def test_a_busy_database_is_waited_for(db, locked_by_another_station, monkeypatch):
+    from kiosk import db as db_module
+
+    db.execute("PRAGMA busy_timeout = 0")
+    waits = []
+
+    def other_station_finishes(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 3:
+            locked_by_another_station.execute("COMMIT")
+
+    monkeypatch.setattr(db_module, "_pause", other_station_finishes)
+    with transaction(db) as conn:
+        record_event(conn, "after_wait", order_id="SO-1")
+    assert len(waits) == 3 and waits[0] < waits[1] < waits[2]  # growing pauses
+    assert db.execute("SELECT COUNT(*) FROM events WHERE kind = 'after_wait'").fetchone()[0] == 1
+
+
+def test_a_database_busy_for_too_long_is_refused_with_a_message(db, locked_by_another_station, monkeypatch):
+    from kiosk import db as db_module
+
+    db.execute("PRAGMA busy_timeout = 0")
+    monkeypatch.setattr(db_module, "BUSY_GIVE_UP_SECONDS", 0.0)
+    with pytest.raises(KioskError, match="The database is busy .*: nothing was saved, try again"), \
+            transaction(db) as conn:
+        record_event(conn, "never", order_id="SO-1")
+    assert not db.conn.in_transaction
+    locked_by_another_station.execute("ROLLBACK")
+    with transaction(db) as conn:
+        record_event(conn, "later", order_id="SO-1")
+
+
+@pytest.mark.parametrize("special", ["/dev/null", "/dev/zero"])
+def test_a_device_is_refused_as_a_database(special):
+    with pytest.raises(KioskError, match="is not a regular file"):
+        open_database(special)

@@ -122,7 +122,7 @@ def test_some_skus_have_a_second_barcode(demo):
 def test_demo_logins(demo, badge, pin, role):
     row = demo["operators"].get(badge)
     assert row["role"] == role and row["active"] == 1
-    assert row["pin_hash"].startswith("scrypt:") and pin not in row["pin_hash"].split("$")
+    assert row["pin_hash"].startswith("pscrypt:") and pin not in row["pin_hash"].split("$")
     assert pin_matches(pin, row["pin_hash"])
     assert not pin_matches("0000", row["pin_hash"])
 

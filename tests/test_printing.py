@@ -819,3 +819,20 @@ def test_spool_file_writes_any_format_atomically(tmp_path: Path) -> None:
     path = spool_file(pdf, tmp_path / "out", "#1042-SF1", "pdf")
     assert path.name == "1042-SF1.pdf" and path.read_bytes() == pdf
     assert sorted(p.name for p in path.parent.iterdir()) == ["1042-SF1.pdf"]
+
+
+def test_stale_temporary_labels_are_removed_and_nothing_else(tmp_path):
+    from printing.spool import remove_stale_temporaries, stage_file
+
+    old_staged = stage_file(b"killed mid-label", tmp_path, "1042", "png").temporary
+    fresh_staged = stage_file(b"another station, just now", tmp_path, "1043", "png").temporary
+    published = spool_file(b"label", tmp_path, "1044", "png")
+    unrelated = tmp_path / "notes.tmp"
+    unrelated.write_bytes(b"not ours")
+    long_ago = old_staged.stat().st_mtime - 3600
+    for path in (old_staged, published, unrelated):
+        os.utime(path, (long_ago, long_ago))
+    assert remove_stale_temporaries(tmp_path) == [old_staged]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [fresh_staged.name, published.name, unrelated.name])
+    assert remove_stale_temporaries(tmp_path / "missing") == []
