@@ -60,6 +60,18 @@ class Config:
     duplicate_window_days: int = 180
     # [[remote_areas]] tables; empty means the built-in rules (kiosk/remote.py).
     remote_areas: list[dict] = field(default_factory=list)
+    # -- reports, manifests and the handover book --------------------------------
+    # The business day: an IANA time zone ("" = the machine's) and the local time a day starts, so that a
+    # night shift ending at 01:00 belongs to the day it started.
+    timezone: str = ""
+    day_start: str = "05:00"
+    # A paid order not shipped after this many hours is late; [late_after_hours_by_platform] overrides it
+    # per platform (taobao = 48).
+    late_after_hours: int = 24
+    late_after_hours_by_platform: dict = field(default_factory=dict)
+    # [[shifts]] tables (name, start "HH:MM"), in any order; handover notes go to the next shift.
+    shifts: list[dict] = field(default_factory=lambda: [{"name": "day", "start": "05:00"},
+                                                        {"name": "night", "start": "17:00"}])
 
     @property
     def remote_rules(self) -> tuple[RemoteRule, ...]:
@@ -119,6 +131,9 @@ def apply_settings(config: Config, data: dict[str, Any], where: str) -> None:
     if config.idle_lock_seconds < 0:
         raise KioskError(_("{where}: idle_lock_seconds cannot be negative.").format(where=where))
     _check_printing(config, where)
+    from kiosk.reports.settings import check_report_settings
+
+    check_report_settings(config, where)
 
 
 def _check_carriers(config: Config, where: str) -> None:
