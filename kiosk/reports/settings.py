@@ -67,6 +67,13 @@ def machine_zone() -> tzinfo:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
             pass
+    # /etc/localtime is usually a link into the zone database, whose path names the zone.
+    target = str(_LOCALTIME.resolve())
+    if "zoneinfo/" in target:
+        try:
+            return ZoneInfo(target.split("zoneinfo/", 1)[1])
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
     try:
         with _LOCALTIME.open("rb") as handle:
             return ZoneInfo.from_file(handle, key="localtime")
