@@ -66,7 +66,8 @@ class KioskGroup(_TranslatedHelpOption, click.Group):
 
     # Commands whose module is imported only when they run (click's lazy-group pattern): label
     # rendering pulls in Pillow and the fonts, which `kiosk` itself should not wait for.
-    lazy_commands = {"label": ("kiosk.label_cli", "label"), "report": ("kiosk.reports.cli", "report")}
+    lazy_commands = {"label": ("kiosk.label_cli", "label"), "report": ("kiosk.reports.cli", "report"),
+                     "manifest": ("kiosk.manifest_cli", "manifest")}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy_commands})

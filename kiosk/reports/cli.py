@@ -24,7 +24,7 @@ from kiosk.reports.settings import ReportSettings
 if TYPE_CHECKING:
     from kiosk.cli import Context
 
-COMMAND_LINE = Operator("", "command line", "supervisor")
+COMMAND_LINE = Operator("cli", "command line", "supervisor")
 
 
 def parse_day(text: str) -> date:
