@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -281,26 +282,42 @@ def shipment_rows(db: sqlite_utils.Database, day: BusinessDay, settings: ReportS
         params.append(carrier)
     from kiosk.carriers import carrier_name
 
-    raw = list(db.query(
+    marks = ", ".join("?" * len(PACKING_FAULTS))
+    # MATERIALIZED: the claim time is looked up once per parcel, not once per use below.
+    cursor = db.conn.cursor()
+    cursor.row_factory = sqlite3.Row  # rows read by name, without a dict per row
+    raw = cursor.execute(
         f"""
-        SELECT s.id, s.shipped_at, s.order_id, o.platform, s.carrier, s.carrier_id, {CARRIER_KEY} AS carrier_key,
-            s.tracking_number, s.package_no, s.package_count, s.operator, COALESCE(op.name, s.operator) AS packer_name,
-            s.station, s.package_no >= s.package_count AS completes,
-            (SELECT MAX(e.at) FROM events e WHERE e.order_id = s.order_id AND e.kind = 'status_packing'
-                AND e.at <= s.shipped_at) AS claimed_at,
-            (SELECT COUNT(*) FROM shipment_lines sl WHERE sl.shipment_id = s.id AND sl.quantity > 0) AS sl_items,
-            (SELECT SUM(sl.quantity) FROM shipment_lines sl WHERE sl.shipment_id = s.id) AS sl_units,
-            (SELECT COUNT(*) FROM order_lines ol WHERE ol.order_id = s.order_id) AS ordered_items,
-            (SELECT SUM(ol.quantity) FROM order_lines ol WHERE ol.order_id = s.order_id) AS ordered_units
-        FROM shipments s JOIN orders o ON o.order_id = s.order_id
-        LEFT JOIN operators op ON op.badge = s.operator
-        WHERE s.shipped_at >= ? AND s.shipped_at < ? AND s.voided_at IS NULL{where}
-        ORDER BY s.shipped_at, s.id
+        WITH day AS MATERIALIZED (
+            SELECT s.id, s.shipped_at, s.order_id, s.carrier, s.carrier_id, {CARRIER_KEY} AS carrier_key,
+                s.tracking_number, s.package_no, s.package_count, s.operator, s.station,
+                s.package_no >= s.package_count AS completes,
+                (SELECT MAX(e.at) FROM events e WHERE e.order_id = s.order_id AND e.kind = 'status_packing'
+                    AND e.at <= s.shipped_at) AS claimed_at
+            FROM shipments s
+            WHERE s.shipped_at >= ? AND s.shipped_at < ? AND s.voided_at IS NULL{where}
+        ), sized AS MATERIALIZED (
+            SELECT d.*,
+                (SELECT COUNT(*) FROM shipment_lines sl WHERE sl.shipment_id = d.id AND sl.quantity > 0) AS sl_items,
+                (SELECT SUM(sl.quantity) FROM shipment_lines sl WHERE sl.shipment_id = d.id) AS sl_units,
+                (SELECT COUNT(*) FROM order_lines ol WHERE ol.order_id = d.order_id) AS ordered_items,
+                (SELECT SUM(ol.quantity) FROM order_lines ol WHERE ol.order_id = d.order_id) AS ordered_units
+            FROM day d
+        )
+        SELECT z.*, o.platform, COALESCE(op.name, z.operator) AS packer_name,
+            (SELECT COUNT(*) FROM scans sc WHERE sc.order_id = z.order_id AND sc.scanned_at >= z.claimed_at
+                AND sc.scanned_at <= z.shipped_at) AS scans,
+            (SELECT group_concat(sc.result) FROM scans sc WHERE sc.order_id = z.order_id AND sc.result != 'accepted'
+                AND sc.scanned_at >= z.claimed_at AND sc.scanned_at <= z.shipped_at) AS refused,
+            (SELECT SUM(CASE WHEN p.quantity > 0 THEN p.quantity ELSE z.ordered_units END) FROM problems p
+                WHERE p.order_id = z.order_id AND p.reported_at > z.shipped_at AND p.kind IN ({marks})) AS faults
+        FROM sized z JOIN orders o ON o.order_id = z.order_id
+        LEFT JOIN operators op ON op.badge = z.operator
+        ORDER BY z.shipped_at, z.id
         """,
-        params,
-    ))
-    scans = _session_scans(db, raw)
-    faults = _fault_units(db, raw)
+        [*params, *PACKING_FAULTS],
+    ).fetchall()
+    names: dict[str, str] = {}
     rows = []
     for r in raw:
         complete = bool(r["completes"])
@@ -309,55 +326,30 @@ def shipment_rows(db: sqlite_utils.Database, day: BusinessDay, settings: ReportS
         items = (r["sl_items"] if r["sl_units"] is not None else r["ordered_items"]) if complete else 0
         shipped = datetime.fromisoformat(r["shipped_at"])
         pack_seconds = None
+        scans, refused = 0, {}
         if complete and r["claimed_at"]:
             pack_seconds = round((shipped - datetime.fromisoformat(r["claimed_at"])).total_seconds())
-        counts = scans.get(r["id"], Counter())
-        refused = {kind: n for kind, n in sorted(counts.items()) if kind != "accepted"}
+            scans = r["scans"]
+            if r["refused"]:
+                refused = dict(sorted(Counter(r["refused"].split(",")).items()))
+        carrier = r["carrier"]
+        if r["carrier_id"]:
+            if r["carrier_id"] not in names:
+                names[r["carrier_id"]] = carrier_name(r["carrier_id"], r["carrier"])
+            carrier = names[r["carrier_id"]]
         rows.append(ShipmentRow(
             shipment_id=r["id"], shipped_at=r["shipped_at"],
             local_time=shipped.astimezone(settings.zone).isoformat(timespec="seconds"),
-            order_id=r["order_id"], platform=r["platform"],
-            carrier=carrier_name(r["carrier_id"], r["carrier"]) if r["carrier_id"] else r["carrier"],
+            order_id=r["order_id"], platform=r["platform"], carrier=carrier,
             carrier_key=r["carrier_key"], tracking_number=r["tracking_number"], package_no=r["package_no"],
             package_count=r["package_count"], packer=r["operator"], packer_name=r["packer_name"],
             station=r["station"], completes_order=complete, items=items, units=units,
             ordered_units=(r["ordered_units"] or 0) if complete else 0, pack_seconds=pack_seconds,
-            short=complete and units < (r["ordered_units"] or 0), scans=sum(counts.values()),
-            accepted_scans=counts.get("accepted", 0), refused=refused,
-            problem_units=min(faults.get(r["id"], 0), units),
+            short=complete and units < (r["ordered_units"] or 0), scans=scans,
+            accepted_scans=scans - sum(refused.values()), refused=refused,
+            problem_units=min(r["faults"] or 0, units) if complete else 0,
         ))
     return rows
-
-
-def _session_scans(db: sqlite_utils.Database, raw: list[dict]) -> dict[int, Counter]:
-    """Scan results per completing parcel, from its order's claim to the parcel."""
-    sessions = [(r["id"], r["order_id"], r["claimed_at"], r["shipped_at"]) for r in raw
-                if r["completes"] and r["claimed_at"]]
-    found: dict[int, Counter] = defaultdict(Counter)
-    for shipment_id, order_id, claimed_at, shipped_at in sessions:
-        for result, count in db.execute(
-            "SELECT result, COUNT(*) FROM scans WHERE order_id = ? AND scanned_at >= ? AND scanned_at <= ?"
-            " GROUP BY result", [order_id, claimed_at, shipped_at]
-        ):
-            found[shipment_id][result] += count
-    return found
-
-
-def _fault_units(db: sqlite_utils.Database, raw: list[dict]) -> dict[int, int]:
-    """Units of each completing parcel's order found missing, wrong or short after it left."""
-    marks = ", ".join("?" * len(PACKING_FAULTS))
-    found = {}
-    for r in raw:
-        if not r["completes"]:
-            continue
-        row = db.execute(
-            f"SELECT SUM(CASE WHEN quantity > 0 THEN quantity ELSE ? END) FROM problems"
-            f" WHERE order_id = ? AND reported_at > ? AND kind IN ({marks})",
-            [r["ordered_units"] or 0, r["order_id"], r["shipped_at"], *PACKING_FAULTS],
-        ).fetchone()
-        if row[0]:
-            found[r["id"]] = row[0]
-    return found
 
 
 # -- figures -------------------------------------------------------------------------------------
@@ -381,15 +373,21 @@ def _seconds(value: float | None) -> float | None:
 
 def totals_of(key: str, name: str, rows: list[ShipmentRow]) -> Totals:
     refused: Counter = Counter()
-    for row in rows:
-        refused.update(row.refused)
-    per_item = [row.seconds_per_item for row in rows if row.seconds_per_item is not None]
-    units = sum(row.units for row in rows)
-    scans = sum(row.scans for row in rows)
-    accepted = sum(row.accepted_scans for row in rows)
-    problem_units = sum(row.problem_units for row in rows)
+    per_item = []
+    orders = units = scans = accepted = problem_units = 0
+    for row in rows:  # one pass: a busy day has thousands of rows and dozens of groups
+        if row.refused:
+            refused.update(row.refused)
+        if row.completes_order:
+            orders += 1
+            if row.pack_seconds is not None and row.units > 0:
+                per_item.append(row.pack_seconds / row.units)
+        units += row.units
+        scans += row.scans
+        accepted += row.accepted_scans
+        problem_units += row.problem_units
     return Totals(
-        key=key, name=name, orders=sum(row.orders for row in rows), parcels=len(rows), units=units,
+        key=key, name=name, orders=orders, parcels=len(rows), units=units,
         scans=scans, accepted_scans=accepted, refused=dict(sorted(refused.items())), problem_units=problem_units,
         scan_accuracy=_ratio(accepted, scans), shipment_accuracy=_ratio(units - problem_units, units),
         median_seconds_per_item=_seconds(statistics.median(per_item)) if per_item else None,
