@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kiosk.cells import cell_width, pad_cells
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from kiosk.orders import status_name
+from kiosk.problems import KIND_NAMES, PROBLEM_STATUS_NAMES
 from kiosk.reports.dispatch import DispatchLog, Totals
 
 
@@ -20,16 +21,25 @@ class Table:
     numeric: frozenset[int] = frozenset()
 
 
+# Refused scans by what was wrong (kiosk.packing.ScanResult), and problem kinds the desk menu lacks.
+SCAN_RESULT_NAMES = {
+    "unknown_code": N_("unknown code"), "not_in_order": N_("not in the order"), "wrong_variant": N_("wrong variant"),
+    "line_complete": N_("line already complete"), "notes_unread": N_("notes not read"),
+    "unreadable": N_("unreadable scan"), "not_held": N_("order not held"),
+}
+PROBLEM_KIND_NAMES = {**KIND_NAMES, "short": N_("short")}
+
+
+def _named(names: dict[str, str], code: str) -> str:
+    return _(names[code]) if code in names else code
+
+
 def percent(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:.1f}%"
 
 
 def seconds(value: float | int | None) -> str:
     return "-" if value is None else f"{value:g}"
-
-
-def refused_text(refused: dict[str, int]) -> str:
-    return ", ".join(f"{_(kind.replace('_', ' '))} {count}" for kind, count in refused.items()) or "-"
 
 
 def duration(total_seconds: int) -> str:
@@ -65,7 +75,7 @@ def report_tables(log: DispatchLog) -> list[Table]:
     return [
         Table(_("Totals"), figures, [figure_row(log.totals)], frozenset(range(9))),
         Table(_("Refused scans by kind"), (_("Kind"), _("Scans")),
-              [(_(kind.replace("_", " ")), str(n)) for kind, n in log.totals.refused.items()], frozenset({1})),
+              [(_named(SCAN_RESULT_NAMES, kind), str(n)) for kind, n in log.totals.refused.items()], frozenset({1})),
         Table(_("By carrier"), (_("Carrier"), *figures), [(t.name, *figure_row(t)) for t in log.by_carrier], numbers),
         Table(_("By packer"), (_("Packer"), *figures),
               [(f"{t.key} {t.name}", *figure_row(t)) for t in log.by_packer], numbers),
@@ -82,8 +92,8 @@ def report_tables(log: DispatchLog) -> list[Table]:
                for r in log.rows], frozenset({8, 9, 10})),
         Table(_("Problems opened and resolved"), (_("Reported"), _("Order"), _("Kind"), _("Qty"), _("Status"),
                                                   _("By"), _("Approved by"), _("Resolved"), _("Resolved by")),
-              [(clock(p.reported_at), p.order_id, _(p.kind.replace("_", " ")), str(p.quantity),
-                _(p.status.replace("_", " ")), p.reported_by, p.approved_by or "-", clock(p.resolved_at),
+              [(clock(p.reported_at), p.order_id, _named(PROBLEM_KIND_NAMES, p.kind), str(p.quantity),
+                _named(PROBLEM_STATUS_NAMES, p.status), p.reported_by, p.approved_by or "-", clock(p.resolved_at),
                 p.resolved_by or "-") for p in log.problems], frozenset({3})),
         Table(_("Short shipments"), (_("Order"), _("Packer"), _("Ordered"), _("Shipped"), _("Approved by")),
               [(s.order_id, s.packer, str(s.ordered_units), str(s.shipped_units), s.approved_by or "-")
