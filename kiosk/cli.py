@@ -90,6 +90,8 @@ class KioskGroup(_TranslatedHelpOption, click.Group):
         "backup": ("kiosk.admin_cli", "backup"),
         "restore": ("kiosk.admin_cli", "restore"),
         "audit": ("kiosk.admin_cli", "audit"),
+        "report": ("kiosk.reports.cli", "report"),
+        "manifest": ("kiosk.manifest_cli", "manifest"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -143,6 +143,18 @@ class Config(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     remote_areas: list[RemoteArea] = []
     # Supervisors' PINs are at least this many digits (PINs are 4 to 8 digits).
     min_supervisor_pin_length: _range(4, 8) = 6
+    # -- reports, manifests and the handover book --------------------------------
+    # The business day: an IANA time zone ("" = the machine's) and the local time a day starts, so that a
+    # night shift ending at 01:00 belongs to the day it started (checked by kiosk.reports.settings).
+    timezone: Annotated[str, msgspec.Meta(max_length=64)] = ""
+    day_start: Annotated[str, msgspec.Meta(max_length=5)] = "05:00"
+    # A paid order not shipped after this many hours is late; [late_after_hours_by_platform] overrides it
+    # per platform (taobao = 48).
+    late_after_hours: _range(1, 24 * 366) = 24
+    late_after_hours_by_platform: dict[Name, int] = {}
+    # [[shifts]] tables (name, start "HH:MM"), in any order; handover notes go to the next shift.
+    shifts: list[dict[str, str]] = msgspec.field(default_factory=lambda: [{"name": "day", "start": "05:00"},
+                                                                          {"name": "night", "start": "17:00"}])
 
     @property
     def remote_rules(self) -> tuple[RemoteRule, ...]:
@@ -189,6 +201,9 @@ def parse_config(data: dict[str, Any], where: str) -> Config:
         except msgspec.ValidationError as error:
             raise _refusal(error, PrinterTable, entry, f"printers.{name}", where) from None
     _check_names(config, where)
+    from kiosk.reports.settings import check_report_settings  # zoneinfo loads only with a config file
+
+    check_report_settings(config, where)
     return config
 
 

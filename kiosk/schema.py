@@ -308,6 +308,63 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER events_no_update BEFORE UPDATE ON events
     BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
     """,
+    # 6: the supervisor's day (issue 17): indexes for the dispatch log's queries, carrier manifests
+    # (one per carrier and ship date; the parcels on it, ticked off or carried to the next one), and
+    # the handover book's target shift, linked orders and per-operator acknowledgements.
+    """
+    CREATE INDEX shipments_operator_shipped ON shipments (operator, shipped_at);
+    CREATE INDEX shipments_carrier_shipped ON shipments (carrier_id, shipped_at);
+    CREATE INDEX scans_order_time ON scans (order_id, scanned_at);
+    CREATE INDEX events_order_kind ON events (order_id, kind, at);
+    CREATE INDEX events_kind_at ON events (kind, at);
+    CREATE INDEX problems_reported ON problems (reported_at);
+    CREATE INDEX problems_resolved ON problems (resolved_at);
+    CREATE INDEX orders_status_paid ON orders (status, paid_at);
+
+    CREATE TABLE manifests (
+        id INTEGER PRIMARY KEY,
+        carrier_id TEXT NOT NULL,
+        ship_date TEXT NOT NULL,
+        -- Parcels shipped after this moment (the previous pickup) belong on the manifest.
+        since TEXT NOT NULL,
+        previous_id INTEGER REFERENCES manifests (id),
+        opened_at TEXT NOT NULL,
+        opened_by TEXT NOT NULL,
+        station TEXT NOT NULL DEFAULT '',
+        closed_at TEXT,
+        closed_by TEXT,
+        UNIQUE (carrier_id, ship_date)
+    );
+    CREATE INDEX manifests_open ON manifests (carrier_id, closed_at);
+    -- A parcel ticked off (scanned_at set) or, written at the close, left behind (scanned_at NULL).
+    CREATE TABLE manifest_parcels (
+        manifest_id INTEGER NOT NULL REFERENCES manifests (id),
+        shipment_id INTEGER NOT NULL REFERENCES shipments (id),
+        scanned_at TEXT,
+        scanned_by TEXT,
+        PRIMARY KEY (manifest_id, shipment_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX manifest_parcels_shipment ON manifest_parcels (shipment_id, scanned_at);
+
+    ALTER TABLE handover_notes ADD COLUMN for_shift TEXT NOT NULL DEFAULT '';
+    ALTER TABLE handover_notes ADD COLUMN for_start TEXT NOT NULL DEFAULT '';
+    ALTER TABLE handover_notes ADD COLUMN for_end TEXT NOT NULL DEFAULT '';
+    ALTER TABLE handover_notes ADD COLUMN station TEXT NOT NULL DEFAULT '';
+    CREATE INDEX handover_notes_written ON handover_notes (written_at);
+    CREATE INDEX handover_notes_for ON handover_notes (for_start);
+    CREATE TABLE handover_note_orders (
+        note_id INTEGER NOT NULL REFERENCES handover_notes (id),
+        order_id TEXT NOT NULL REFERENCES orders (order_id),
+        PRIMARY KEY (note_id, order_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE handover_acks (
+        note_id INTEGER NOT NULL REFERENCES handover_notes (id),
+        operator TEXT NOT NULL REFERENCES operators (badge),
+        acknowledged_at TEXT NOT NULL,
+        station TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (note_id, operator)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -67,7 +67,7 @@ def test_ship_records_shipment_print_job_and_releases_claim(db):
     assert row == ("SO-1", "SF1234567890123", "P001", "DESK-1", None)
     assert db.execute("SELECT status FROM print_jobs").fetchone()[0] == "queued"
     assert not db.execute("SELECT COUNT(*) FROM claims").fetchone()[0]
-    kinds = [r[0] for r in db.execute("SELECT kind FROM events WHERE order_id='SO-1'")]
+    kinds = [r[0] for r in db.execute("SELECT kind FROM events WHERE order_id='SO-1' ORDER BY id")]
     assert kinds[-2:] == ["status_shipped", "shipped"]
 
 

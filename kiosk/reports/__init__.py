@@ -1,0 +1,1 @@
+"""What supervisors read: the dispatch log of a business day, its exports and its printable page."""

@@ -1,0 +1,509 @@
+"""The dispatch log of one business day: every parcel shipped, totals per carrier and per packer, the
+day's problems, holds, reprints and voids, and the orders that are late.
+
+One call (`dispatch_log`) gives everything a screen or an export shows. Figures that add up (orders,
+parcels, units, scans, refused scans, units with a later problem) are carried by each row, so every
+total is the sum of its rows. A row's scans are those of its order's packing session: from the claim
+that led to the shipment (the latest `status_packing` event before it) to the shipment itself, so a
+packing abandoned earlier, or voided and packed again, does not count twice.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import sqlite_utils
+
+from kiosk.auth import Operator
+from kiosk.errors import KioskError
+from kiosk.handover import HandoverNote, notes_written
+from kiosk.i18n import _
+from kiosk.reports.day import BusinessDay, stamp, today
+from kiosk.reports.settings import ReportSettings
+
+# Problems found after a parcel left that mean the packing was wrong.
+PACKING_FAULTS = ("missing", "wrong_item", "short")
+# Leaderboard buckets by units in the order: (label, smallest, largest).
+ORDER_SIZES = (("1", 1, 1), ("2-3", 2, 3), ("4-9", 4, 9), ("10+", 10, None))
+# Where a shipment's carrier is grouped: its identified carrier id, else the name it was recorded under.
+CARRIER_KEY = "CASE WHEN s.carrier_id != '' THEN s.carrier_id ELSE s.carrier END"
+
+
+@dataclass(frozen=True)
+class ShipmentRow:
+    """One parcel. Orders, units and scan figures sit on the parcel that completes its order."""
+
+    shipment_id: int
+    shipped_at: str
+    local_time: str
+    order_id: str
+    platform: str
+    carrier: str
+    carrier_key: str
+    tracking_number: str
+    package_no: int
+    package_count: int
+    packer: str
+    packer_name: str
+    station: str
+    completes_order: bool
+    items: int
+    units: int
+    ordered_units: int
+    pack_seconds: int | None
+    short: bool
+    scans: int
+    accepted_scans: int
+    refused: dict[str, int]
+    problem_units: int
+
+    @property
+    def orders(self) -> int:
+        return int(self.completes_order)
+
+    @property
+    def seconds_per_item(self) -> float | None:
+        if not self.completes_order or self.pack_seconds is None or self.units < 1:
+            return None
+        return self.pack_seconds / self.units
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The figures of a group of rows: one carrier, one packer, or the whole log (key "")."""
+
+    key: str
+    name: str
+    orders: int
+    parcels: int
+    units: int
+    scans: int
+    accepted_scans: int
+    refused: dict[str, int]
+    problem_units: int
+    scan_accuracy: float | None
+    shipment_accuracy: float | None
+    median_seconds_per_item: float | None
+    p90_seconds_per_item: float | None
+
+
+@dataclass(frozen=True)
+class LeaderEntry:
+    size: str
+    rank: int
+    packer: str
+    name: str
+    orders: int
+    median_seconds_per_item: float
+
+
+@dataclass(frozen=True)
+class ProblemEntry:
+    problem_id: int
+    order_id: str
+    kind: str
+    quantity: int
+    status: str
+    reported_by: str
+    reported_at: str
+    approved_by: str
+    resolved_by: str
+    resolved_at: str
+    opened_in_day: bool
+    resolved_in_day: bool
+
+
+@dataclass(frozen=True)
+class ShortShipment:
+    order_id: str
+    packer: str
+    ordered_units: int
+    shipped_units: int
+    approved_by: str
+
+
+@dataclass(frozen=True)
+class ActionEntry:
+    """A hold, a reprint or a void, and who did or approved it."""
+
+    at: str
+    order_id: str
+    operator: str
+    reason: str
+    tracking_numbers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LateOrder:
+    order_id: str
+    platform: str
+    status: str
+    paid_at: str
+    due_at: str
+    late_seconds: int
+
+
+@dataclass(frozen=True)
+class HourCount:
+    """Orders completed in one local hour of the day, per carrier name."""
+
+    hour: str
+    start: str
+    orders: dict[str, int]
+
+
+@dataclass(frozen=True)
+class DispatchLog:
+    day: BusinessDay
+    as_of: str
+    packer: str | None
+    carrier: str | None
+    rows: list[ShipmentRow]
+    totals: Totals
+    by_carrier: list[Totals]
+    by_packer: list[Totals]
+    leaderboard: list[LeaderEntry]
+    problems: list[ProblemEntry]
+    shorts: list[ShortShipment]
+    holds: list[ActionEntry]
+    reprints: list[ActionEntry]
+    voids: list[ActionEntry]
+    late: list[LateOrder]
+    hourly: list[HourCount]
+    notes: list[HandoverNote] = field(default_factory=list)
+
+
+# -- who may read what ---------------------------------------------------------------------------
+
+
+def allowed_packer_filter(viewer: Operator, day: BusinessDay, packer: str | None, settings: ReportSettings,
+                          now: datetime | None = None) -> str | None:
+    """The packer filter `viewer` reads the log with; a packer gets only their own figures of today."""
+    if viewer.role != "packer":
+        return packer
+    if packer not in (None, viewer.badge):
+        raise KioskError(_("A packer sees only their own figures, not those of {badge}.").format(badge=packer))
+    if day.day != today(settings, now).day:
+        raise KioskError(_("A packer sees only today's figures."))
+    return viewer.badge
+
+
+def resolve_packer(db: sqlite_utils.Database, badge: str) -> str:
+    badge = badge.strip().upper()
+    if db.execute("SELECT 1 FROM operators WHERE badge = ?", [badge]).fetchone() is None:
+        raise KioskError(_("Unknown packer {badge}.").format(badge=badge))
+    return badge
+
+
+def resolve_carrier(db: sqlite_utils.Database, text: str) -> str:
+    """A carrier id or name as the log groups it; refused when no carrier has that id or name."""
+    from kiosk.carriers import carrier_from_text, list_carriers
+
+    text = text.strip()
+    known = dict(list_carriers())
+    if text in known:
+        return text
+    found = carrier_from_text(text)
+    if found:
+        return found
+    # A name recorded without an identified carrier id (older or imported shipments).
+    row = db.execute("SELECT carrier FROM shipments WHERE carrier_id = '' AND carrier = ? COLLATE NOCASE LIMIT 1",
+                     [text]).fetchone()
+    if row is None:
+        raise KioskError(_("Unknown carrier {carrier} (see kiosk tracking --list).").format(carrier=text))
+    return row[0]
+
+
+# -- the log -------------------------------------------------------------------------------------
+
+
+def dispatch_log(
+    db: sqlite_utils.Database,
+    viewer: Operator,
+    day: BusinessDay,
+    settings: ReportSettings,
+    *,
+    packer: str | None = None,
+    carrier: str | None = None,
+    now: datetime | None = None,
+) -> DispatchLog:
+    """The log of `day` as `viewer` may read it, filtered to one packer and/or carrier key."""
+    now = now or datetime.now(UTC)
+    packer = allowed_packer_filter(viewer, day, packer, settings, now)
+    start, end = day.bounds
+    rows = shipment_rows(db, day, settings, packer=packer, carrier=carrier)
+    orders = {row.order_id for row in rows}
+    as_of = min(now.astimezone(UTC), day.end.astimezone(UTC))
+    own = viewer.role == "packer"
+
+    def mine(order_id: str, operator: str | None) -> bool:
+        if packer is None and carrier is None:
+            return True
+        return order_id in orders or (packer is not None and carrier is None and operator == packer)
+
+    return DispatchLog(
+        day=day,
+        as_of=stamp(as_of),
+        packer=packer,
+        carrier=carrier,
+        rows=rows,
+        totals=totals_of("", _("all"), rows),
+        by_carrier=_grouped(rows, lambda r: (r.carrier_key, r.carrier)),
+        by_packer=_grouped(rows, lambda r: (r.packer, r.packer_name)),
+        leaderboard=leaderboard(rows),
+        problems=[p for p in _problems(db, start, end) if mine(p.order_id, p.reported_by)],
+        shorts=_shorts(db, rows),
+        holds=[h for h in _actions(db, "status_on_hold", start, end) if mine(h.order_id, h.operator)],
+        reprints=[r for r in _actions(db, "label_reprinted", start, end) if mine(r.order_id, r.operator)],
+        voids=_voids(db, start, end, packer, carrier),
+        # The late list is the shop's, not a packer's figure; it has no carrier before the waybill.
+        late=[] if own or packer or carrier else late_orders(db, settings, as_of),
+        hourly=hourly(rows, day),
+        notes=[] if own else notes_written(db, start, end),
+    )
+
+
+def shipment_rows(db: sqlite_utils.Database, day: BusinessDay, settings: ReportSettings, *,
+                  packer: str | None = None, carrier: str | None = None) -> list[ShipmentRow]:
+    """The live parcels shipped in `day`, oldest first."""
+    start, end = day.bounds
+    where, params = "", [start, end]
+    if packer:
+        where += " AND s.operator = ?"
+        params.append(packer)
+    if carrier:
+        where += f" AND {CARRIER_KEY} = ?"
+        params.append(carrier)
+    from kiosk.carriers import carrier_name
+
+    marks = ", ".join("?" * len(PACKING_FAULTS))
+    # MATERIALIZED: the claim time is looked up once per parcel, not once per use below.
+    cursor = db.conn.cursor()
+    cursor.row_factory = sqlite3.Row  # rows read by name, without a dict per row
+    raw = cursor.execute(
+        f"""
+        WITH day AS MATERIALIZED (
+            SELECT s.id, s.shipped_at, s.order_id, s.carrier, s.carrier_id, {CARRIER_KEY} AS carrier_key,
+                s.tracking_number, s.package_no, s.package_count, s.operator, s.station,
+                s.package_no >= s.package_count AS completes,
+                (SELECT MAX(e.at) FROM events e WHERE e.order_id = s.order_id AND e.kind = 'status_packing'
+                    AND e.at <= s.shipped_at) AS claimed_at
+            FROM shipments s
+            WHERE s.shipped_at >= ? AND s.shipped_at < ? AND s.voided_at IS NULL{where}
+        ), sized AS MATERIALIZED (
+            SELECT d.*,
+                (SELECT COUNT(*) FROM shipment_lines sl WHERE sl.shipment_id = d.id AND sl.quantity > 0) AS sl_items,
+                (SELECT SUM(sl.quantity) FROM shipment_lines sl WHERE sl.shipment_id = d.id) AS sl_units,
+                (SELECT COUNT(*) FROM order_lines ol WHERE ol.order_id = d.order_id) AS ordered_items,
+                (SELECT SUM(ol.quantity) FROM order_lines ol WHERE ol.order_id = d.order_id) AS ordered_units
+            FROM day d
+        )
+        SELECT z.*, o.platform, COALESCE(op.name, z.operator) AS packer_name,
+            (SELECT COUNT(*) FROM scans sc WHERE sc.order_id = z.order_id AND sc.scanned_at >= z.claimed_at
+                AND sc.scanned_at <= z.shipped_at) AS scans,
+            (SELECT group_concat(sc.result) FROM scans sc WHERE sc.order_id = z.order_id AND sc.result != 'accepted'
+                AND sc.scanned_at >= z.claimed_at AND sc.scanned_at <= z.shipped_at) AS refused,
+            (SELECT SUM(CASE WHEN p.quantity > 0 THEN p.quantity ELSE z.ordered_units END) FROM problems p
+                WHERE p.order_id = z.order_id AND p.reported_at > z.shipped_at AND p.kind IN ({marks})) AS faults
+        FROM sized z JOIN orders o ON o.order_id = z.order_id
+        LEFT JOIN operators op ON op.badge = z.operator
+        ORDER BY z.shipped_at, z.id
+        """,
+        [*params, *PACKING_FAULTS],
+    ).fetchall()
+    names: dict[str, str] = {}
+    rows = []
+    for r in raw:
+        complete = bool(r["completes"])
+        # Shipments recorded before shipment lines existed carry the whole order.
+        units = (r["sl_units"] if r["sl_units"] is not None else r["ordered_units"] or 0) if complete else 0
+        items = (r["sl_items"] if r["sl_units"] is not None else r["ordered_items"]) if complete else 0
+        shipped = datetime.fromisoformat(r["shipped_at"])
+        pack_seconds = None
+        scans, refused = 0, {}
+        if complete and r["claimed_at"]:
+            pack_seconds = round((shipped - datetime.fromisoformat(r["claimed_at"])).total_seconds())
+            scans = r["scans"]
+            if r["refused"]:
+                refused = dict(sorted(Counter(r["refused"].split(",")).items()))
+        carrier = r["carrier"]
+        if r["carrier_id"]:
+            if r["carrier_id"] not in names:
+                names[r["carrier_id"]] = carrier_name(r["carrier_id"], r["carrier"])
+            carrier = names[r["carrier_id"]]
+        rows.append(ShipmentRow(
+            shipment_id=r["id"], shipped_at=r["shipped_at"],
+            local_time=shipped.astimezone(settings.zone).isoformat(timespec="seconds"),
+            order_id=r["order_id"], platform=r["platform"], carrier=carrier,
+            carrier_key=r["carrier_key"], tracking_number=r["tracking_number"], package_no=r["package_no"],
+            package_count=r["package_count"], packer=r["operator"], packer_name=r["packer_name"],
+            station=r["station"], completes_order=complete, items=items, units=units,
+            ordered_units=(r["ordered_units"] or 0) if complete else 0, pack_seconds=pack_seconds,
+            short=complete and units < (r["ordered_units"] or 0), scans=scans,
+            accepted_scans=scans - sum(refused.values()), refused=refused,
+            problem_units=min(r["faults"] or 0, units) if complete else 0,
+        ))
+    return rows
+
+
+# -- figures -------------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """Nearest-rank percentile: the smallest value with at least `fraction` of the values at or below it."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(math.ceil(fraction * len(ordered)) - 1, 0)]
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _seconds(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def totals_of(key: str, name: str, rows: list[ShipmentRow]) -> Totals:
+    refused: Counter = Counter()
+    per_item = []
+    orders = units = scans = accepted = problem_units = 0
+    for row in rows:  # one pass: a busy day has thousands of rows and dozens of groups
+        if row.refused:
+            refused.update(row.refused)
+        if row.completes_order:
+            orders += 1
+            if row.pack_seconds is not None and row.units > 0:
+                per_item.append(row.pack_seconds / row.units)
+        units += row.units
+        scans += row.scans
+        accepted += row.accepted_scans
+        problem_units += row.problem_units
+    return Totals(
+        key=key, name=name, orders=orders, parcels=len(rows), units=units,
+        scans=scans, accepted_scans=accepted, refused=dict(sorted(refused.items())), problem_units=problem_units,
+        scan_accuracy=_ratio(accepted, scans), shipment_accuracy=_ratio(units - problem_units, units),
+        median_seconds_per_item=_seconds(statistics.median(per_item)) if per_item else None,
+        p90_seconds_per_item=_seconds(percentile(per_item, 0.9)),
+    )
+
+
+def _grouped(rows: list[ShipmentRow], key) -> list[Totals]:
+    groups: dict[tuple[str, str], list[ShipmentRow]] = defaultdict(list)
+    for row in rows:
+        groups[key(row)].append(row)
+    return [totals_of(group_key, name, members) for (group_key, name), members in sorted(groups.items())]
+
+
+def size_of(units: int) -> str:
+    return next(label for label, low, high in ORDER_SIZES if units >= low and (high is None or units <= high))
+
+
+def leaderboard(rows: list[ShipmentRow]) -> list[LeaderEntry]:
+    """Per order size, the packers by median seconds per item (fastest first, more orders breaking a tie)."""
+    timed: dict[tuple[str, str], list[float]] = defaultdict(list)
+    names = {}
+    for row in rows:
+        if row.seconds_per_item is not None:
+            timed[(size_of(row.units), row.packer)].append(row.seconds_per_item)
+            names[row.packer] = row.packer_name
+    entries = []
+    for label, _low, _high in ORDER_SIZES:
+        board = sorted(
+            ((round(statistics.median(values), 1), -len(values), packer)
+             for (size, packer), values in timed.items() if size == label)
+        )
+        entries += [LeaderEntry(label, rank, packer, names[packer], -negative, median)
+                    for rank, (median, negative, packer) in enumerate(board, 1)]
+    return entries
+
+
+def hourly(rows: list[ShipmentRow], day: BusinessDay) -> list[HourCount]:
+    """Orders per local hour of the day by carrier; 23 or 25 hours on a daylight-saving change day."""
+    zone = day.start.tzinfo
+    hours = []
+    moment = day.start.astimezone(UTC)
+    while moment < day.end:
+        hours.append(moment)
+        moment += timedelta(hours=1)
+    counts: list[Counter] = [Counter() for _hour in hours]
+    for row in rows:
+        if row.completes_order:
+            index = int((datetime.fromisoformat(row.shipped_at) - hours[0]).total_seconds() // 3600)
+            counts[index][row.carrier] += 1
+    return [HourCount(hour.astimezone(zone).strftime("%H:%M"), stamp(hour), dict(sorted(count.items())))
+            for hour, count in zip(hours, counts, strict=True)]
+
+
+# -- the day's other lists -----------------------------------------------------------------------
+
+
+def _problems(db: sqlite_utils.Database, start: str, end: str) -> list[ProblemEntry]:
+    return [
+        ProblemEntry(r["id"], r["order_id"], r["kind"], r["quantity"], r["status"], r["operator"], r["reported_at"],
+                     r["approved_by"] or "", r["resolved_by"] or "", r["resolved_at"] or "",
+                     start <= r["reported_at"] < end, bool(r["resolved_at"]) and start <= r["resolved_at"] < end)
+        for r in db.query(
+            "SELECT * FROM problems WHERE reported_at >= :start AND reported_at < :end"
+            " UNION SELECT * FROM problems WHERE resolved_at >= :start AND resolved_at < :end"
+            " ORDER BY reported_at, id", {"start": start, "end": end})
+    ]
+
+
+def _shorts(db: sqlite_utils.Database, rows: list[ShipmentRow]) -> list[ShortShipment]:
+    shorts = []
+    for row in rows:
+        if row.short:
+            approvers = [r[0] for r in db.execute(
+                "SELECT DISTINCT approved_by FROM problems WHERE order_id = ? AND status = 'approved_short'"
+                " AND approved_by IS NOT NULL ORDER BY approved_by", [row.order_id])]
+            shorts.append(ShortShipment(row.order_id, row.packer, row.ordered_units, row.units, ", ".join(approvers)))
+    return shorts
+
+
+def _actions(db: sqlite_utils.Database, kind: str, start: str, end: str) -> list[ActionEntry]:
+    return [
+        ActionEntry(r["at"], r["order_id"] or "", r["operator"] or "", json.loads(r["detail"]).get("reason", ""))
+        for r in db.query("SELECT at, order_id, operator, detail FROM events WHERE kind = ? AND at >= ? AND at < ?"
+                          " ORDER BY at, id", [kind, start, end])
+    ]
+
+
+def _voids(db: sqlite_utils.Database, start: str, end: str, packer: str | None,
+           carrier: str | None) -> list[ActionEntry]:
+    voids = []
+    for r in db.query("SELECT at, order_id, operator, detail FROM events WHERE kind = 'shipment_voided'"
+                      " AND at >= ? AND at < ? ORDER BY at, id", [start, end]):
+        detail = json.loads(r["detail"])
+        ids = detail.get("shipment_ids", [])
+        if packer or carrier:
+            marks = ", ".join("?" * len(ids))
+            parcels = db.execute(f"SELECT operator, {CARRIER_KEY} FROM shipments s WHERE id IN ({marks})",
+                                 ids).fetchall()
+            if not any((packer is None or p == packer) and (carrier is None or c == carrier) for p, c in parcels):
+                continue
+        voids.append(ActionEntry(r["at"], r["order_id"] or "", r["operator"] or "", detail.get("reason", ""),
+                                 tuple(detail.get("tracking_numbers", []))))
+    return voids
+
+
+def late_orders(db: sqlite_utils.Database, settings: ReportSettings, as_of: datetime) -> list[LateOrder]:
+    """Paid orders still not shipped whose limit (per platform) had passed at `as_of`, oldest first."""
+    shortest = min([settings.late_after, *settings.late_after_by_platform.values()])
+    late = []
+    for r in db.query(
+        "SELECT order_id, platform, status, paid_at FROM orders WHERE status IN ('paid', 'packing', 'on_hold')"
+        " AND paid_at IS NOT NULL AND paid_at <= ? ORDER BY paid_at, order_id", [stamp(as_of - shortest)]
+    ):
+        due = datetime.fromisoformat(r["paid_at"]) + settings.late_limit(r["platform"])
+        if due <= as_of:
+            late.append(LateOrder(r["order_id"], r["platform"], r["status"], r["paid_at"], stamp(due),
+                                  int((as_of - due).total_seconds())))
+    return late
