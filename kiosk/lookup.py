@@ -128,7 +128,9 @@ def same_phone(stored_digits: str, query_digits: str) -> bool:
 def _check_query(query: str) -> str:
     text = " ".join(query.split())
     if not text:
-        raise KioskError(_("Type what to search for: an order or tracking number, a name, a phone, an e-mail or a sku."))
+        raise KioskError(
+            _("Type what to search for: an order or tracking number, a name, a phone, an e-mail or a sku.")
+        )
     if not text.isprintable():
         raise KioskError(_("The search has control characters: check the scanner's mode and scan again."))
     if len(text) > MAX_QUERY:
