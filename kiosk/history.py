@@ -165,17 +165,14 @@ def _details(kind: str, detail: dict, items: dict[int, str]) -> str:
                 return _("{file}, line {line}").format(file=detail["file"], line=detail["line"])
             return str(detail["file"])
         return " · ".join(str(detail[k]) for k in ("source", "platform") if detail.get(k))
-    if kind in ("item_scanned", "scan_undone", "return_item_received"):
+    if kind in ("item_scanned", "scan_undone"):
         parts = [item or str(detail.get("code", ""))]
         if detail.get("code") and item:
             parts.append(str(detail["code"]))
         if (detail.get("quantity") or 1) > 1:
             parts.append(f"×{detail['quantity']}")
-        if kind == "return_item_received":
-            parts.append(_("return {number}").format(number=detail.get("return_id")))
-            parts.extend(str(detail[k]) for k in ("condition_name", "outcome_name") if detail.get(k))
         return " · ".join(parts)
-    if kind in ("scan_refused", "return_scan_refused"):
+    if kind == "scan_refused":
         return " · ".join(filter(None, [str(detail.get("code", "")), result_name(detail.get("result", "")), item]))
     if kind in ("parcel_recorded", "shipped"):
         text = f"{detail.get('carrier', '')} {detail.get('tracking_number', '')}".strip()
@@ -193,11 +190,49 @@ def _details(kind: str, detail: dict, items: dict[int, str]) -> str:
     if kind == "problem_reported":
         return " · ".join(filter(None, [str(detail.get("problem_kind", "")), item,
                                         str(detail.get("quantity") or ""), detail.get("description", "")]))
-    if kind.startswith("case_") or kind.startswith("resend_") or kind.startswith("return_"):
-        return " · ".join(str(detail[k]) for k in ("summary", "note") if detail.get(k))
+    if kind.startswith(("case_", "resend_", "return_")):
+        return _aftersales_details(kind, detail, item)
     if kind == "personal_data_viewed":
         return ", ".join(detail.get("fields", []))
     return _generic_details(detail)
+
+
+def _aftersales_details(kind: str, detail: dict, item: str) -> str:
+    from kiosk.aftersales import CASE_KINDS, CASE_STATUSES, REQUESTS
+    from kiosk.returns import CONDITIONS, OUTCOMES
+
+    def name(table: dict[str, str], key: str) -> str:
+        value = detail.get(key) or ""
+        return _(table[value]) if value in table else str(value)
+
+    claim = _("claim {number}").format(number=detail.get("case_id"))
+    parcel = _("return {number}").format(number=detail.get("return_id"))
+    parts: list[str]
+    if kind == "case_opened":
+        parts = [claim, name(CASE_KINDS, "case_kind"), name(REQUESTS, "request"), detail.get("amount", ""),
+                 detail.get("tracking_number", ""), detail.get("description", "")]
+        if detail.get("amount") in ("0", "0.00"):
+            parts[3] = ""
+    elif kind in ("case_status", "case_resolved"):
+        parts = [claim, name(CASE_STATUSES, "status"), detail.get("note", "")]
+    elif kind == "resend_created":
+        parts = [claim, "→ " + str(detail.get("resend_order_id", ""))]
+    elif kind == "resend_order_created":
+        parts = [claim, "← " + str(detail.get("resend_of", ""))]
+    elif kind == "return_registered":
+        refund_only = detail.get("return_kind") == "refund_only"
+        parts = [parcel, _("refund only") if refund_only else detail.get("return_tracking", "")]
+    elif kind == "return_item_received":
+        parts = [parcel, item, str(detail.get("code", "")), f"×{detail['quantity']}" if detail.get("quantity", 1) > 1
+                 else "", name(CONDITIONS, "condition"), name(OUTCOMES, "outcome")]
+    elif kind == "return_scan_refused":
+        parts = [parcel, str(detail.get("code", "")), result_name(detail.get("result", ""))]
+    elif kind == "return_closed":
+        amount = _("amount {amount}").format(amount=detail.get("amount_difference", ""))
+        parts = [parcel, amount, detail.get("note", "")]
+    else:
+        parts = [claim if "case_id" in detail else parcel]
+    return " · ".join(str(part) for part in parts if part)
 
 
 def order_timeline(db: sqlite_utils.Database, order_id: str, operator: Operator) -> OrderTimeline:

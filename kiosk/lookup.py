@@ -170,9 +170,8 @@ def _exact_matches(db: sqlite_utils.Database, text: str) -> list[tuple[str, Matc
             [tracking])
         # A return may cover several orders: the one it was opened for and those of its items.
         add(MatchKind.RETURN_TRACKING,
-            "SELECT order_id FROM returns WHERE return_tracking = ?"
-            " UNION SELECT i.order_id FROM return_items i JOIN returns r ON r.id = i.return_id"
-            " WHERE r.return_tracking = ?", [tracking, tracking])
+            "SELECT o.order_id FROM returns r JOIN return_orders o ON o.return_id = r.id"
+            " WHERE r.return_tracking = ? ORDER BY r.id DESC", [tracking])
     add(MatchKind.BUYER, "SELECT order_id FROM orders WHERE buyer_id = ? COLLATE NOCASE"
         " ORDER BY created_at DESC", [text])
     if "@" in text:

@@ -344,6 +344,13 @@ MIGRATIONS: list[str] = [
     ALTER TABLE returns ADD COLUMN closed_by TEXT;
     ALTER TABLE returns ADD COLUMN closed_at TEXT;
     CREATE INDEX returns_tracking ON returns (return_tracking);
+    -- The orders a return covers (returns.order_id is the first of them).
+    CREATE TABLE return_orders (
+        return_id INTEGER NOT NULL REFERENCES returns (id),
+        order_id TEXT NOT NULL REFERENCES orders (order_id),
+        PRIMARY KEY (return_id, order_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX return_orders_order ON return_orders (order_id);
     CREATE INDEX returns_status ON returns (status, created_at);
     CREATE TABLE return_items (
         id INTEGER PRIMARY KEY,
