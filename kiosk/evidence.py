@@ -62,6 +62,12 @@ class LabelRecord:
     operator: str
     voided_at: str
 
+    @property
+    def status_name(self) -> str:
+        from kiosk.print_jobs import STATUS_NAMES  # print jobs' own words for their states
+
+        return _(STATUS_NAMES.get(self.status, self.status))
+
 
 @dataclass(frozen=True)
 class ShipmentEvidence:
