@@ -1,9 +1,10 @@
 """Packing evidence: what went into a parcel, scanned by whom, where and when, and which label went out.
 
-A shipment's scans are the accepted scans of its order made after the previous dispatch of that
-order was voided and before the shipment was recorded, that still counted when it was recorded.
-A void clears the scans of the parcel it voids (they are marked undone then, after the parcel
-was recorded), so they stay the evidence of that parcel and never of the one packed again.
+A shipment's scans are those of its order made from the moment the order was last opened for
+packing until the shipment was recorded; of the accepted ones, those that still counted then. A
+hold, a release or a void ends a packing (its scans are marked undone), so an earlier attempt's
+scans are never evidence of a later parcel; a void marks the scans undone after its parcel was
+recorded, so they stay the evidence of the parcel they went into.
 """
 
 from __future__ import annotations
@@ -103,8 +104,8 @@ def operator_names(db: sqlite_utils.Database) -> dict[str, str]:
 _SCANS_SQL = """
 SELECT id, scanned_at, line_no, raw_code, quantity, result, operator, station FROM scans
 WHERE order_id = :order_id AND scanned_at <= :shipped_at
-  AND scanned_at > COALESCE((SELECT MAX(shipped_at) FROM shipments WHERE order_id = :order_id
-                             AND voided_at IS NOT NULL AND voided_at <= :shipped_at), '')
+  AND scanned_at >= COALESCE((SELECT MAX(at) FROM events WHERE order_id = :order_id
+                              AND kind = 'status_packing' AND at <= :shipped_at), '')
   AND (result != 'accepted' OR undone_at IS NULL OR undone_at > :shipped_at)
 ORDER BY scanned_at, id
 """
