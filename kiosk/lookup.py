@@ -238,7 +238,9 @@ def lookup(
     exact = _exact_matches(db, text)
     for order_id, kind in exact:
         ranked.setdefault(order_id, kind)
-    named = _text_matches(db, text)
+    # A scanned slip or waybill names its order: names that happen to contain the code are noise.
+    coded = any(kind in (MatchKind.ORDER_ID, MatchKind.TRACKING, MatchKind.RETURN_TRACKING) for _id, kind in exact)
+    named = [] if coded else _text_matches(db, text)
     for order_id in named:
         ranked.setdefault(order_id, MatchKind.NAME)
     capped = len(named) >= MAX_MATCHES or any(

@@ -180,3 +180,11 @@ def test_kiosk_lookup_history_shows_the_one_order_found_and_refuses_several(simi
     assert "SO-10005" in out and "SF1234567890123" in out
     assert main(["--db", str(db_path), "lookup", "5678", "--history"]) == 1
     assert "4 orders found for 5678" in capsys.readouterr().err
+
+
+def test_the_lookup_benchmark_measures_each_search_beside_its_floor(similar, db_path):
+    from benchmarks.lookup_runs import measure_lookups
+
+    figures = measure_lookups(db_path, queries=3, repeats=1)
+    assert [figure.kind for figure in figures] == ["phone_tail", "name", "tracking"]
+    assert all(figure.queries > 0 and figure.value > 0 and figure.floor > 0 for figure in figures)
