@@ -12,7 +12,7 @@ import click
 from kiosk.auth import Operator
 from kiosk.errors import KioskError
 from kiosk.history import OrderTimeline, order_timeline
-from kiosk.i18n import N_, _
+from kiosk.i18n import N_, _, ngettext
 from kiosk.lookup import lookup as search_orders
 from kiosk.timefmt import short_time
 
@@ -78,8 +78,8 @@ def lookup(obj, query: str, as_json: bool, page: int, with_history: bool) -> Non
         click.echo("  ".join([pad_cells(_inert(hit.order_id), 22), pad_cells(hit.status_name, 12),
                               pad_cells(_inert(hit.recipient_name), 20), pad_cells(hit.matched_name, 18),
                               _inert(shipped)]).rstrip())
-    click.echo(_("Page {page} of {pages}: {total} orders.").format(page=found.page, pages=found.pages,
-                                                                   total=found.total))
+    click.echo(ngettext("Page {page} of {pages}: {total} order.", "Page {page} of {pages}: {total} orders.",
+                        found.total).format(page=found.page, pages=found.pages, total=found.total))
     if found.capped:
         click.echo(_("More orders match than are listed: search for something more specific."))
 
