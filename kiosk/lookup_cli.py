@@ -13,6 +13,7 @@ from kiosk.auth import Operator
 from kiosk.errors import KioskError
 from kiosk.history import OrderTimeline, order_timeline
 from kiosk.i18n import N_, _, ngettext
+from kiosk.lookup import MatchKind
 from kiosk.lookup import lookup as search_orders
 from kiosk.timefmt import short_time
 
@@ -55,12 +56,14 @@ def lookup(obj, query: str, as_json: bool, page: int, with_history: bool) -> Non
     db = obj.db()
     found = search_orders(db, query, COMMAND_LINE, page=page)
     if with_history:
-        if found.total != 1:
-            if not found.total:
-                raise KioskError(_("No order found for {query}.").format(query=found.query))
+        if not found.total:
+            raise KioskError(_("No order found for {query}.").format(query=found.query))
+        # An order number names one order even when a phone also ends in those digits.
+        by_number = [hit for hit in found.hits if hit.matched is MatchKind.ORDER_ID]
+        if found.total > 1 and len(by_number) != 1:
             raise KioskError(_("{count} orders found for {query}: give the whole order number.").format(
                 count=found.total, query=found.query))
-        _show_timeline(order_timeline(db, found.hits[0].order_id, COMMAND_LINE), as_json)
+        _show_timeline(order_timeline(db, (by_number or list(found.hits))[0].order_id, COMMAND_LINE), as_json)
         return
     if as_json:
         _dump({"query": found.query, "page": found.page, "pages": found.pages, "total": found.total,

@@ -180,6 +180,9 @@ def test_kiosk_lookup_history_shows_the_one_order_found_and_refuses_several(simi
     assert "SO-10005" in out and "SF1234567890123" in out
     assert main(["--db", str(db_path), "lookup", "5678", "--history"]) == 1
     assert "4 orders found for 5678" in capsys.readouterr().err
+    # "1010" is order #1010 (and a part of no phone here), not #10100.
+    assert main(["--db", str(db_path), "lookup", "1010", "--history", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["order_id"] == "#1010"
 
 
 def test_the_lookup_benchmark_measures_each_search_beside_its_floor(similar, db_path):
