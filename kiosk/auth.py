@@ -52,6 +52,21 @@ class Operator:
     def is_supervisor(self) -> bool:
         return self.role == "supervisor"
 
+    @property
+    def sees_personal_data(self) -> bool:
+        """After-sales staff and supervisors: shipment histories, claims, returns, buyers' contact data."""
+        return self.role in ("aftersales", "supervisor")
+
+
+def require_aftersales(operator: Operator) -> None:
+    """Refuse a packer (or any role but after-sales and supervisor) in the core, whatever a screen shows."""
+    if not operator.sees_personal_data:
+        raise KioskError(
+            _("{name} is not after-sales staff: only after-sales staff and supervisors can do this.").format(
+                name=operator.name
+            )
+        )
+
 
 def pepper_path() -> Path:
     """The pepper file: $KIOSK_PEPPER_FILE, else ``pin-pepper`` in the user config folder."""

@@ -92,6 +92,7 @@ class KioskGroup(_TranslatedHelpOption, click.Group):
         "audit": ("kiosk.admin_cli", "audit"),
         "report": ("kiosk.reports.cli", "report"),
         "manifest": ("kiosk.manifest_cli", "manifest"),
+        "lookup": ("kiosk.lookup_cli", "lookup"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -24,12 +24,16 @@ class QueueEntry:
     has_note: bool
     remote: bool
     requested_carrier: str
+    # The order whose items this one sends again (an after-sales resend), or "".
+    resend_of: str = ""
 
     @property
     def flags(self) -> list[str]:
         flags = []
         if self.priority > 0:
             flags.append(_("URGENT"))
+        if self.resend_of:
+            flags.append(_("RESEND"))
         if self.has_note:
             flags.append(_("NOTE"))
         if self.remote:
@@ -46,6 +50,7 @@ class QueueEntry:
 _QUEUE_SQL = """
 SELECT o.order_id, o.platform, o.recipient_name, o.paid_at, o.priority,
        o.buyer_note, o.seller_note, o.requested_carrier, o.country, o.province, o.city, o.postal_code,
+       o.resend_of,
        (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.order_id) AS line_count,
        (SELECT COALESCE(SUM(quantity), 0) FROM order_lines l WHERE l.order_id = o.order_id)
            AS unit_count
@@ -71,6 +76,7 @@ def queue_page(
             has_note=bool(row["buyer_note"].strip() or row["seller_note"].strip()),
             remote=is_remote(row["country"], row["province"], row["city"], row["postal_code"], rules),
             requested_carrier=_requested_name(row),
+            resend_of=row["resend_of"] or "",
         )
         for row in db.query(_QUEUE_SQL, [limit, offset])
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 
@@ -61,18 +62,23 @@ class OrderLine:
         return f"{self.name} {self.variant}".strip()
 
 
-# How an order number is written when a person types it: letters and digits only, upper case.
-# The same expression indexes the orders (schema: orders_typed_key), so a lookup by it is one seek.
-TYPED_KEY_SQL = ("upper(replace(replace(replace(replace(replace(replace(order_id, '#', ''), '-', ''), ' ', ''),"
-                 " '_', ''), '/', ''), '.', ''))")
-_PUNCTUATION = str.maketrans("", "", "#-_ /.")
+# How an order number is written when a person types it: the `order_key` column keeps it so.
+_ORDER_PUNCTUATION = re.compile(r"[#\-\s_]")
+
+
+def order_key(text: str) -> str:
+    """An order number as the index keeps it: no "#", dashes, spaces or underscores, lower case.
+
+    Spreadsheet exports write Taobao numbers as ``="2961748803517265"``; that wrapper goes too.
+    """
+    text = text.strip()
+    if text.startswith('="') and text.endswith('"'):
+        text = text[2:-1]
+    return _ORDER_PUNCTUATION.sub("", text).lower()
+
+
 # At most this many orders are named when a typed number fits several.
 MAX_LISTED_MATCHES = 5
-
-
-def typed_key(text: str) -> str:
-    """An order number as the index keeps it: `#1010`, ` 1010 ` and `1010` are the same key."""
-    return text.strip().translate(_PUNCTUATION).upper()
 
 
 def find_order_id(conn: sqlite3.Connection, typed: str) -> str | None:
@@ -82,11 +88,11 @@ def find_order_id(conn: sqlite3.Connection, typed: str) -> str | None:
     typed = typed.strip()
     if conn.execute("SELECT 1 FROM orders WHERE order_id = ?", (typed,)).fetchone():
         return typed
-    key = typed_key(typed)
+    key = order_key(typed)
     if not key:
         return None
     found = [row[0] for row in conn.execute(
-        f"SELECT order_id FROM orders WHERE {TYPED_KEY_SQL} = ? ORDER BY order_id LIMIT ?",
+        "SELECT order_id FROM orders WHERE order_key = ? ORDER BY order_id LIMIT ?",
         (key, MAX_LISTED_MATCHES + 1),
     )]
     if len(found) > 1:

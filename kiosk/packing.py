@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -227,8 +228,8 @@ class PackSession:
             return ScanOutcome(ScanResult.NOT_HELD, stop)
         if not self.notes_acknowledged:
             return ScanOutcome(ScanResult.NOTES_UNREAD, _("Read the notes first, then press F4."))
-        product = self._product_for(code)
-        if product is None:
+        match = match_item(self.db, self.lines, code, quantity)
+        if match.result is ScanResult.UNKNOWN_CODE:
             slip = self._order_slip(code)
             if slip is not None:
                 return slip
@@ -238,28 +239,25 @@ class PackSession:
                     code=code
                 ),
             )
-        matching = [p for p in self.lines if p.line.sku == product["sku"]]
-        if matching:
-            open_lines = [p for p in matching if not p.complete]
-            if not open_lines:
-                first = matching[0]
+        target = match.progress
+        if match.result is ScanResult.LINE_COMPLETE and target is not None:
+            if target.complete:
                 return ScanOutcome(
                     ScanResult.LINE_COMPLETE,
                     _("Already complete: {packed} of {ordered} {item} packed. Put this one back.").format(
-                        packed=first.packed, ordered=first.expected, item=first.line.description
-                    ),
-                    first.line.line_no,
-                )
-            target = open_lines[0]
-            if quantity > target.remaining:
-                return ScanOutcome(
-                    ScanResult.LINE_COMPLETE,
-                    _("Too many: {quantity} more would make {total} of {ordered} {item}.").format(
-                        quantity=quantity, total=target.packed + quantity, ordered=target.expected,
-                        item=target.line.description,
+                        packed=target.packed, ordered=target.expected, item=target.line.description
                     ),
                     target.line.line_no,
                 )
+            return ScanOutcome(
+                ScanResult.LINE_COMPLETE,
+                _("Too many: {quantity} more would make {total} of {ordered} {item}.").format(
+                    quantity=quantity, total=target.packed + quantity, ordered=target.expected,
+                    item=target.line.description,
+                ),
+                target.line.line_no,
+            )
+        if match.result is ScanResult.ACCEPTED and target is not None:
             return ScanOutcome(
                 ScanResult.ACCEPTED,
                 _("OK: {item}, {packed} of {ordered}.").format(
@@ -268,22 +266,19 @@ class PackSession:
                 target.line.line_no,
                 quantity,
             )
-        scanned = _describe(product)
-        same_style = [
-            p for p in self.lines if p.line.sku in self._skus_of_style(product["style_id"])
-        ]
-        if same_style:
-            needed = [p for p in same_style if not p.complete] or same_style
-            wanted = _(" or ").join(p.line.variant or p.line.name for p in needed)
+        product = match.product
+        if match.result is ScanResult.WRONG_VARIANT and target is not None:
+            wanted = _(" or ").join(p.line.variant or p.line.name for p in match.needed)
             return ScanOutcome(
                 ScanResult.WRONG_VARIANT,
                 _("Wrong variant: scanned {scanned}, this order needs {needed} ({name}).").format(
-                    scanned=product["variant"] or scanned, needed=wanted, name=product["name"]
+                    scanned=product["variant"] or describe_product(product), needed=wanted, name=product["name"]
                 ),
-                needed[0].line.line_no,
+                target.line.line_no,
             )
         return ScanOutcome(
-            ScanResult.NOT_IN_ORDER, _("Not in this order: {item}. Put it back.").format(item=scanned)
+            ScanResult.NOT_IN_ORDER,
+            _("Not in this order: {item}. Put it back.").format(item=describe_product(product)),
         )
 
     def undo_last(self) -> ScanOutcome:
@@ -314,7 +309,7 @@ class PackSession:
 
     def line_for_code(self, raw: str) -> int | None:
         """The order line a scanned item code belongs to, if any."""
-        product = self._product_for(raw.strip())
+        product = product_for_code(self.db, raw.strip())
         if product is None:
             return None
         return next((p.line.line_no for p in self.lines if p.line.sku == product["sku"]), None)
@@ -381,28 +376,69 @@ class PackSession:
     def _progress(self, line_no: int | None) -> LineProgress:
         return next(p for p in self.lines if p.line.line_no == line_no)
 
-    def _product_for(self, code: str) -> dict | None:
-        rows = list(
-            self.db.query(
-                "SELECT p.sku, p.style_id, p.name, p.colour, p.size FROM barcodes b"
-                " JOIN products p ON p.sku = b.sku WHERE b.code = ?"
-                " UNION ALL SELECT sku, style_id, name, colour, size FROM products WHERE sku = ?"
-                " LIMIT 1",
-                [code, code],
-            )
+
+@dataclass(frozen=True)
+class ItemMatch:
+    """What a scanned item code is to a list of lines: the decision, without the words.
+
+    ``progress`` is the line the item counts against (accepted), is complete or over-filled by it
+    (line complete), or is the first line of the same product in another variant (wrong variant);
+    ``needed`` lists the lines of that product the scan could have been.
+    """
+
+    result: ScanResult
+    product: dict | None = None
+    progress: LineProgress | None = None
+    needed: tuple[LineProgress, ...] = ()
+
+
+def match_item(db: sqlite_utils.Database, lines: Sequence[LineProgress], code: str, quantity: int = 1) -> ItemMatch:
+    """Check one item code against lines still to fill: packing an order, or checking in a return.
+
+    The rules are the packer's: the code must be in the catalogue, be a product of one of the
+    lines, in the right variant, and not fill its line beyond what is expected.
+    """
+    product = product_for_code(db, code)
+    if product is None:
+        return ItemMatch(ScanResult.UNKNOWN_CODE)
+    matching = [p for p in lines if p.line.sku == product["sku"]]
+    if matching:
+        open_lines = [p for p in matching if not p.complete]
+        if not open_lines:
+            return ItemMatch(ScanResult.LINE_COMPLETE, product, matching[0])
+        target = open_lines[0]
+        if quantity > target.remaining:
+            return ItemMatch(ScanResult.LINE_COMPLETE, product, target)
+        return ItemMatch(ScanResult.ACCEPTED, product, target)
+    style = _skus_of_style(db, product["style_id"])
+    same_style = [p for p in lines if p.line.sku in style]
+    if same_style:
+        needed = tuple(p for p in same_style if not p.complete) or tuple(same_style)
+        return ItemMatch(ScanResult.WRONG_VARIANT, product, needed[0], needed)
+    return ItemMatch(ScanResult.NOT_IN_ORDER, product)
+
+
+def product_for_code(db: sqlite_utils.Database, code: str) -> dict | None:
+    """The product an item barcode (or a sku typed by hand) names, with its variant text."""
+    rows = list(
+        db.query(
+            "SELECT p.sku, p.style_id, p.name, p.colour, p.size FROM barcodes b"
+            " JOIN products p ON p.sku = b.sku WHERE b.code = ?"
+            " UNION ALL SELECT sku, style_id, name, colour, size FROM products WHERE sku = ?"
+            " LIMIT 1",
+            [code, code],
         )
-        if not rows:
-            return None
-        product = rows[0]
-        product["variant"] = variant_text(product["colour"], product["size"])
-        return product
-
-    def _skus_of_style(self, style_id: str) -> set[str]:
-        return {
-            row[0]
-            for row in self.db.execute("SELECT sku FROM products WHERE style_id = ?", [style_id])
-        }
+    )
+    if not rows:
+        return None
+    product = rows[0]
+    product["variant"] = variant_text(product["colour"], product["size"])
+    return product
 
 
-def _describe(product: dict) -> str:
+def _skus_of_style(db: sqlite_utils.Database, style_id: str) -> set[str]:
+    return {row[0] for row in db.execute("SELECT sku FROM products WHERE style_id = ?", [style_id])}
+
+
+def describe_product(product: dict) -> str:
     return f"{product['name']} {product['variant']}".strip()

@@ -258,12 +258,9 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX events_at ON events (at, station);
     """,
-    # Order numbers as people type them (kiosk.orders.TYPED_KEY_SQL), and live tracking numbers
-    # unique per carrier: two stations can never record the same waybill at once. A carrier may
-    # reuse a number after the duplicate window; such a shipment counts up `reuse_no`.
+    # Live tracking numbers unique per carrier: two stations can never record the same waybill at
+    # once. A carrier may reuse a number after the duplicate window; such a shipment counts up `reuse_no`.
     """
-    CREATE INDEX orders_typed_key ON orders (upper(replace(replace(replace(replace(replace(replace(
-        order_id, '#', ''), '-', ''), ' ', ''), '_', ''), '/', ''), '.', '')));
     ALTER TABLE shipments ADD COLUMN reuse_no INTEGER NOT NULL DEFAULT 0;
     UPDATE shipments SET reuse_no = (
         SELECT COUNT(*) FROM shipments earlier
@@ -364,6 +361,122 @@ MIGRATIONS: list[str] = [
         station TEXT NOT NULL DEFAULT '',
         PRIMARY KEY (note_id, operator)
     ) WITHOUT ROWID;
+    """,
+    # 6: after-sales (issue 18): search keys computed by SQLite (so every writer keeps them right),
+    # the buyer's e-mail, resend orders, buyer claims after delivery, and returns item by item.
+    """
+    ALTER TABLE orders ADD COLUMN email TEXT NOT NULL DEFAULT '';
+    -- The order whose items this one sends again (an after-sales case's resend).
+    ALTER TABLE orders ADD COLUMN resend_of TEXT REFERENCES orders (order_id);
+    -- "#1010", "SO-10005" and "so 10005" have the keys "1010" and "so10005".
+    ALTER TABLE orders ADD COLUMN order_key TEXT GENERATED ALWAYS AS (
+        lower(replace(replace(replace(replace(order_id, '#', ''), '-', ''), ' ', ''), '_', ''))
+    ) VIRTUAL;
+    ALTER TABLE orders ADD COLUMN phone_digits TEXT GENERATED ALWAYS AS (
+        replace(replace(replace(replace(replace(replace(replace(
+            phone, ' ', ''), '-', ''), '+', ''), '(', ''), ')', ''), '.', ''), '''', '')
+    ) VIRTUAL;
+    ALTER TABLE orders ADD COLUMN phone_tail TEXT GENERATED ALWAYS AS (substr(phone_digits, -4)) VIRTUAL;
+    CREATE INDEX orders_key ON orders (order_key);
+    CREATE INDEX orders_phone_tail ON orders (phone_tail);
+    CREATE INDEX orders_email ON orders (email COLLATE NOCASE);
+    CREATE INDEX orders_buyer_nocase ON orders (buyer_id COLLATE NOCASE);
+    CREATE INDEX orders_resend_of ON orders (resend_of) WHERE resend_of IS NOT NULL;
+
+    -- Full-text search of names, buyer ids and e-mails. Trigrams find any part of three
+    -- characters or more; each field is padded with spaces so that a two-character query
+    -- (most Chinese names, "Li") is found at the start or end of a word as " 张伟" or "张伟 ".
+    -- The FTS rows are keyed by order_search_keys.id, a stable integer: an orders rowid may
+    -- change in a VACUUM (orders has a text primary key).
+    CREATE TABLE order_search_keys (
+        id INTEGER PRIMARY KEY,
+        order_id TEXT NOT NULL UNIQUE
+    );
+    CREATE VIRTUAL TABLE order_text USING fts5 (name, buyer, email, tokenize = 'trigram');
+    INSERT INTO order_search_keys (order_id) SELECT order_id FROM orders ORDER BY created_at, order_id;
+    INSERT INTO order_text (rowid, name, buyer, email)
+        SELECT k.id, ' ' || o.recipient_name || ' ', ' ' || o.buyer_id || ' ', ' ' || o.email || ' '
+        FROM order_search_keys k JOIN orders o ON o.order_id = k.order_id;
+    CREATE TRIGGER orders_text_insert AFTER INSERT ON orders
+    BEGIN
+        INSERT INTO order_search_keys (order_id) VALUES (NEW.order_id);
+        INSERT INTO order_text (rowid, name, buyer, email) VALUES (
+            (SELECT id FROM order_search_keys WHERE order_id = NEW.order_id),
+            ' ' || NEW.recipient_name || ' ', ' ' || NEW.buyer_id || ' ', ' ' || NEW.email || ' ');
+    END;
+    CREATE TRIGGER orders_text_update AFTER UPDATE OF recipient_name, buyer_id, email ON orders
+    BEGIN
+        DELETE FROM order_text WHERE rowid = (SELECT id FROM order_search_keys WHERE order_id = OLD.order_id);
+        INSERT INTO order_text (rowid, name, buyer, email) VALUES (
+            (SELECT id FROM order_search_keys WHERE order_id = NEW.order_id),
+            ' ' || NEW.recipient_name || ' ', ' ' || NEW.buyer_id || ' ', ' ' || NEW.email || ' ');
+    END;
+    CREATE TRIGGER orders_text_delete AFTER DELETE ON orders
+    BEGIN
+        DELETE FROM order_text WHERE rowid = (SELECT id FROM order_search_keys WHERE order_id = OLD.order_id);
+        DELETE FROM order_search_keys WHERE order_id = OLD.order_id;
+    END;
+
+    -- A buyer's claim after delivery, against one shipment.
+    CREATE TABLE aftersales_cases (
+        id INTEGER PRIMARY KEY,
+        order_id TEXT NOT NULL REFERENCES orders (order_id),
+        shipment_id INTEGER NOT NULL REFERENCES shipments (id),
+        kind TEXT NOT NULL CHECK (kind IN (
+            'item_missing', 'damaged_in_transit', 'wrong_item', 'not_received', 'other')),
+        description TEXT NOT NULL DEFAULT '',
+        request TEXT NOT NULL CHECK (request IN ('refund', 'resend', 'exchange', 'partial_refund')),
+        amount REAL NOT NULL DEFAULT 0,
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN (
+            'open', 'waiting_for_buyer', 'waiting_for_courier', 'resolved')),
+        resolution TEXT NOT NULL DEFAULT '',
+        resend_order_id TEXT REFERENCES orders (order_id),
+        operator TEXT NOT NULL,
+        station TEXT NOT NULL DEFAULT '',
+        opened_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        resolved_at TEXT
+    );
+    CREATE INDEX aftersales_cases_order ON aftersales_cases (order_id);
+    CREATE INDEX aftersales_cases_status ON aftersales_cases (status, opened_at);
+
+    -- Returns: a parcel that came back (or a refund without one), covering lines of one or more
+    -- orders of one buyer; what came back is in return_items, one row per scan.
+    ALTER TABLE returns ADD COLUMN kind TEXT NOT NULL DEFAULT 'parcel';
+    ALTER TABLE returns ADD COLUMN buyer_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE returns ADD COLUMN case_id INTEGER REFERENCES aftersales_cases (id);
+    ALTER TABLE returns ADD COLUMN accessories_complete INTEGER;
+    ALTER TABLE returns ADD COLUMN packaging_complete INTEGER;
+    ALTER TABLE returns ADD COLUMN note TEXT NOT NULL DEFAULT '';
+    ALTER TABLE returns ADD COLUMN station TEXT NOT NULL DEFAULT '';
+    ALTER TABLE returns ADD COLUMN closed_by TEXT;
+    ALTER TABLE returns ADD COLUMN closed_at TEXT;
+    CREATE INDEX returns_tracking ON returns (return_tracking);
+    -- The orders a return covers (returns.order_id is the first of them).
+    CREATE TABLE return_orders (
+        return_id INTEGER NOT NULL REFERENCES returns (id),
+        order_id TEXT NOT NULL REFERENCES orders (order_id),
+        PRIMARY KEY (return_id, order_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX return_orders_order ON return_orders (order_id);
+    CREATE INDEX returns_status ON returns (status, created_at);
+    CREATE TABLE return_items (
+        id INTEGER PRIMARY KEY,
+        return_id INTEGER NOT NULL REFERENCES returns (id),
+        order_id TEXT NOT NULL,
+        line_no INTEGER NOT NULL,
+        raw_code TEXT NOT NULL DEFAULT '',
+        quantity INTEGER NOT NULL CHECK (quantity > 0),
+        condition TEXT NOT NULL DEFAULT '' CHECK (condition IN (
+            '', 'sellable', 'customer_damaged', 'carrier_damaged', 'defective')),
+        outcome TEXT NOT NULL DEFAULT '' CHECK (outcome IN ('', 'restock', 'refurbish', 'scrap')),
+        operator TEXT NOT NULL,
+        station TEXT NOT NULL DEFAULT '',
+        received_at TEXT NOT NULL,
+        FOREIGN KEY (order_id, line_no) REFERENCES order_lines (order_id, line_no)
+    );
+    CREATE INDEX return_items_return ON return_items (return_id);
+    CREATE INDEX return_items_order ON return_items (order_id, line_no);
     """,
 ]
 

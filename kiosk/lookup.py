@@ -1,0 +1,253 @@
+"""Finding orders for after-sales: one search box for order numbers, tracking numbers, buyers,
+phones, e-mails, skus and recipient names.
+
+Exact keys are looked up first, each through its own index (schema migration 6 computes the
+keys: ``order_key``, ``phone_tail``); then the full-text index of names, buyer ids and e-mails
+(``order_text``, trigrams) ranks partial matches. Results are paged; the same call serves the
+search screen and ``kiosk lookup``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+import sqlite_utils
+
+from kiosk.auth import Operator, require_aftersales
+from kiosk.carriers.scan import normalise
+from kiosk.errors import KioskError
+from kiosk.i18n import N_, _
+from kiosk.orders import order_key, status_name
+
+PAGE_SIZE = 20
+# Per kind of match: a sku or a surname can match thousands of orders; nobody pages past this.
+MAX_MATCHES = 500
+MAX_QUERY = 100
+# The characters a phone number is written with besides its digits.
+_PHONE_PUNCTUATION = re.compile(r"[\s+\-().']")
+# A phone typed without its country code (or with a trunk "0") still has this many digits.
+MIN_FULL_PHONE = 7
+
+
+class MatchKind(StrEnum):
+    ORDER_ID = "order_id"
+    TRACKING = "tracking"
+    RETURN_TRACKING = "return_tracking"
+    BUYER = "buyer"
+    EMAIL = "email"
+    PHONE = "phone"
+    SKU = "sku"
+    NAME = "name"
+
+
+MATCH_NAMES = {
+    MatchKind.ORDER_ID: N_("order number"),
+    MatchKind.TRACKING: N_("tracking number"),
+    MatchKind.RETURN_TRACKING: N_("return tracking number"),
+    MatchKind.BUYER: N_("buyer id"),
+    MatchKind.EMAIL: N_("e-mail"),
+    MatchKind.PHONE: N_("phone"),
+    MatchKind.SKU: N_("sku"),
+    MatchKind.NAME: N_("name, buyer or e-mail"),
+}
+
+
+@dataclass(frozen=True)
+class LookupHit:
+    """One order found: what a results list shows (no phone or e-mail: see kiosk.contacts)."""
+
+    order_id: str
+    matched: MatchKind
+    platform: str
+    status: str
+    recipient_name: str
+    buyer_id: str
+    created_at: str
+    paid_at: str
+    # The newest shipment that is not void, if the order has one.
+    carrier: str
+    tracking_number: str
+    shipped_at: str
+    resend_of: str
+
+    @property
+    def status_name(self) -> str:
+        return status_name(self.status)
+
+    @property
+    def matched_name(self) -> str:
+        return _(MATCH_NAMES[self.matched])
+
+
+@dataclass(frozen=True)
+class LookupPage:
+    query: str
+    hits: tuple[LookupHit, ...]
+    page: int
+    page_size: int
+    # Orders found in all (at most MAX_MATCHES of each kind); ``capped`` when some were left out.
+    total: int
+    capped: bool
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def phone_digits(text: str) -> str | None:
+    """The digits of a query that is written like a phone number (4 digits or more), else None."""
+    rest = _PHONE_PUNCTUATION.sub("", text)
+    return rest if rest.isdigit() and len(rest) >= 4 and rest.isascii() else None
+
+
+def same_phone(stored_digits: str, query_digits: str) -> bool:
+    """Whether a stored phone is the one asked for: the whole number, with or without its country
+    code or trunk "0" ("+86 138...", "138...", "0791..."), or its last digits when fewer than 7."""
+    if len(query_digits) < MIN_FULL_PHONE:
+        return stored_digits.endswith(query_digits)
+    stored, query = stored_digits.lstrip("0"), query_digits.lstrip("0")
+    if min(len(stored), len(query)) < MIN_FULL_PHONE:
+        return stored == query
+    return stored.endswith(query) or query.endswith(stored)
+
+
+def _check_query(query: str) -> str:
+    text = " ".join(query.split())
+    if not text:
+        raise KioskError(
+            _("Type what to search for: an order or tracking number, a name, a phone, an e-mail or a sku.")
+        )
+    if not text.isprintable():
+        raise KioskError(_("The search has control characters: check the scanner's mode and scan again."))
+    if len(text) > MAX_QUERY:
+        raise KioskError(_("The search is too long (at most {limit} characters).").format(limit=MAX_QUERY))
+    return text
+
+
+def fts_query(text: str) -> str | None:
+    """The FTS5 expression for a name search, or None when no word is long enough to search for.
+
+    Every word must appear; a word of three characters or more anywhere, a word of two at the
+    start or end of a word (the fields are stored padded with spaces: schema migration 6).
+    """
+    terms = []
+    for word in text.split():
+        quoted = word.replace('"', '""')
+        if len(word) >= 3:
+            terms.append(f'"{quoted}"')
+        elif len(word) == 2:
+            terms.append(f'(" {quoted}" OR "{quoted} ")')
+    return " AND ".join(terms) or None
+
+
+def _exact_matches(db: sqlite_utils.Database, text: str) -> list[tuple[str, MatchKind]]:
+    """(order id, kind) for every exact key the query can be, most specific kind first."""
+    found: list[tuple[str, MatchKind]] = []
+
+    def add(kind: MatchKind, sql: str, params: list) -> None:
+        found.extend((row[0], kind) for row in db.execute(sql + f" LIMIT {MAX_MATCHES}", params))
+
+    key = order_key(text)
+    if key:
+        add(MatchKind.ORDER_ID, "SELECT order_id FROM orders WHERE order_key = ?", [key])
+    tracking = normalise(text).text
+    if len(tracking) >= 8 and tracking.isalnum():
+        add(MatchKind.TRACKING, "SELECT order_id FROM shipments WHERE tracking_number = ? ORDER BY id DESC",
+            [tracking])
+        # A return may cover several orders: the one it was opened for and those of its items.
+        add(MatchKind.RETURN_TRACKING,
+            "SELECT o.order_id FROM returns r JOIN return_orders o ON o.return_id = r.id"
+            " WHERE r.return_tracking = ? ORDER BY r.id DESC", [tracking])
+    add(MatchKind.BUYER, "SELECT order_id FROM orders WHERE buyer_id = ? COLLATE NOCASE"
+        " ORDER BY created_at DESC", [text])
+    if "@" in text:
+        add(MatchKind.EMAIL, "SELECT order_id FROM orders WHERE email = ? COLLATE NOCASE ORDER BY created_at DESC",
+            [text])
+    digits = phone_digits(text)
+    if digits:
+        candidates = db.execute(
+            "SELECT order_id, phone_digits FROM orders WHERE phone_tail = ? ORDER BY created_at DESC",
+            [digits[-4:]],
+        )
+        found.extend((order_id, MatchKind.PHONE) for order_id, stored in candidates
+                     if same_phone(stored, digits))
+    if " " not in text:
+        # A sku as typed, or any barcode of the product scanned from the item itself.
+        add(MatchKind.SKU,
+            "SELECT l.order_id FROM order_lines l JOIN orders o ON o.order_id = l.order_id"
+            " WHERE l.sku IN (?, ?, (SELECT sku FROM barcodes WHERE code = ?))"
+            " GROUP BY l.order_id ORDER BY MAX(o.created_at) DESC", [text, text.upper(), text])
+    return found
+
+
+def _text_matches(db: sqlite_utils.Database, text: str) -> list[str]:
+    """Orders whose name, buyer id or e-mail contain the query's words, best first."""
+    if not any(char.isalpha() for char in text):
+        return []  # digits only: a number is an exact key, never a part of a name
+    expression = fts_query(text)
+    if expression is None:
+        # One character, typically a Chinese surname: names that start with it.
+        return [row[0] for row in db.execute(
+            "SELECT order_id FROM orders WHERE recipient_name >= ? AND recipient_name < ?"
+            " ORDER BY recipient_name, created_at DESC LIMIT ?", [text, text + "\U0010ffff", MAX_MATCHES])]
+    # The name counts most; bm25 is lower for a better match; among equals, the newest order first.
+    return [row[0] for row in db.execute(
+        "SELECT k.order_id FROM order_text t JOIN order_search_keys k ON k.id = t.rowid"
+        " WHERE order_text MATCH ? ORDER BY bm25(order_text, 10.0, 2.0, 2.0), t.rowid DESC LIMIT ?",
+        [expression, MAX_MATCHES])]
+
+
+_HITS_SQL = """
+SELECT o.order_id, o.platform, o.status, o.recipient_name, o.buyer_id, o.created_at, o.paid_at, o.resend_of,
+       s.carrier, s.tracking_number, s.shipped_at
+FROM orders o
+LEFT JOIN shipments s ON s.id = (
+    SELECT id FROM shipments WHERE order_id = o.order_id AND voided_at IS NULL ORDER BY id DESC LIMIT 1)
+WHERE o.order_id IN ({marks})
+"""
+
+
+def lookup(
+    db: sqlite_utils.Database, query: str, operator: Operator, *, page: int = 1, page_size: int = PAGE_SIZE
+) -> LookupPage:
+    """Search every key an order can be found by; exact keys first, then names best first.
+
+    Refused for packers (their screens open orders by scanning the slip, nothing else).
+    """
+    require_aftersales(operator)
+    text = _check_query(query)
+    if page < 1:
+        raise KioskError(_("Pages are numbered from 1."))
+    if not 1 <= page_size <= MAX_MATCHES:
+        raise KioskError(_("A page holds 1 to {limit} orders.").format(limit=MAX_MATCHES))
+    ranked: dict[str, MatchKind] = {}
+    exact = _exact_matches(db, text)
+    for order_id, kind in exact:
+        ranked.setdefault(order_id, kind)
+    # A scanned slip or waybill names its order: names that happen to contain the code are noise.
+    coded = any(kind in (MatchKind.ORDER_ID, MatchKind.TRACKING, MatchKind.RETURN_TRACKING) for _id, kind in exact)
+    named = [] if coded else _text_matches(db, text)
+    for order_id in named:
+        ranked.setdefault(order_id, MatchKind.NAME)
+    capped = len(named) >= MAX_MATCHES or any(
+        sum(1 for _id, k in exact if k is kind) >= MAX_MATCHES for kind in MatchKind
+    )
+    ordered = list(ranked)
+    chosen = ordered[(page - 1) * page_size : page * page_size]
+    rows = {}
+    if chosen:
+        sql = _HITS_SQL.format(marks=", ".join("?" * len(chosen)))
+        rows = {row["order_id"]: row for row in db.query(sql, chosen)}
+    hits = tuple(
+        LookupHit(
+            order_id=order_id, matched=ranked[order_id], platform=row["platform"], status=row["status"],
+            recipient_name=row["recipient_name"], buyer_id=row["buyer_id"], created_at=row["created_at"],
+            paid_at=row["paid_at"] or "", carrier=row["carrier"] or "", tracking_number=row["tracking_number"] or "",
+            shipped_at=row["shipped_at"] or "", resend_of=row["resend_of"] or "",
+        )
+        for order_id in chosen
+        if (row := rows.get(order_id)) is not None
+    )
+    return LookupPage(text, hits, page, page_size, len(ordered), capped)
