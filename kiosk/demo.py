@@ -23,6 +23,7 @@ from kiosk.auth import ROLES, hash_pin
 from kiosk.carriers import carrier_from_text, identify
 from kiosk.db import open_database, transaction
 from kiosk.errors import KioskError
+from kiosk.gtin import gtin_check_digit
 from kiosk.i18n import _
 from kiosk.tracking import check_tracking_format
 
@@ -47,18 +48,6 @@ _MAX_PROBLEMS_SHOWN = 8
 
 
 # -- check digits -------------------------------------------------------------
-
-def gtin_check_digit(body: str) -> int:
-    """The GS1 check digit of an EAN-13, UPC-A or EAN-8 body (all digits but the last).
-
-    Weights 3 and 1 alternate from the rightmost body digit, which is why the
-    same function serves every GTIN length.
-    """
-    if not body.isdigit():
-        raise ValueError(f"a GTIN body is digits only, not {body!r}")
-    total = sum(int(digit) * (3 if i % 2 == 0 else 1) for i, digit in enumerate(reversed(body)))
-    return (10 - total % 10) % 10
-
 
 def ean13_check_digit(first12: str) -> int:
     """The check digit that completes the 12 digits ``first12`` into an EAN-13."""

@@ -254,6 +254,42 @@ MIGRATIONS: list[str] = [
             ON CONFLICT (status) DO UPDATE SET orders = orders + 1;
     END;
     """,
+    # 6: orders and catalogue in from the shop platforms, confirmations back out (issue 16).
+    """
+    -- A product made up from an order line whose sku the catalogue did not know: it needs an
+    -- item label before it can be packed; cleared when a catalogue import brings its barcode.
+    ALTER TABLE products ADD COLUMN needs_barcode INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX products_needs_barcode ON products (sku) WHERE needs_barcode = 1;
+    -- The platform's id of the line (Amazon's order-item-id), which its confirmation names.
+    ALTER TABLE order_lines ADD COLUMN platform_line_id TEXT NOT NULL DEFAULT '';
+    -- The platform's own word for the order's state ("partially_refunded", "交易成功").
+    ALTER TABLE orders ADD COLUMN platform_status TEXT NOT NULL DEFAULT '';
+
+    CREATE TABLE imports (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('orders', 'catalogue')),
+        file TEXT NOT NULL,
+        format TEXT NOT NULL DEFAULT '',
+        outcome TEXT NOT NULL CHECK (outcome IN ('done', 'refused')),
+        imported INTEGER NOT NULL DEFAULT 0,
+        updated INTEGER NOT NULL DEFAULT 0,
+        unchanged INTEGER NOT NULL DEFAULT 0,
+        rejected INTEGER NOT NULL DEFAULT 0,
+        no_barcode INTEGER NOT NULL DEFAULT 0,
+        message TEXT NOT NULL DEFAULT '',
+        station TEXT NOT NULL DEFAULT '',
+        finished_at TEXT NOT NULL
+    );
+
+    -- Which shipments were confirmed to which platform, so a second export leaves them out.
+    CREATE TABLE confirmation_exports (
+        shipment_id INTEGER NOT NULL REFERENCES shipments (id),
+        format TEXT NOT NULL,
+        file TEXT NOT NULL DEFAULT '',
+        exported_at TEXT NOT NULL,
+        PRIMARY KEY (shipment_id, format)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
