@@ -17,14 +17,14 @@ from collections.abc import Callable, Iterable, Iterator
 import sqlite_utils
 
 from kiosk.claims import end_claim
-from kiosk.db import record_event, transaction, utcnow
+from kiosk.db import record_event, utcnow
 from kiosk.errors import KioskError
 from kiosk.i18n import _, ngettext
 from kiosk.imports.platforms import ORDER_TEXT_FIELDS, Parsed, reject_entry
-from kiosk.imports.records import LineRecord, OrderRecord, Problem
+from kiosk.imports.records import LineRecord, OrderRecord, Problem, refusal
 from kiosk.imports.rejects import write_rejects
 from kiosk.imports.sources import Source, parse_source
-from kiosk.imports.summary import ImportSummary, record_import
+from kiosk.imports.summary import ImportSummary, record_import, writing
 from kiosk.orders import set_status
 
 Progress = Callable[[int, int], None]
@@ -32,21 +32,6 @@ CHUNK = 500
 # Orders whose details a later file may change.
 OPEN_STATUSES = ("awaiting_payment", "paid", "on_hold")
 COMPARED_FIELDS = (*ORDER_TEXT_FIELDS, "priority", "platform_status")
-MAX_PROBLEMS_NAMED = 3
-
-
-class _DryRun(Exception):
-    """Raised at the end of a dry run so that its transaction rolls back."""
-
-
-def refusal(problems: list[Problem], file: str) -> str:
-    """The one line that refuses a file: its first problems, and that nothing was written."""
-    named = "; ".join(problem.describe() for problem in problems[:MAX_PROBLEMS_NAMED])
-    more = len(problems) - MAX_PROBLEMS_NAMED
-    extra = ngettext(" (and {count} more problem)", " (and {count} more problems)", more).format(count=more) \
-        if more > 0 else ""
-    return _("{problems}{more}. Nothing from {file} was imported; fix the file, or import the good rows"
-             " with --skip-bad.").format(problems=named, more=extra, file=file)
 
 
 def import_orders(db: sqlite_utils.Database, source: Source, *, skip_bad: bool = False, dry_run: bool = False,
@@ -65,18 +50,14 @@ def import_orders(db: sqlite_utils.Database, source: Source, *, skip_bad: bool =
             "{count} order has nothing to ship here (downloads, gift cards or lines sent already): left out.",
             "{count} orders have nothing to ship here (downloads, gift cards or lines sent already): left out.",
             len(parsed.nothing_to_ship)).format(count=len(parsed.nothing_to_ship)))
-    try:
-        with transaction(db) as conn:
-            problems = parsed.problems + _apply(conn, parsed, summary, station, progress)
-            if problems and not skip_bad:
-                raise KioskError(refusal(problems, source.name))
-            summary.rejected = len(problems)
-            if dry_run:
-                raise _DryRun
+    with writing(db, dry_run) as conn:
+        problems = parsed.problems + _apply(conn, parsed, summary, station, progress)
+        if problems and not skip_bad:
+            raise KioskError(refusal(problems, source.name))
+        summary.rejected = len(problems)
+        if not dry_run:
             summary.reject_files = write_rejects(source, parsed.rejected_rows)
             record_import(conn, summary, station)
-    except _DryRun:
-        pass
     return summary
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
-from kiosk.i18n import _
+from kiosk.i18n import _, ngettext
 from kiosk.imports.reading import Row
 
 # Option and attribute names that carry a variant's colour and size, in English and Chinese.
@@ -15,6 +15,7 @@ SIZE_NAMES = frozenset({"size", "尺码", "尺寸", "尺碼"})
 MAX_QUANTITY = 9999
 MAX_ID = 64
 CHINA_TIME = timezone(timedelta(hours=8))
+MAX_PROBLEMS_NAMED = 3
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,16 @@ class Problem:
             return _("{file} line {line}: {problem}").format(file=self.file, line=self.line, problem=self.message)
         return _("{file} line {line}, column {column}: {problem}").format(
             file=self.file, line=self.line, column=self.column, problem=self.message)
+
+
+def refusal(problems: list[Problem], file: str) -> str:
+    """The one line that refuses a file: its first problems, and that nothing was written."""
+    named = "; ".join(problem.describe() for problem in problems[:MAX_PROBLEMS_NAMED])
+    more = len(problems) - MAX_PROBLEMS_NAMED
+    extra = ngettext(" (and {count} more problem)", " (and {count} more problems)", more).format(count=more) \
+        if more > 0 else ""
+    return _("{problems}{more}. Nothing from {file} was imported; fix the file, or import the good rows"
+             " with --skip-bad.").format(problems=named, more=extra, file=file)
 
 
 class RowError(Exception):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 
-from kiosk.db import utcnow
+from kiosk.db import transaction, utcnow
 from kiosk.i18n import _, ngettext
 
 MAX_NOTES_SHOWN = 10
@@ -98,3 +100,19 @@ def recent_imports(db: sqlite_utils.Database, limit: int = 20) -> list[ImportRec
             [limit],
         )
     ]
+
+
+class _DryRun(Exception):
+    """Raised at the end of a dry run so that its transaction rolls back."""
+
+
+@contextmanager
+def writing(db: sqlite_utils.Database, dry_run: bool) -> Iterator[sqlite3.Connection]:
+    """The import's one transaction; a dry run does all the same work and then rolls it back."""
+    try:
+        with transaction(db) as conn:
+            yield conn
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
