@@ -216,7 +216,8 @@ def _apply(conn: sqlite3.Connection, records: list[ProductRecord], summary: Impo
 
 
 def _add_codes(conn: sqlite3.Connection, sku: str, codes: list[tuple[str, str]]) -> None:
-    conn.executemany("INSERT INTO barcodes (code, sku, kind) VALUES (?, ?, ?)", [(code, sku, kind) for code, kind in codes])
+    conn.executemany("INSERT INTO barcodes (code, sku, kind) VALUES (?, ?, ?)",
+                     [(code, sku, kind) for code, kind in codes])
 
 
 def _barcode_conflict(conn: sqlite3.Connection, record: ProductRecord, owners: dict[str, str],
