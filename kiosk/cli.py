@@ -66,7 +66,12 @@ class KioskGroup(_TranslatedHelpOption, click.Group):
 
     # Commands whose module is imported only when they run (click's lazy-group pattern): label
     # rendering pulls in Pillow and the fonts, which `kiosk` itself should not wait for.
-    lazy_commands = {"label": ("kiosk.label_cli", "label")}
+    lazy_commands = {
+        "label": ("kiosk.label_cli", "label"),
+        "import": ("kiosk.imports.cli", "import_command"),
+        "import-catalogue": ("kiosk.imports.cli", "import_catalogue_command"),
+        "export": ("kiosk.imports.cli", "export_group"),
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy_commands})

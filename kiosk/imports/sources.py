@@ -71,8 +71,12 @@ def read_source(path: Path, encoding: str | None = None) -> Source:
     stripped = text.lstrip()
     if path.suffix.casefold() == ".json" or stripped.startswith(("{", "[")):
         return Source("json", path=path, text=text)
-    table = parse_table(path, text, codec)
-    return Source(detect(table), [table])
+    kind = _header_kind(text)
+    if not kind:
+        # Not an export the kiosk knows: its header is all a refusal needs (the rest may not even be CSV).
+        first = next((line for line in text.splitlines() if line.strip()), "")
+        return Source("", [parse_table(path, first, codec)])
+    return Source(kind, [parse_table(path, text, codec)])
 
 
 def check_kind(source: Source, wanted: str, catalogue: bool = False) -> None:
@@ -144,8 +148,7 @@ def order_sources(paths: list[Path], wanted: str = "auto", encoding: str | None 
 
 def parse_source(source: Source) -> Parsed:
     if source.kind == "json":
-        assert source.path is not None
-        return parse_generic_json(source.path, source.text)
+        return parse_generic_json(source.paths[0], source.text)
     if source.kind == "taobao":
         return parse_taobao(*source.tables)
     parser = {"amazon": parse_amazon, "shopify": parse_shopify, "woocommerce": parse_woocommerce,
