@@ -24,6 +24,8 @@ class QueueEntry:
     has_note: bool
     remote: bool
     requested_carrier: str
+    # A line's product has no barcode yet (an imported order's unknown sku): print item labels first.
+    needs_labels: bool = False
 
     @property
     def flags(self) -> list[str]:
@@ -38,6 +40,8 @@ class QueueEntry:
             flags.append(self.requested_carrier)
         if self.line_count > 1:
             flags.append(_("MULTI"))
+        if self.needs_labels:
+            flags.append(_("LABELS"))
         return flags
 
 
@@ -48,7 +52,9 @@ SELECT o.order_id, o.platform, o.recipient_name, o.paid_at, o.priority,
        o.buyer_note, o.seller_note, o.requested_carrier, o.country, o.province, o.city, o.postal_code,
        (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.order_id) AS line_count,
        (SELECT COALESCE(SUM(quantity), 0) FROM order_lines l WHERE l.order_id = o.order_id)
-           AS unit_count
+           AS unit_count,
+       EXISTS (SELECT 1 FROM order_lines l JOIN products p ON p.sku = l.sku
+               WHERE l.order_id = o.order_id AND p.needs_barcode = 1) AS needs_labels
 FROM orders o
 WHERE o.status = 'paid'
 ORDER BY o.priority DESC, o.paid_at, o.order_id
@@ -71,6 +77,7 @@ def queue_page(
             has_note=bool(row["buyer_note"].strip() or row["seller_note"].strip()),
             remote=is_remote(row["country"], row["province"], row["city"], row["postal_code"], rules),
             requested_carrier=_requested_name(row),
+            needs_labels=bool(row["needs_labels"]),
         )
         for row in db.query(_QUEUE_SQL, [limit, offset])
     ]

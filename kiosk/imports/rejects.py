@@ -43,17 +43,19 @@ def write_rejects(source: Source, rejected: list[tuple[str, Row | None, str]]) -
 def _write_table(target: Path, header: list[str], delimiter: str, encoding: str,
                  entries: list[tuple[Row | None, str]]) -> None:
     seen: set[int] = set()
+    records = [[REASON_COLUMN, *header]]
+    for row, reason in entries:
+        # An order's rows are rejected together; each row is written once, under its first reason.
+        if row is None or id(row) in seen:
+            continue
+        seen.add(id(row))
+        records.append([" ".join(reason.split()), *row.raw])
     with target.open("w", encoding=encoding, errors="replace", newline="") as handle:
-        quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
-        writer = csv.writer(handle, delimiter=delimiter, quoting=quoting, escapechar="\\" if delimiter == "\t"
-                            else None)
-        writer.writerow([REASON_COLUMN, *header])
-        for row, reason in entries:
-            # An order's rows are rejected together; each row is written once, under its first reason.
-            if row is None or id(row) in seen:
-                continue
-            seen.add(id(row))
-            writer.writerow([reason.replace(delimiter, " ").replace("\n", " "), *row.raw])
+        if delimiter == "\t":
+            # Flat files are not quoted: written back as they were read.
+            handle.writelines("\t".join(record) + "\n" for record in records)
+        else:
+            csv.writer(handle, delimiter=delimiter).writerows(records)
 
 
 def _write_json(target: Path, entries: list[tuple[Row | None, str]]) -> None:
