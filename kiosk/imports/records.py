@@ -37,7 +37,7 @@ class Problem:
 
 def refusal(problems: list[Problem], file: str) -> str:
     """The one line that refuses a file: its first problems, and that nothing was written."""
-    named = "; ".join(problem.describe() for problem in problems[:MAX_PROBLEMS_NAMED])
+    named = "; ".join(problem.describe().rstrip(".") for problem in problems[:MAX_PROBLEMS_NAMED])
     more = len(problems) - MAX_PROBLEMS_NAMED
     extra = ngettext(" (and {count} more problem)", " (and {count} more problems)", more).format(count=more) \
         if more > 0 else ""
