@@ -22,7 +22,7 @@ from kiosk.imports.confirmations import EXPORT_FORMATS, export_confirmations
 from kiosk.imports.order_import import Progress, import_orders
 from kiosk.imports.platforms import ORDER_FORMATS
 from kiosk.imports.sources import order_sources, read_source
-from kiosk.imports.watch import WatchState, watch_folder, watch_step
+from kiosk.imports.watch import REJECTED, WatchState, watch_folder, watch_step
 
 if TYPE_CHECKING:
     from kiosk.cli import Context
@@ -92,10 +92,11 @@ def import_command(obj: Context, paths: tuple[Path, ...], fmt: str, dry_run: boo
             refused.append(str(error))
             continue
         _echo_summary(summary.lines())
-    for reason in refused:
-        click.echo(f"kiosk: {reason}", err=True)
     if refused:
-        raise click.exceptions.Exit(1)
+        # One line per refused file; the last goes out as the refusal itself (exit status 1).
+        for reason in refused[:-1]:
+            click.echo(f"kiosk: {reason}", err=True)
+        raise KioskError(refused[-1])
 
 
 def _watch(obj: Context, folder: Path, skip_bad: bool, encoding: str | None, once: bool, interval: float) -> None:
@@ -115,7 +116,9 @@ def _watch(obj: Context, folder: Path, skip_bad: bool, encoding: str | None, onc
         except KeyboardInterrupt:
             return
     if state.refused:
-        raise click.exceptions.Exit(1)
+        raise KioskError(ngettext("{count} file was refused: it is in {folder}.",
+                                  "{count} files were refused: they are in {folder}.",
+                                  state.refused).format(count=state.refused, folder=folder / REJECTED))
 
 
 @click.command("import-catalogue", help=N_("Import products and barcodes (Shopify products CSV, or the kiosk's"
