@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from kiosk.cli import PROG_NAME
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _, ngettext
 from kiosk.imports.catalogue import import_catalogue
@@ -51,7 +52,7 @@ def _echo_summary(lines: list[str]) -> None:
 
 
 def _watch_report(line: str, error: bool) -> None:
-    click.echo(f"kiosk: {line}" if error else line, err=error)
+    click.echo(f"{PROG_NAME}: {line}" if error else line, err=error)
 
 
 @click.command("import", help=N_("Import orders from shop platform exports: files, or a folder of them."))
@@ -95,7 +96,7 @@ def import_command(obj: Context, paths: tuple[Path, ...], fmt: str, dry_run: boo
     if refused:
         # One line per refused file; the last goes out as the refusal itself (exit status 1).
         for reason in refused[:-1]:
-            click.echo(f"kiosk: {reason}", err=True)
+            click.echo(f"{PROG_NAME}: {reason}", err=True)
         raise KioskError(refused[-1])
 
 
