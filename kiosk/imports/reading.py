@@ -35,13 +35,25 @@ class Row:
 
     def get(self, *names: str) -> str:
         """The first non-empty cell among the header names given (compared case-insensitively)."""
+        raw = self.raw
         for name in names:
-            position = self.index.get(name.casefold())
-            if position is not None and position < len(self.raw):
-                value = clean_cell(self.raw[position])
+            position = self.index.get(_folded(name))
+            if position is not None and position < len(raw):
+                value = clean_cell(raw[position])
                 if value:
                     return value
         return ""
+
+
+_FOLDED: dict[str, str] = {}
+
+
+def _folded(name: str) -> str:
+    # Column names are a handful of constants looked up for every row: fold each once.
+    folded = _FOLDED.get(name)
+    if folded is None:
+        folded = _FOLDED[name] = name.casefold()
+    return folded
 
 
 @dataclass(frozen=True)
@@ -171,8 +183,9 @@ def parse_table(path: Path, text: str, encoding: str) -> Table:
 def clean_cell(value: str) -> str:
     """A cell as the platform meant it: ``="2961748803517265"`` and ``'138...`` are spreadsheet armour."""
     value = value.strip()
-    if value.startswith('="') and value.endswith('"') and len(value) >= 3:
-        value = value[2:-1]
-    elif value.startswith("'") and value[1:2] and value[1] in "+0123456789":
-        value = value[1:]
-    return value.strip()
+    first = value[:1]
+    if first == "=" and value.startswith('="') and value.endswith('"') and len(value) >= 3:
+        return value[2:-1].strip()
+    if first == "'" and value[1:2] and value[1] in "+0123456789":
+        return value[1:].strip()
+    return value

@@ -100,23 +100,32 @@ def parse_time(value: str, column: str, zone: tzinfo | None = None) -> str | Non
     text = value.strip()
     if not text:
         return None
-    normal = re.sub(r"\s*(?:UTC|GMT|Z)$", "+00:00", text.replace("/", "-"))
-    normal = re.sub(r"\s+([+-]\d{2}:?\d{2})$", r"\1", normal)
-    moment = None
-    try:
-        moment = datetime.fromisoformat(normal)
-    except ValueError:
-        for pattern in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
-            try:
-                moment = datetime.strptime(normal, pattern)
-                break
-            except ValueError:
-                continue
+    moment = _moment(text)
     if moment is None:
         raise RowError(column, _("{value!r} is not a date and time.").format(value=text))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone) if zone is not None else moment.astimezone()
     return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def _moment(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)  # ISO 8601, as Amazon writes: the common case, tried first
+    except ValueError:
+        pass
+    # Shopify's "2026-11-27 08:00:00 +0800", "... UTC", Taobao's "2026/11/27 8:00:00".
+    normal = re.sub(r"\s*(?:UTC|GMT|Z)$", "+00:00", text.replace("/", "-"))
+    normal = re.sub(r"\s+([+-]\d{2}:?\d{2})$", r"\1", normal)
+    try:
+        return datetime.fromisoformat(normal)
+    except ValueError:
+        pass
+    for pattern in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(normal, pattern)
+        except ValueError:
+            continue
+    return None
 
 
 def check_id(value: str, column: str, what: str) -> str:
