@@ -176,7 +176,8 @@ class _Batch:
 
     SQL = {
         "orders": f"INSERT INTO orders ({', '.join(ORDER_COLUMNS)}) VALUES ({', '.join('?' * len(ORDER_COLUMNS))})",
-        "order_lines": "INSERT INTO order_lines VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "order_lines": "INSERT INTO order_lines (order_id, line_no, sku, name, colour, size, quantity)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?)",
         "scans": "INSERT INTO scans (order_id, line_no, raw_code, quantity, result, operator, station,"
                  " scanned_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         "shipments": "INSERT INTO shipments (id, order_id, carrier, tracking_number, label_file, operator,"

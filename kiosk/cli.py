@@ -93,6 +93,9 @@ class KioskGroup(_TranslatedHelpOption, click.Group):
         "report": ("kiosk.reports.cli", "report"),
         "manifest": ("kiosk.manifest_cli", "manifest"),
         "lookup": ("kiosk.lookup_cli", "lookup"),
+        "import": ("kiosk.imports.cli", "import_command"),
+        "import-catalogue": ("kiosk.imports.cli", "import_catalogue_command"),
+        "export": ("kiosk.imports.cli", "export_group"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -26,6 +26,8 @@ class QueueEntry:
     requested_carrier: str
     # The order whose items this one sends again (an after-sales resend), or "".
     resend_of: str = ""
+    # A line's product has no barcode yet (an imported order's unknown sku): print item labels first.
+    needs_labels: bool = False
 
     @property
     def flags(self) -> list[str]:
@@ -42,6 +44,8 @@ class QueueEntry:
             flags.append(self.requested_carrier)
         if self.line_count > 1:
             flags.append(_("MULTI"))
+        if self.needs_labels:
+            flags.append(_("LABELS"))
         return flags
 
 
@@ -53,7 +57,9 @@ SELECT o.order_id, o.platform, o.recipient_name, o.paid_at, o.priority,
        o.resend_of,
        (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.order_id) AS line_count,
        (SELECT COALESCE(SUM(quantity), 0) FROM order_lines l WHERE l.order_id = o.order_id)
-           AS unit_count
+           AS unit_count,
+       EXISTS (SELECT 1 FROM order_lines l JOIN products p ON p.sku = l.sku
+               WHERE l.order_id = o.order_id AND p.needs_barcode = 1) AS needs_labels
 FROM orders o
 WHERE o.status = 'paid'
 ORDER BY o.priority DESC, o.paid_at, o.order_id
@@ -77,6 +83,7 @@ def queue_page(
             remote=is_remote(row["country"], row["province"], row["city"], row["postal_code"], rules),
             requested_carrier=_requested_name(row),
             resend_of=row["resend_of"] or "",
+            needs_labels=bool(row["needs_labels"]),
         )
         for row in db.query(_QUEUE_SQL, [limit, offset])
     ]

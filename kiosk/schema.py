@@ -254,11 +254,11 @@ MIGRATIONS: list[str] = [
             ON CONFLICT (status) DO UPDATE SET orders = orders + 1;
     END;
     """,
-    # Stations seen recently (`kiosk stations`): events by time.
+    # 6: Stations seen recently (`kiosk stations`): events by time.
     """
     CREATE INDEX events_at ON events (at, station);
     """,
-    # Live tracking numbers unique per carrier: two stations can never record the same waybill at
+    # 7: Live tracking numbers unique per carrier: two stations can never record the same waybill at
     # once. A carrier may reuse a number after the duplicate window; such a shipment counts up `reuse_no`.
     """
     ALTER TABLE shipments ADD COLUMN reuse_no INTEGER NOT NULL DEFAULT 0;
@@ -270,7 +270,7 @@ MIGRATIONS: list[str] = [
     CREATE UNIQUE INDEX shipments_live_tracking ON shipments (carrier_id, tracking_number, reuse_no)
         WHERE voided_at IS NULL;
     """,
-    # Orders taken off a station by another (cancelled, held, put back): the station is told at its
+    # 8: Orders taken off a station by another (cancelled, held, put back): the station is told at its
     # next login, in case it was off and its pack screen never showed it.
     """
     CREATE TABLE station_notices (
@@ -284,7 +284,7 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX station_notices_unseen ON station_notices (station, seen_at);
     """,
-    # 6: a tamper-evident audit log (issue 14): each event's hash seals the one before it
+    # 9: a tamper-evident audit log (issue 14): each event's hash seals the one before it
     # (kiosk.audit). Existing events are sealed here in id order; kiosk_event_hash is the SQL
     # function kiosk.audit.register_functions adds to every connection. The update trigger is set
     # aside for this one rewrite and put back as it was.
@@ -305,7 +305,7 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER events_no_update BEFORE UPDATE ON events
     BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
     """,
-    # 6: the supervisor's day (issue 17): indexes for the dispatch log's queries, carrier manifests
+    # 10: the supervisor's day (issue 17): indexes for the dispatch log's queries, carrier manifests
     # (one per carrier and ship date; the parcels on it, ticked off or carried to the next one), and
     # the handover book's target shift, linked orders and per-operator acknowledgements.
     """
@@ -362,7 +362,7 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (note_id, operator)
     ) WITHOUT ROWID;
     """,
-    # 6: after-sales (issue 18): search keys computed by SQLite (so every writer keeps them right),
+    # 11: after-sales (issue 18): search keys computed by SQLite (so every writer keeps them right),
     # the buyer's e-mail, resend orders, buyer claims after delivery, and returns item by item.
     """
     ALTER TABLE orders ADD COLUMN email TEXT NOT NULL DEFAULT '';
@@ -477,6 +477,42 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX return_items_return ON return_items (return_id);
     CREATE INDEX return_items_order ON return_items (order_id, line_no);
+    """,
+    # 12: Orders and catalogue in from the shop platforms, confirmations back out (issue 16).
+    """
+    -- A product made up from an order line whose sku the catalogue did not know: it needs an
+    -- item label before it can be packed; cleared when a catalogue import brings its barcode.
+    ALTER TABLE products ADD COLUMN needs_barcode INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX products_needs_barcode ON products (sku) WHERE needs_barcode = 1;
+    -- The platform's id of the line (Amazon's order-item-id), which its confirmation names.
+    ALTER TABLE order_lines ADD COLUMN platform_line_id TEXT NOT NULL DEFAULT '';
+    -- The platform's own word for the order's state ("partially_refunded", "交易成功").
+    ALTER TABLE orders ADD COLUMN platform_status TEXT NOT NULL DEFAULT '';
+
+    CREATE TABLE imports (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('orders', 'catalogue')),
+        file TEXT NOT NULL,
+        format TEXT NOT NULL DEFAULT '',
+        outcome TEXT NOT NULL CHECK (outcome IN ('done', 'refused')),
+        imported INTEGER NOT NULL DEFAULT 0,
+        updated INTEGER NOT NULL DEFAULT 0,
+        unchanged INTEGER NOT NULL DEFAULT 0,
+        rejected INTEGER NOT NULL DEFAULT 0,
+        no_barcode INTEGER NOT NULL DEFAULT 0,
+        message TEXT NOT NULL DEFAULT '',
+        station TEXT NOT NULL DEFAULT '',
+        finished_at TEXT NOT NULL
+    );
+
+    -- Which shipments were confirmed to which platform, so a second export leaves them out.
+    CREATE TABLE confirmation_exports (
+        shipment_id INTEGER NOT NULL REFERENCES shipments (id),
+        format TEXT NOT NULL,
+        file TEXT NOT NULL DEFAULT '',
+        exported_at TEXT NOT NULL,
+        PRIMARY KEY (shipment_id, format)
+    ) WITHOUT ROWID;
     """,
 ]
 

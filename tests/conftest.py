@@ -73,7 +73,8 @@ def seed(db: sqlite_utils.Database) -> None:
                        list(row.values()))
             for line_no, (sku, qty) in enumerate(lines, 1):
                 _, _, name, colour, size, _ = names[sku]
-                db.execute("INSERT INTO order_lines VALUES (?, ?, ?, ?, ?, ?, ?)",
+                db.execute("INSERT INTO order_lines (order_id, line_no, sku, name, colour, size, quantity)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?)",
                            [order_id, line_no, sku, name, colour, size, qty])
 
 

@@ -30,7 +30,8 @@ def busy_config(config: Config, db) -> Config:
                 [order_id, f"Customer {n} of Very Long Surname Household", "2026-11-26T08:00:00.000+00:00",
                  f"2026-11-27T10:{n // 60:02d}:{n % 60:02d}.000+00:00"],
             )
-            conn.execute("INSERT INTO order_lines VALUES (?, 1, 'MUG-01', 'Enamel Mug', '', '', 1)", [order_id])
+            conn.execute("INSERT INTO order_lines (order_id, line_no, sku, name, colour, size, quantity)"
+                         " VALUES (?, 1, 'MUG-01', 'Enamel Mug', '', '', 1)", [order_id])
     return config
 
 
