@@ -254,6 +254,15 @@ MIGRATIONS: list[str] = [
             ON CONFLICT (status) DO UPDATE SET orders = orders + 1;
     END;
     """,
+    # 6: live sessions (issues 13 and 14): one badge is logged in at one station at a time; a
+    # station has at most one operator. Removed at logout, or by a supervisor for a dead station.
+    """
+    CREATE TABLE sessions (
+        badge TEXT PRIMARY KEY REFERENCES operators (badge),
+        station TEXT NOT NULL UNIQUE,
+        started_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
