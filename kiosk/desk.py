@@ -102,6 +102,11 @@ class Desk:
         return self.config.station
 
     @property
+    def idle_lock_seconds(self) -> int:
+        """Seconds without input before the station locks (0: never)."""
+        return self.config.idle_lock_seconds
+
+    @property
     def operator(self) -> Operator | None:
         """Set only by a checked badge and PIN (log_in, as_supervisor), never by a caller."""
         return self._operator

@@ -279,7 +279,7 @@ async def test_put_back_returns_the_order_to_the_queue(config, db):
         await log_in(pilot)
         await scan(pilot, "SO-1", EAN["SW-RED-M"])
         await pilot.press("escape")
-        await pilot.press("y")
+        await pilot.press("f12")
         assert isinstance(app.screen, QueueScreen)
         assert banner(app).message == "Order SO-1 is back in the queue."
     assert get_order(db, "SO-1")["status"] == "paid"
@@ -301,7 +301,7 @@ async def locked_with_an_order_open(pilot) -> None:
     """P001 opens SO-1, then a minute and a second pass without a key before the App's periodic check."""
     await log_in(pilot)
     await scan(pilot, "SO-1")
-    pilot.app.last_input -= pilot.app.config.idle_lock_seconds + 1
+    pilot.app.last_input -= pilot.app.desk.idle_lock_seconds + 1
     pilot.app.lock_if_idle()
     await pilot.pause()
     assert isinstance(pilot.app.screen, LockScreen)
@@ -338,7 +338,7 @@ async def test_an_unexpected_error_shows_one_line_and_logs_the_traceback(config,
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("screens.queue.queue_page", broken)
+    monkeypatch.setattr("kiosk.order_queue.queue_page", broken)
     app = RecordingApp(config)
     with pytest.raises(RuntimeError):
         async with app.run_test(size=SIZE) as pilot:
