@@ -131,7 +131,7 @@ def waybill(number: int, country: str) -> str:
 
 
 def item_code(app: KioskApp, sku: str) -> str:
-    return app.db.execute("SELECT code FROM barcodes WHERE sku = ? ORDER BY code LIMIT 1", [sku]).fetchone()[0]
+    return app.desk.db.execute("SELECT code FROM barcodes WHERE sku = ? ORDER BY code LIMIT 1", [sku]).fetchone()[0]
 
 
 # -- steps -----------------------------------------------------------------------------------
@@ -152,17 +152,16 @@ async def measure_queue_opens(app: KioskApp, repeats: int) -> list[float]:
     from kiosk.order_queue import queue_page
     from screens.queue import QueueScreen
 
-    operator = app.operator
-    assert operator is not None
     times = []
     for _ in range(repeats):
         app.log_out()
         await frame_after(app, login_shown(app))
         await settle(app)
-        first = queue_page(app.db, 1)[0].order_id
+        first = queue_page(app.desk.db, 1)[0].order_id
+        app.desk.log_in(BENCH_BADGE, BENCH_PIN)  # untimed: the PIN check is not the queue's
         shown = app.frame_log.watch(queue_shown(app, first))
         started = time.perf_counter()
-        app.logged_in(operator)
+        app.logged_in()
         times.append(await timed_frame(app, shown, SETUP_TIMEOUT, "queue") - started)
     await until(lambda: isinstance(app.screen, QueueScreen) and bool(app.screen.entries))
     return times
@@ -229,9 +228,11 @@ async def ship(app: KioskApp, pack: PackScreen, results: KioskResults) -> None:
         raise RuntimeError(f"waybill {tracking} for {order_id} not shipped: {banner.message or 'no label in time'}")
     results.ships.append(done.result() - started)
     results.shipped.append((order_id, tracking))
-    status = app.db.execute("SELECT status FROM print_jobs WHERE order_id = ?", [order_id]).fetchone()
+    status = app.desk.db.execute("SELECT status FROM print_jobs WHERE order_id = ?", [order_id]).fetchone()
     results.label_failures += status is None or status[0] != "sent"
-    await until(lambda: isinstance(app.screen, QueueScreen) and bool(app.screen.entries))
+    # The queue is back and read again (the shipped order is off it).
+    await until(lambda: isinstance(app.screen, QueueScreen) and bool(app.screen.entries)
+                and app.screen.entries[0].order_id != order_id)
     still_cursor(app)
 
 
@@ -243,7 +244,7 @@ async def run_kiosk(config: Config, scans: int, queue_repeats: int, progress: Ca
     app = BenchKiosk(config)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(app, pilot)
-        results.paid_orders = queue_length(app.db)
+        results.paid_orders = queue_length(app.desk.db)
         progress(f"  kiosk: {queue_repeats} queue opens")
         results.queue_opens = await measure_queue_opens(app, queue_repeats)
         still_cursor(app)

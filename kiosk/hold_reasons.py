@@ -15,6 +15,7 @@ PROBLEM_KINDS = {
     "other": N_("other"),
 }
 SHORT_AWAITING_APPROVAL = "short_awaiting_approval"
+NOTHING_TO_SHIP = "nothing_to_ship"
 _PROBLEM_PREFIX = "problem:"
 
 
@@ -27,6 +28,8 @@ def hold_reason_text(stored: str) -> str:
     """A stored hold reason as the person reading it says it."""
     if stored == SHORT_AWAITING_APPROVAL:
         return _("short shipment awaiting approval")
+    if stored == NOTHING_TO_SHIP:
+        return _("nothing left to ship: every unit is short")
     kind = stored.removeprefix(_PROBLEM_PREFIX)
     if stored.startswith(_PROBLEM_PREFIX) and kind in PROBLEM_KINDS:
         return _("problem: {kind}").format(kind=_(PROBLEM_KINDS[kind]))

@@ -13,13 +13,14 @@ from kiosk.auth import Operator, has_recent_approval
 from kiosk.claims import end_claim
 from kiosk.db import record_event, transaction, utc_before, utcnow
 from kiosk.errors import KioskError
-from kiosk.hold_reasons import PROBLEM_KINDS, hold_reason_text, problem_hold
+from kiosk.hold_reasons import NOTHING_TO_SHIP, PROBLEM_KINDS, hold_reason_text, problem_hold
 from kiosk.i18n import N_, _
 from kiosk.orders import get_order, set_status
 
 # Kinds a packer can only explain in words.
 DESCRIPTION_REQUIRED = {"other", "wrong_item"}
 MAX_DESCRIPTION = 500
+# The hold reason of an order whose every unit was approved short.
 
 
 @dataclass(frozen=True)
@@ -162,10 +163,28 @@ def approve_short(
         record_event(conn, "short_approved", order_id=problem["order_id"], operator=supervisor.badge,
                      station=station, problem_id=problem_id, line_no=problem["line_no"],
                      quantity=problem["quantity"])
-        status = conn.execute("SELECT status FROM orders WHERE order_id = ?", (problem["order_id"],)).fetchone()[0]
-        if status == "on_hold":
-            set_status(conn, problem["order_id"], "paid", operator=supervisor.badge, station=station,
+        order_id = problem["order_id"]
+        status = conn.execute("SELECT status FROM orders WHERE order_id = ?", (order_id,)).fetchone()[0]
+        if not anything_to_ship(conn, order_id):
+            # No parcel leaves empty: the order waits for a supervisor's decision (cancel it, or wait for stock).
+            if status == "on_hold":
+                conn.execute("UPDATE orders SET hold_reason = ? WHERE order_id = ?", (NOTHING_TO_SHIP, order_id))
+            elif status in ("paid", "packing"):
+                _hold(conn, order_id, NOTHING_TO_SHIP, supervisor.badge, station)
+        elif status == "on_hold":
+            set_status(conn, order_id, "paid", operator=supervisor.badge, station=station,
                        reason="short shipment approved")
+
+
+def anything_to_ship(conn: sqlite3.Connection, order_id: str) -> bool:
+    """Whether at least one unit of the order is still to ship once approved shortages are taken off."""
+    short = approved_shortages(conn, order_id)
+    return any(
+        quantity > short.get(line_no, 0)
+        for line_no, quantity in conn.execute(
+            "SELECT line_no, quantity FROM order_lines WHERE order_id = ?", (order_id,)
+        ).fetchall()
+    )
 
 
 def resolve_problem(

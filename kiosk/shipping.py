@@ -147,4 +147,9 @@ def _shipped_quantities(conn: sqlite3.Connection, session: PackSession) -> dict[
                                        ordered=line.quantity)
             )
         shipped[line.line_no] = quantity
+    if not any(shipped.values()):
+        raise KioskError(
+            _("Order {order_id} has nothing to ship: every unit is short, and no parcel leaves empty.").format(
+                order_id=session.order_id)
+        )
     return shipped

@@ -1,32 +1,37 @@
-"""The kiosk App: owns the database connection, the operator and the screen flow."""
+"""The kiosk App: composes the screens, routes scanner input and runs the idle lock.
+
+Everything people do goes through the desk (kiosk.desk.Desk), which the App builds (or is given)
+and hands to every screen; screens tell the App what happened with Messages.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import gc
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 from rich.text import Text
-from textual import events, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 
-from kiosk.auth import Operator, record_logout
-from kiosk.claims import heartbeat, station_claim
 from kiosk.config import Config
 from kiosk.crashlog import error_text, report_crash
 from kiosk.db import open_database
+from kiosk.desk import Desk
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _, current_language, set_language
 from screens.approve import SupervisorApproval
 from screens.lock import LockScreen
 from screens.login import LoginScreen
+from screens.messages import LabelPrinted, LogOutRequested
 from screens.scan_screen import ScanScreen
 from screens.widgets.scan_input import ScanInput
 
@@ -34,6 +39,7 @@ if TYPE_CHECKING:
     from kiosk.item_labels import ItemLabelRequest
     from kiosk.print_jobs import PrintOutcome, PrintRequest, StagedLabel
     from printing.labels import ShippingLabel
+    from screens.pack import PackScreen
 
 # The screens after login, and printing (Pillow, fonts, printers), are imported where they are
 # first used: start-up to the login screen is what every shift change waits for.
@@ -59,24 +65,22 @@ class KioskApp(App):
     ]
     ENABLE_COMMAND_PALETTE = False
 
-    def __init__(self, config: Config, db: sqlite_utils.Database | None = None) -> None:
+    def __init__(self, config: Config, desk: Desk | None = None) -> None:
         # Everything imported so far lives as long as the process. Out of the collector's sight,
         # it is not traversed again by the collections that building the first screen triggers
         # (about 15 ms of a 50 ms first frame).
         gc.freeze()
         super().__init__()
         self.title = _("Packing desk")
-        self.config = config
-        self.db = db if db is not None else open_database(config.database)
-        self.operator: Operator | None = None
+        self.desk = desk if desk is not None else Desk(open_database(config.database), config)
         # The language the station starts in and returns to at logout; an operator may prefer another.
         self.station_language = current_language()
         self.last_input = time.monotonic()
-        self.locked = False
         # While a scan screen loads, keys are held back and finished scans wait here.
         self._held_keys: list[events.Key] | None = None
         self._pending_scans: list[str] = []
         self._print_pool: ThreadPoolExecutor | None = None
+        self.login_screen = LoginScreen(self.desk)
 
     def _fatal_error(self) -> None:
         """An unexpected error: the traceback goes to the crash log, the person sees one line.
@@ -94,16 +98,10 @@ class KioskApp(App):
         )
 
     def on_mount(self) -> None:
-        self.push_screen(LoginScreen())
-        if self.config.idle_lock_seconds:
+        self.push_screen(self.login_screen)
+        if self.desk.idle_lock_seconds:
             self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
-        self.set_interval(HEARTBEAT_SECONDS, self.heartbeat)
-
-    def heartbeat(self) -> None:
-        """Keep this station's claim alive; a supervisor sees claims whose heartbeat went stale."""
-        held = station_claim(self.db, self.config.station)
-        if held and self.operator is not None:
-            heartbeat(self.db, held, self.config.station)
+        self.set_interval(HEARTBEAT_SECONDS, self.desk.heartbeat)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
@@ -114,11 +112,13 @@ class KioskApp(App):
         await super().on_event(event)
 
     # -- scans ---------------------------------------------------------------
+    # Scans reach screens by direct calls, not Messages: a message would reach the screen a turn
+    # of the event loop later, and the keys of the next scan, already queued, would land first.
 
-    def open_scan_screen(self, screen: ScanScreen) -> None:
+    def open_scan_screen(self, screen: ScanScreen, callback: Callable[[Any], None] | None = None) -> None:
         """Push a scan screen; keys typed before it is ready are kept for it, in order."""
         self.hold_scans()
-        self.push_screen(screen)
+        self.push_screen(screen, callback)
 
     def hold_scans(self) -> None:
         """Keep every key and scan from now on for the next scan screen to be mounted or resumed."""
@@ -154,30 +154,26 @@ class KioskApp(App):
 
     # -- operator ------------------------------------------------------------
 
-    def logged_in(self, operator: Operator) -> None:
-        """Show the queue, or straight the order this station was packing when it stopped."""
+    @on(LoginScreen.LoggedIn)
+    def logged_in(self) -> None:
+        """Show the queue (which opens straight the order this station was packing when it stopped)."""
         from screens.queue import QueueScreen
 
-        self.operator = operator
-        if operator.language:
+        operator = self.desk.operator
+        if operator is not None and operator.language:
             set_language(operator.language)
         self.last_input = time.monotonic()
-        self.open_scan_screen(QueueScreen())
-        held = station_claim(self.db, self.config.station)
-        if held:
-            from screens.pack import PackScreen  # only now: it loads the carriers and the label renderers
+        self.open_scan_screen(QueueScreen(self.desk))
 
-            self.open_scan_screen(PackScreen(held, resumed=True))
+    @on(LogOutRequested)
+    def log_out_requested(self, message: LogOutRequested) -> None:
+        self.log_out(message.why)
 
     def log_out(self, why: str = "logout") -> None:
-        if self.operator is not None:
-            record_logout(self.db, self.operator, self.config.station, why)
-        self.operator = None
-        self.locked = False
+        self.desk.log_out(why)
         set_language(self.station_language)
-        while not isinstance(self.screen, LoginScreen):
+        while self.screen is not self.login_screen:
             self.pop_screen()
-        self.screen.reset()
 
     def action_supervisor(self) -> None:
         """The exceptions list, from any screen, once a supervisor's badge and PIN are checked."""
@@ -186,22 +182,25 @@ class KioskApp(App):
         if isinstance(self.screen, SupervisorApproval | ExceptionsScreen | LockScreen):
             return
 
-        def approved(supervisor: Operator | None) -> None:
+        def approved(supervisor: Desk | None) -> None:
             if supervisor is not None:
                 self.push_screen(ExceptionsScreen(supervisor))
 
-        self.push_screen(SupervisorApproval(_("Supervisor: exceptions list"), action="open_exceptions"), approved)
+        self.push_screen(SupervisorApproval(self.desk, _("Supervisor: exceptions list"), action="open_exceptions"),
+                         approved)
 
     def lock_if_idle(self) -> None:
         idle = time.monotonic() - self.last_input
-        if self.operator is None or self.locked or idle < self.config.idle_lock_seconds:
+        if self.desk.operator is None or self.desk.locked or idle < self.desk.idle_lock_seconds:
             return
-        self.locked = True
-        self.push_screen(LockScreen(self.operator))
+        self.desk.lock()
+        self.push_screen(LockScreen(self.desk), self.unlocked)
 
-    def unlocked(self) -> None:
-        self.locked = False
+    def unlocked(self, _carried_on: bool | None) -> None:
         self.last_input = time.monotonic()
+
+    def on_pack_screen_order_stopped(self, message: PackScreen.OrderStopped) -> None:
+        self.refuse(message.reason)
 
     # -- feedback ------------------------------------------------------------
 
@@ -211,6 +210,17 @@ class KioskApp(App):
         self.notify(message, severity="error", markup=False)
 
     # -- labels --------------------------------------------------------------
+
+    @property
+    def _print_db(self) -> sqlite_utils.Database:
+        # print pipeline: the print section reaches the database through the desk until a print
+        # service owns the jobs; screens never do.
+        return self.desk.db
+
+    @property
+    def _print_config(self) -> Config:
+        # print pipeline: the printers, label sizes and retry settings, likewise.
+        return self.desk.config
 
     @property
     def print_pool(self) -> ThreadPoolExecutor:
@@ -228,7 +238,7 @@ class KioskApp(App):
         from kiosk.print_jobs import StagedLabel
 
         self.printing_now.add(print_job_id)
-        return StagedLabel(self.db, print_job_id, self.config, self.print_pool,
+        return StagedLabel(self._print_db, print_job_id, self._print_config, self.print_pool,
                            lambda outcome: self.post_message(LabelFinished(outcome)), self.printing_now.discard)
 
     def print_item_labels(
@@ -237,11 +247,12 @@ class KioskApp(App):
         """Queue and print new stickers for an item (a damaged barcode); returns the job, None if refused."""
         from kiosk.item_labels import queue_item_labels
 
-        operator = self.operator.badge if self.operator else None
+        operator = self.desk.operator.badge if self.desk.operator else None
         try:
+            config = self._print_config
             job_id = queue_item_labels(
-                self.db, request.code, request.copies, printer=self.config.item_printer or self.config.printer,
-                size=self.config.item_label_size, operator=operator, station=self.config.station,
+                self._print_db, request.code, request.copies, printer=config.item_printer or config.printer,
+                size=config.item_label_size, operator=operator, station=self.desk.station,
                 order_id=order_id, reason=reason or _("new barcode label at the packing desk"),
             )
         except KioskError as error:
@@ -262,9 +273,9 @@ class KioskApp(App):
         if job_id in self.printing_now:
             return
         try:
-            request = job_request(self.db, job_id, self.config)
+            request = job_request(self._print_db, job_id, self._print_config)
         except KioskError as error:
-            self.post_message(LabelFinished(unprintable(self.db, job_id, error), background))
+            self.post_message(LabelFinished(unprintable(self._print_db, job_id, error), background))
             return
         self.printing_now.add(job_id)
         self._print_in_worker(request, background)
@@ -274,10 +285,11 @@ class KioskApp(App):
         carrier and tracking number anew (kiosk.labels.label_preview, printing.labels.draw_ahead)."""
         from kiosk.labels import label_preview
 
-        operator = self.operator.badge if self.operator else ""
+        operator = self.desk.operator.badge if self.desk.operator else ""
         try:
-            label = label_preview(self.db, order_id, self.config, operator=operator, station=self.config.station,
-                                  carrier=carrier, package_no=package_no, package_count=package_count)
+            label = label_preview(self._print_db, order_id, self._print_config, operator=operator,
+                                  station=self.desk.station, carrier=carrier, package_no=package_no,
+                                  package_count=package_count)
         except KioskError:
             return  # the order is gone: the pack screen says so on its own
         self._draw_preview(label)
@@ -288,7 +300,8 @@ class KioskApp(App):
 
         # A label that cannot be drawn fails the same way for real, and that print job says why.
         with contextlib.suppress(KioskError):
-            draw_ahead(label, self.config.label_size, self.config.label_dpi, self.config.label_font)
+            config = self._print_config
+            draw_ahead(label, config.label_size, config.label_dpi, config.label_font)
 
     @work(thread=True, exit_on_error=False, group="labels")
     def _print_in_worker(self, request: PrintRequest, background: bool = False) -> None:
@@ -303,14 +316,10 @@ class KioskApp(App):
 
         outcome = message.outcome
         self.printing_now.discard(outcome.job_id)
-        finish_print_job(self.db, outcome.job_id, file=outcome.file, error=outcome.error,
-                         retryable=outcome.retryable, station=self.config.station)
-        if isinstance(self.screen, ScanScreen):
-            self.screen.label_finished(outcome.job_id)
-        from screens.print_jobs import PrintJobsScreen  # the screen imports this module
-
-        if isinstance(self.screen, PrintJobsScreen):
-            self.screen.job_finished()
+        finish_print_job(self._print_db, outcome.job_id, file=outcome.file, error=outcome.error,
+                         retryable=outcome.retryable, station=self.desk.station)
+        # The screen in front decides whether it cares (the pack screen waits for its label).
+        self.screen.post_message(LabelPrinted(outcome.job_id))
         if message.background:
             if not outcome.error:
                 self.notify(_("Queued label for {subject} printed on {printer}.").format(
@@ -353,15 +362,16 @@ class KioskApp(App):
         # collection, which would otherwise land in the middle of a scan.
         gc.collect()
         gc.freeze()
-        self.set_interval(self.config.print_retry_seconds, self.retry_print_jobs)
+        self.set_interval(self._print_config.print_retry_seconds, self.retry_print_jobs)
         self.retry_print_jobs()
 
     def retry_print_jobs(self) -> None:
         """Send again this station's jobs that failed because a printer was off (and left-over ones)."""
         from kiosk.print_jobs import claim_due_retries
 
-        for job_id in claim_due_retries(self.db, self.config.station, max_attempts=self.config.print_max_attempts,
-                                        wait_seconds=self.config.print_retry_seconds, skip=self.printing_now):
+        config = self._print_config
+        for job_id in claim_due_retries(self._print_db, self.desk.station, max_attempts=config.print_max_attempts,
+                                        wait_seconds=config.print_retry_seconds, skip=self.printing_now):
             self.send_print_job(job_id, background=True)
 
     def open_print_jobs(self) -> None:
@@ -370,12 +380,13 @@ class KioskApp(App):
 
         if isinstance(self.screen, PrintJobsScreen):
             return
-        if self.operator is not None and self.operator.is_supervisor:
-            self.push_screen(PrintJobsScreen(self.operator))
+        if self.desk.operator is not None and self.desk.operator.is_supervisor:
+            self.push_screen(PrintJobsScreen(self.desk))
             return
 
-        def approved(supervisor: Operator | None) -> None:
+        def approved(supervisor: Desk | None) -> None:
             if supervisor is not None:
                 self.push_screen(PrintJobsScreen(supervisor))
 
-        self.push_screen(SupervisorApproval(_("Supervisor: print jobs"), action="open_print_jobs"), approved)
+        self.push_screen(SupervisorApproval(self.desk, _("Supervisor: print jobs"), action="open_print_jobs"),
+                         approved)

@@ -12,25 +12,23 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from kiosk.auth import Operator, approve_as_supervisor
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
 from screens.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
-    from screens.app import KioskApp
+    from kiosk.desk import Desk
 
 
-class SupervisorApproval(ModalScreen[Operator | None]):
-    """Dismisses with the approving supervisor, or None when cancelled."""
+class SupervisorApproval(ModalScreen["Desk | None"]):
+    """Dismisses with the approving supervisor's desk (badge and PIN checked by the desk), or None."""
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
-    app: KioskApp
-
-    def __init__(self, question: str, action: str, order_id: str | None = None) -> None:
+    def __init__(self, desk: Desk, question: str, action: str, order_id: str | None = None) -> None:
         super().__init__()
+        self.desk = desk
         self.question = question
         self.action = action
         self.order_id = order_id
@@ -63,9 +61,7 @@ class SupervisorApproval(ModalScreen[Operator | None]):
         pin = message.value
         message.input.value = ""
         try:
-            supervisor = approve_as_supervisor(
-                self.app.db, self.badge, pin, self.app.config.station, action=self.action, order_id=self.order_id
-            )
+            supervisor = self.desk.as_supervisor(self.badge, pin, action=self.action, order_id=self.order_id)
         except KioskError as error:
             self.query_one("#approve-error", Static).update(Text(str(error)))
             self.app.refuse(str(error))

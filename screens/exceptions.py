@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -12,18 +10,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from kiosk.auth import Operator
-from kiosk.history import order_history
+from kiosk.desk import Decision
 from kiosk.i18n import N_, _
-from kiosk.problems import (
-    approve_short,
-    cancel_order,
-    held_orders,
-    open_problems,
-    release_to_queue,
-    resolve_problem,
-    stale_claims,
-)
 from kiosk.timefmt import short_time
 from screens.approve import SupervisorApproval
 from screens.print_jobs import PrintJobsScreen
@@ -33,22 +21,9 @@ from screens.widgets.banner import Banner
 from screens.widgets.footer import KioskFooter
 
 if TYPE_CHECKING:
-    pass
+    from kiosk.desk import Desk
 
 HISTORY_LINES = 8
-
-
-@dataclass(frozen=True)
-class Decision:
-    """One row of the list: what needs a supervisor's decision, for which order."""
-
-    kind: str  # "problem", "hold" or "stale"
-    order_id: str
-    detail: str
-    since: str
-    who: str
-    problem_id: int | None = None
-    can_ship_short: bool = False
 
 
 class ExceptionsScreen(SupervisorListScreen[Decision]):
@@ -75,22 +50,8 @@ class ExceptionsScreen(SupervisorListScreen[Decision]):
         table.focus()
 
     def reload(self) -> None:
-        db = self.app.db
-        rows = [
-            Decision("problem", p.order_id, f"{p.kind_name} · {p.description}".strip(" ·"), p.reported_at,
-                       p.operator, p.problem_id, can_ship_short=p.line_no is not None and p.quantity > 0)
-            for p in open_problems(db)
-        ]
-        with_problems = {row.order_id for row in rows}
-        rows += [
-            Decision("hold", h["order_id"], h["hold_reason"], h["held_at"], "")
-            for h in held_orders(db)
-            if h["order_id"] not in with_problems
-        ]
-        rows += [
-            Decision("stale", c["order_id"], c["station"], c["heartbeat_at"], c["operator"])
-            for c in stale_claims(db, timedelta(minutes=self.app.config.stale_claim_minutes))
-        ]
+        succeeded, rows = self.attempt(self.desk.exceptions)
+        rows = rows if succeeded and rows is not None else []
         self.rows = rows
         kinds = {"problem": _("Problem"), "hold": _("On hold"), "stale": _("Stale claim")}
         table = self.query_one(DataTable)
@@ -112,7 +73,7 @@ class ExceptionsScreen(SupervisorListScreen[Decision]):
             history.update("")
             return
         text = Text(_("History of {order_id}").format(order_id=row.order_id) + "\n", style="bold")
-        for entry in order_history(self.app.db, row.order_id, limit=HISTORY_LINES):
+        for entry in self.desk.order_history(row.order_id, limit=HISTORY_LINES):
             text.append(f"{short_time(entry.at)}  {entry.what}  {entry.operator} {entry.station}  {entry.details}\n")
         history.update(text)
 
@@ -128,7 +89,7 @@ class ExceptionsScreen(SupervisorListScreen[Decision]):
         row = self.current
         if row is None:
             return
-        self._act(lambda: release_to_queue(self.app.db, row.order_id, self.supervisor, self.app.config.station),
+        self._act(lambda: self.desk.release(row.order_id),
                   _("Order {order_id} is back in the queue.").format(order_id=row.order_id))
 
     def action_cancel_order(self) -> None:
@@ -139,8 +100,7 @@ class ExceptionsScreen(SupervisorListScreen[Decision]):
         def answered(reason: str | None) -> None:
             if reason:
                 self._act(
-                    lambda: cancel_order(self.app.db, row.order_id, reason, self.supervisor.badge,
-                                         self.app.config.station),
+                    lambda: self.desk.cancel_order(row.order_id, reason),
                     _("Order {order_id} cancelled.").format(order_id=row.order_id),
                 )
 
@@ -157,8 +117,7 @@ class ExceptionsScreen(SupervisorListScreen[Decision]):
         def answered(resolution: str | None) -> None:
             if resolution:
                 self._act(
-                    lambda: resolve_problem(self.app.db, row.problem_id, resolution, self.supervisor,
-                                            self.app.config.station),
+                    lambda: self.desk.resolve_problem(row.problem_id, resolution),
                     _("Problem resolved."),
                 )
 
@@ -170,18 +129,18 @@ class ExceptionsScreen(SupervisorListScreen[Decision]):
             self.app.refuse(_("Choose a problem with an item and a quantity to ship short."))
             return
 
-        def approved(supervisor: Operator | None) -> None:
+        def approved(supervisor: Desk | None) -> None:
             if supervisor is not None:
                 self._act(
-                    lambda: approve_short(self.app.db, row.problem_id, supervisor, self.app.config.station),
+                    lambda: supervisor.approve_short(row.problem_id),
                     _("Order {order_id} may ship short: it is back in the queue.").format(order_id=row.order_id),
                 )
 
         self.app.push_screen(
-            SupervisorApproval(_("Ship order {order_id} short?").format(order_id=row.order_id),
+            SupervisorApproval(self.desk, _("Ship order {order_id} short?").format(order_id=row.order_id),
                                action="short_shipment", order_id=row.order_id),
             approved,
         )
 
     def action_print_jobs(self) -> None:
-        self.app.push_screen(PrintJobsScreen(self.supervisor))
+        self.app.push_screen(PrintJobsScreen(self.desk))

@@ -14,11 +14,11 @@ from textual.widgets import Input, Static
 
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
-from kiosk.item_labels import MAX_COPIES, ItemLabelRequest, check_copies, find_item
+from kiosk.item_labels import MAX_COPIES, ItemLabelRequest, check_copies
 from screens.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
-    from screens.app import KioskApp
+    from kiosk.desk import Desk
 
 
 class ItemLabelDialog(ModalScreen[ItemLabelRequest | None]):
@@ -31,10 +31,9 @@ class ItemLabelDialog(ModalScreen[ItemLabelRequest | None]):
     """
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
-    app: KioskApp
-
-    def __init__(self, code: str = "") -> None:
+    def __init__(self, desk: Desk, code: str = "") -> None:
         super().__init__()
+        self.desk = desk
         self.code = code
 
     def compose(self) -> ComposeResult:
@@ -58,7 +57,7 @@ class ItemLabelDialog(ModalScreen[ItemLabelRequest | None]):
     def receive_scan(self, value: str) -> None:
         # The scan field of a dialog answers the dialog, not the screen underneath.
         try:
-            item = find_item(self.app.db, value)
+            item = self.desk.find_item(value)
         except KioskError as error:
             self._error(str(error))
             return

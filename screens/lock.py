@@ -12,32 +12,30 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from kiosk.auth import Operator, authenticate
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
+from screens.messages import LogOutRequested
 
 if TYPE_CHECKING:
-    from screens.app import KioskApp
+    from kiosk.desk import Desk
 
 
-class LockScreen(ModalScreen[None]):
+class LockScreen(ModalScreen[bool]):
+    """Dismisses with True once the operator's PIN carried the session on."""
+
     CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("f10", "log_out", N_("Log out"))]
 
-    app: KioskApp
-
-    def __init__(self, operator: Operator) -> None:
+    def __init__(self, desk: Desk) -> None:
         super().__init__()
-        self.operator = operator
+        self.desk = desk
 
     def compose(self) -> ComposeResult:
+        name = self.desk.operator.name if self.desk.operator else ""
         with Vertical(classes="dialog"):
             yield Static(
-                Text(
-                    _("Locked after no activity. {name}: type your PIN to carry on, or F10 to log out.").format(
-                        name=self.operator.name
-                    )
-                )
+                Text(_("Locked after no activity. {name}: type your PIN to carry on, or F10 to log out.").format(
+                    name=name))
             )
             yield Input(password=True, id="pin", max_length=8)
             yield Static(id="lock-error", classes="dialog-error")
@@ -49,13 +47,12 @@ class LockScreen(ModalScreen[None]):
     def submitted(self, message: Input.Submitted) -> None:
         message.input.value = ""
         try:
-            authenticate(self.app.db, self.operator.badge, message.value, self.app.config.station)
+            self.desk.unlock(message.value)
         except KioskError as error:
             self.query_one("#lock-error", Static).update(Text(str(error)))
             self.app.refuse(str(error))
             return
-        self.app.unlocked()
-        self.dismiss(None)
+        self.dismiss(True)
 
     def action_log_out(self) -> None:
-        self.app.log_out("idle lock")
+        self.post_message(LogOutRequested("idle lock"))

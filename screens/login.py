@@ -9,9 +9,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Input, Static
 
-from kiosk.auth import authenticate, find_operator
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
 from screens.scan_screen import ScanScreen
@@ -20,14 +20,21 @@ from screens.widgets.footer import KioskFooter
 from screens.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
-    from screens.app import KioskApp
+    from kiosk.desk import Desk
 
 
 class LoginScreen(ScanScreen):
     CSS_PATH = "login.tcss"
     BINDINGS = [Binding("escape", "reset", N_("Start again"))]
 
-    app: KioskApp
+    class LoggedIn(Message):
+        """Badge and PIN checked: the desk has its operator."""
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__()
+        self.desk = desk
+        self.badge = ""
+        self.resumed_before = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login-box"):
@@ -42,6 +49,13 @@ class LoginScreen(ScanScreen):
     def on_mount(self) -> None:
         self.reset()
 
+    def on_screen_resume(self) -> None:
+        # Back in front after a logout (or a supervisor's list opened from here): start again.
+        # Textual resumes a screen on its first push too: on_mount has just reset it then.
+        if self.resumed_before:
+            self.reset()
+        self.resumed_before = True
+
     def action_reset(self) -> None:
         self.reset()
 
@@ -50,7 +64,7 @@ class LoginScreen(ScanScreen):
         self.badge = ""
         self.query_one("#login-title", Static).update(_("Packing desk"))
         self.query_one("#login-station", Static).update(
-            Text(_("Station {station}").format(station=self.app.config.station))
+            Text(_("Station {station}").format(station=self.desk.station))
         )
         self.query_one("#login-prompt", Static).update(_("Scan your badge"))
         badge_input = self.query_one("#badge", ScanInput)
@@ -66,14 +80,13 @@ class LoginScreen(ScanScreen):
         badge_input.focus()
 
     def handle_scan(self, value: str) -> None:
-        badge = value.strip().upper()
-        operator = find_operator(self.app.db, badge)
-        if operator is None:
-            message = _("Unknown or disabled badge {badge}. Scan your badge again.").format(badge=badge)
-            self.query_one(Banner).show(message, "error")
-            self.app.refuse(message)
+        try:
+            operator = self.desk.check_badge(value)
+        except KioskError as error:
+            self.query_one(Banner).show(str(error), "error")
+            self.app.refuse(str(error))
             return
-        self.badge = badge
+        self.badge = operator.badge
         self.query_one("#login-prompt", Static).update(
             Text(_("{name}: type your PIN, then Enter").format(name=operator.name))
         )
@@ -88,9 +101,9 @@ class LoginScreen(ScanScreen):
         pin = message.value
         message.input.value = ""
         try:
-            operator = authenticate(self.app.db, self.badge, pin, self.app.config.station)
+            self.desk.log_in(self.badge, pin)
         except KioskError as error:
             self.query_one(Banner).show(str(error), "error")
             self.app.refuse(str(error))
             return
-        self.app.logged_in(operator)
+        self.post_message(self.LoggedIn())

@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-import gc
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import DataTable, ProgressBar, Static
 
-from kiosk.auth import Operator
 from kiosk.carriers import carrier_name
 from kiosk.cells import cell_width
-from kiosk.claims import release_order
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
 from kiosk.item_labels import ItemLabelRequest
-from kiosk.packing import MAX_BULK_QUANTITY, MAX_PARCELS, LineProgress, PackSession, ScanOutcome, ScanResult, Stage
-from kiosk.problems import approve_short, hold_order, report_problem
-from kiosk.remote import remote_rule_for
-from kiosk.shipping import record_waybill
-from kiosk.waybill import CARRIER_OVERRIDE, WaybillRules, requested_carrier
+from kiosk.packing import MAX_BULK_QUANTITY, MAX_PARCELS, LineProgress, ScanOutcome, ScanResult, Stage
+from kiosk.waybill import CARRIER_OVERRIDE, requested_carrier
 from screens.approve import SupervisorApproval
 from screens.confirm import ConfirmDialog
 from screens.item_label import ItemLabelDialog
+from screens.messages import LabelPrinted
 from screens.problem import ProblemDialog, ProblemReport
 from screens.prompt import PromptDialog, whole_number
 from screens.scan_screen import ScanScreen
@@ -33,7 +31,7 @@ from screens.widgets.footer import KioskFooter
 from screens.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
-    from screens.app import KioskApp
+    from kiosk.desk import Desk
 
 # How soon a packer learns that someone else cancelled or held the open order.
 INTERRUPTION_CHECK_SECONDS = 2
@@ -49,6 +47,8 @@ PROMPTS = {
 
 
 class PackScreen(ScanScreen):
+    """The order open at the desk. Dismisses with the message the queue shows when it closes."""
+
     CSS_PATH = "pack.tcss"
     # Function keys only: scanned text must never trigger a binding.
     BINDINGS = [
@@ -63,13 +63,22 @@ class PackScreen(ScanScreen):
         Binding("escape", "put_back", N_("Put back")),
     ]
 
-    app: KioskApp
+    @dataclass
+    class OrderStopped(Message):
+        """The order changed under the packer (cancelled, held, taken over): nothing more may happen."""
 
-    def __init__(self, order_id: str, resumed: bool = False) -> None:
+        order_id: str
+        reason: str
+
+    def __init__(self, desk: Desk, resumed: bool = False) -> None:
         super().__init__()
-        self.order_id = order_id
+        self.desk = desk
+        session = desk.session
+        assert session is not None, "the desk opens the order before its screen"
+        # The order as it stands (read only: every change goes through the desk).
+        self.session = session
+        self.order_id = session.order_id
         self.resumed = resumed
-        self.bulk_quantity = 1
         # Set when the order changed under the packer (cancelled, held, taken over): nothing more may happen.
         self.stopped = ""
         # (print job, message for the queue) once the order shipped and its label is on its way.
@@ -89,15 +98,13 @@ class PackScreen(ScanScreen):
         yield KioskFooter()
 
     def on_mount(self) -> None:
-        operator = self.app.operator
-        assert operator is not None
-        self.session = PackSession(self.app.db, self.order_id, operator.badge, self.app.config.station)
+        operator = self.desk.operator
         order = self.session.order
         self.query_one("#order-header", Static).update(
             Text(
                 _("Order {order_id} · {platform} · {name} · {station}").format(
-                    order_id=order["order_id"], platform=order["platform"], name=operator.name,
-                    station=self.app.config.station,
+                    order_id=order["order_id"], platform=order["platform"], name=operator.name if operator else "",
+                    station=self.desk.station,
                 )
             )
         )
@@ -129,8 +136,7 @@ class PackScreen(ScanScreen):
         order = self.session.order
         place = " ".join(part for part in (order["city"], order["province"], order["country"]) if part)
         text = Text(_("To {name} · {place}").format(name=order["recipient_name"], place=place))
-        area = remote_rule_for(self.app.config.remote_rules, order["country"], order["province"],
-                               order["postal_code"], order["city"])
+        area = self.desk.remote_area()
         if area:
             text.append("  " + _("REMOTE ({area})").format(area=_(area.name)), style="bold yellow")
         requested = requested_carrier(order)
@@ -184,8 +190,8 @@ class PackScreen(ScanScreen):
         bar = self.query_one(ProgressBar)
         bar.update(total=session.units_ordered, progress=session.units_packed)
         prompt = _(PROMPTS[session.stage])
-        if session.stage is Stage.ITEMS and self.bulk_quantity > 1:
-            prompt = _("Next scan counts {quantity} units").format(quantity=self.bulk_quantity)
+        if session.stage is Stage.ITEMS and self.desk.bulk_quantity > 1:
+            prompt = _("Next scan counts {quantity} units").format(quantity=self.desk.bulk_quantity)
         if session.stage is Stage.WAYBILL and session.parcel_count > 1:
             prompt = _("Scan the waybill of parcel {number} of {count}").format(
                 number=session.parcels_recorded + 1, count=session.parcel_count
@@ -235,12 +241,10 @@ class PackScreen(ScanScreen):
             self.ship(value)
             return
         try:
-            outcome = self.session.scan(value, self.bulk_quantity)
+            outcome = self.desk.scan(value)
         except KioskError as error:
             self._refuse(str(error))
             return
-        if outcome.accepted:
-            self.bulk_quantity = 1
         if outcome.result is ScanResult.NOT_HELD:
             self.stop(outcome.message)
             return
@@ -252,8 +256,7 @@ class PackScreen(ScanScreen):
 
     def ship(self, raw: str) -> None:
         try:
-            shipment = record_waybill(self.session, raw, self.app.config.printer,
-                                      WaybillRules.from_config(self.app.config), stage_label=self.app.stage_label)
+            shipment = self.desk.record_waybill(raw, stage_label=self.app.stage_label)
         except KioskError as error:
             self._refuse(str(error))
             return
@@ -270,6 +273,7 @@ class PackScreen(ScanScreen):
             order_id=shipment.order_id, tracking=shipment.tracking_number
         )
         self.leaving = (shipment.print_job_id, message)
+        # A direct call, not a Message: keys already queued behind this scan must be held from now on.
         self.app.hold_scans()
         self.set_timer(LABEL_WAIT_SECONDS, self._leave)
 
@@ -277,8 +281,9 @@ class PackScreen(ScanScreen):
     def takes_scans(self) -> bool:
         return self.leaving is None
 
-    def label_finished(self, print_job_id: int) -> None:
-        if self.leaving and self.leaving[0] == print_job_id:
+    @on(LabelPrinted)
+    def label_printed(self, message: LabelPrinted) -> None:
+        if self.leaving and self.leaving[0] == message.job_id:
             self._leave()
 
     def _leave(self) -> None:
@@ -289,12 +294,7 @@ class PackScreen(ScanScreen):
             self.query_one(ScanInput).call_later(self.dismiss_to_queue, message)
 
     def dismiss_to_queue(self, message: str) -> None:
-        self.app.pop_screen()
-        self.app.screen.query_one(Banner).show(message, "ok")
-        # A full garbage collection takes tens of milliseconds. Run it now, once the queue is on
-        # screen and the packer is busy with the parcel, rather than whenever the collector's
-        # counters say so, which is often in the middle of the next order's scans.
-        self.app.call_after_refresh(gc.collect)
+        self.dismiss(message)
 
     def _refuse(self, message: str) -> None:
         self.query_one(Banner).show(message, "error")
@@ -314,15 +314,16 @@ class PackScreen(ScanScreen):
 
     def check_interruption(self) -> None:
         if not self.stopped:
-            message = self.session.interruption()
+            message = self.desk.interruption()
             if message:
                 self.stop(message)
 
     def stop(self, message: str) -> None:
         """The order was cancelled, held or taken over: say so, and allow nothing but going back."""
         self.stopped = message
+        self.desk.close_order()
         self.query_one(Banner).show(message + " " + _("Press Escape to go back to the queue."), "error")
-        self.app.refuse(message)
+        self.post_message(self.OrderStopped(self.order_id, message))
         self.add_class("stopped")
         self.refresh_bindings()
 
@@ -334,7 +335,7 @@ class PackScreen(ScanScreen):
             if not answer:
                 return
             try:
-                self.session.set_parcel_count(int(answer))
+                self.desk.set_parcel_count(int(answer))
             except KioskError as error:
                 self._refuse(str(error))
                 return
@@ -355,18 +356,19 @@ class PackScreen(ScanScreen):
             self._refuse(_("This order asks for no particular carrier: any enabled carrier's waybill will do."))
             return
 
-        def approved(supervisor: Operator | None) -> None:
+        def approved(supervisor: Desk | None) -> None:
             self.query_one(ScanInput).focus()
-            if supervisor is not None:
+            if supervisor is not None and supervisor.operator is not None:
                 self.query_one(Banner).show(
                     _("{name} allowed another carrier than {carrier}: scan the waybill.").format(
-                        name=supervisor.name, carrier=carrier_name(requested)
+                        name=supervisor.operator.name, carrier=carrier_name(requested)
                     ),
                     "warning",
                 )
 
         self.app.push_screen(
             SupervisorApproval(
+                self.desk,
                 _("Order {order_id} asks for {carrier}. Allow another carrier?").format(
                     order_id=self.order_id, carrier=carrier_name(requested)
                 ),
@@ -384,73 +386,60 @@ class PackScreen(ScanScreen):
                 self.app.print_item_labels(request, order_id=self.order_id)
             self.query_one(ScanInput).focus()
 
-        self.app.push_screen(ItemLabelDialog(), chosen)
+        self.app.push_screen(ItemLabelDialog(self.desk), chosen)
 
     # -- problems ----------------------------------------------------------
 
     def action_report_problem(self) -> None:
-        self.app.push_screen(ProblemDialog(self.session), self._problem_reported)
+        self.app.push_screen(ProblemDialog(self.desk), self._problem_reported)
 
     def _problem_reported(self, report: ProblemReport | None) -> None:
         self.query_one(ScanInput).focus()
         if report is None:
             return
         try:
-            problem_id = report_problem(
-                self.app.db, self.order_id, kind=report.kind, line_no=report.line_no, quantity=report.quantity,
-                description=report.description, photo_path=report.photo_path, operator=self.session.operator,
-                station=self.app.config.station, hold=report.outcome == "hold",
+            reported = self.desk.report_problem(
+                kind=report.kind, line_no=report.line_no, quantity=report.quantity, description=report.description,
+                photo_path=report.photo_path, hold=report.outcome == "hold",
             )
         except KioskError as error:
             self._refuse(str(error))
             return
-        if report.outcome == "hold":
+        if reported.held:
             self.dismiss_to_queue(
                 _("Problem reported: order {order_id} is on hold for a supervisor.").format(order_id=self.order_id)
             )
             return
         self.app.push_screen(
             SupervisorApproval(
+                self.desk,
                 _("Ship order {order_id} short? The problem is written down; a supervisor approves.").format(
                     order_id=self.order_id
                 ),
                 action="short_shipment",
                 order_id=self.order_id,
             ),
-            lambda supervisor: self._short_decided(problem_id, supervisor),
+            lambda supervisor: self._short_decided(reported.problem_id, supervisor),
         )
 
-    def _short_decided(self, problem_id: int, supervisor: Operator | None) -> None:
+    def _short_decided(self, problem_id: int, supervisor: Desk | None) -> None:
         self.query_one(ScanInput).focus()
-        if supervisor is None:
-            # Nobody approved: the order waits for a supervisor instead of shipping short.
-            hold_order(self.app.db, self.order_id, _("short shipment awaiting approval"), self.session.operator,
-                       self.app.config.station)
-            self.dismiss_to_queue(
-                _("Not approved: order {order_id} is on hold until a supervisor decides.").format(
-                    order_id=self.order_id
-                )
-            )
-            return
         try:
-            approve_short(self.app.db, problem_id, supervisor, self.app.config.station)
+            decision = self.desk.decide_short(problem_id, supervisor)
         except KioskError as error:
             self._refuse(str(error))
             return
-        self.session.reload_shortages()
+        if decision.held:
+            self.dismiss_to_queue(decision.message)
+            return
         self._render_lines()
         self._refresh_progress()
-        self.query_one(Banner).show(
-            _("Short shipment approved by {name}.").format(name=supervisor.name)
-            + " "
-            + _(PROMPTS[self.session.stage]),
-            "warning",
-        )
+        self.query_one(Banner).show(decision.message + " " + _(PROMPTS[self.session.stage]), "warning")
 
     def action_acknowledge_notes(self) -> None:
         if self.session.notes_acknowledged:
             return
-        self.session.acknowledge_notes()
+        self.desk.acknowledge_notes()
         self.refresh_bindings()
         self._show_notes()
         self._refresh_progress()
@@ -458,7 +447,7 @@ class PackScreen(ScanScreen):
 
     def action_undo(self) -> None:
         try:
-            outcome = self.session.undo_last()
+            outcome = self.desk.undo()
         except KioskError as error:
             self._refuse(str(error))
             return
@@ -467,7 +456,11 @@ class PackScreen(ScanScreen):
     def action_quantity(self) -> None:
         def chosen(answer: str | None) -> None:
             if answer:
-                self.bulk_quantity = int(answer)
+                try:
+                    self.desk.set_quantity(int(answer))
+                except KioskError as error:
+                    self._refuse(str(error))
+                    return
                 self._refresh_progress()
             self.query_one(ScanInput).focus()
 
@@ -490,8 +483,7 @@ class PackScreen(ScanScreen):
                 self.query_one(ScanInput).focus()
                 return
             try:
-                release_order(self.app.db, self.order_id, self.session.operator,
-                              self.app.config.station)
+                self.desk.put_back()
             except KioskError as error:
                 self._refuse(str(error))
                 return

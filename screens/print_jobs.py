@@ -14,22 +14,20 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kiosk.auth import Operator
 from kiosk.cells import truncate_cells
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _, format_number
-from kiosk.print_jobs import SHIPPING_LABEL, PrintJob, list_jobs, redirect_job, reprint_job, retry_job
-from kiosk.printers import configured_printers
+from kiosk.print_jobs import SHIPPING_LABEL, PrintJob
 from kiosk.timefmt import short_time
-from kiosk.voids import void_shipment
 from screens.approve import SupervisorApproval
+from screens.messages import LabelPrinted
 from screens.prompt import PromptDialog, required
 from screens.supervisor_list import SupervisorListScreen
 from screens.widgets.banner import Banner
 from screens.widgets.footer import KioskFooter
 
 if TYPE_CHECKING:
-    pass
+    from kiosk.desk import Desk
 
 # The whole error is in the detail line under the table; the column shows its start.
 ERROR_CELLS = 30
@@ -97,7 +95,8 @@ class PrintJobsScreen(SupervisorListScreen[PrintJob]):
         table = self.query_one(DataTable)
         if keep is None and self.current is not None:
             keep = self.current.job_id
-        self.rows = list_jobs(self.app.db)
+        succeeded, rows = self.attempt(self.desk.print_jobs)
+        self.rows = rows if succeeded and rows is not None else []
         table.clear()
         for job in self.rows:
             status = Text(job.status_name, style="bold red" if job.status == "failed" and not job.voided_at else "")
@@ -110,7 +109,7 @@ class PrintJobsScreen(SupervisorListScreen[PrintJob]):
         self.query_one("#jobs-header", Static).update(
             Text(_("Print jobs · {failed} failed · {name} ({badge}) · {station}").format(
                 failed=format_number(failed), name=self.supervisor.name, badge=self.supervisor.badge,
-                station=self.app.config.station))
+                station=self.desk.station))
         )
         self._show_detail()
 
@@ -150,8 +149,7 @@ class PrintJobsScreen(SupervisorListScreen[PrintJob]):
         job = self.current
         if job is None:
             return
-        station = self.app.config.station
-        self._act(lambda: retry_job(self.app.db, job.job_id, operator=self.supervisor.badge, station=station).job_id,
+        self._act(lambda: self.desk.retry_job(job.job_id),
                   _("Job {job_id} sent again to {printer}.").format(job_id=job.job_id, printer=job.printer))
 
     def action_redirect(self) -> None:
@@ -159,11 +157,10 @@ class PrintJobsScreen(SupervisorListScreen[PrintJob]):
         if job is None:
             return
         try:
-            printers = configured_printers(self.app.config)
+            others = self.desk.other_printers(job.printer)
         except KioskError as error:
             self.app.refuse(str(error))
             return
-        others = [(name, printer.where) for name, printer in printers.items() if name != job.printer]
         if not others:
             self.app.refuse(_("No other printer is configured: add one under [printers] in the config."))
             return
@@ -171,8 +168,7 @@ class PrintJobsScreen(SupervisorListScreen[PrintJob]):
         def chosen(printer: str | None) -> None:
             if printer:
                 self._act(
-                    lambda: redirect_job(self.app.db, job.job_id, printer, self.app.config,
-                                         operator=self.supervisor.badge, station=self.app.config.station).job_id,
+                    lambda: self.desk.redirect_job(job.job_id, printer),
                     _("Job {job_id} sent to {printer}.").format(job_id=job.job_id, printer=printer),
                 )
 
@@ -190,8 +186,7 @@ class PrintJobsScreen(SupervisorListScreen[PrintJob]):
         def answered(reason: str | None) -> None:
             if reason:
                 self._act(
-                    lambda: reprint_job(self.app.db, job.job_id, reason, operator=self.supervisor.badge,
-                                        station=self.app.config.station),
+                    lambda: self.desk.reprint(job.job_id, reason),
                     _("Reprint of {subject} sent to {printer}.").format(subject=job.subject, printer=job.printer),
                 )
 
@@ -208,12 +203,11 @@ class PrintJobsScreen(SupervisorListScreen[PrintJob]):
             return
         shipment_id, order_id = job.shipment_id, job.order_id or ""
 
-        def approved(supervisor: Operator | None, reason: str) -> None:
+        def approved(supervisor: Desk | None, reason: str) -> None:
             if supervisor is None:
                 return
             try:
-                result = void_shipment(self.app.db, shipment_id, reason, supervisor=supervisor.badge,
-                                       station=self.app.config.station)
+                result = supervisor.void_shipment(shipment_id, reason)
             except KioskError as error:
                 self.query_one(Banner).show(str(error), "error")
                 self.app.refuse(str(error))
@@ -229,7 +223,7 @@ class PrintJobsScreen(SupervisorListScreen[PrintJob]):
         def answered(reason: str | None) -> None:
             if reason:
                 self.app.push_screen(
-                    SupervisorApproval(_("Void the shipment of order {order_id}?").format(order_id=order_id),
+                    SupervisorApproval(self.desk, _("Void the shipment of order {order_id}?").format(order_id=order_id),
                                        action="void_shipment", order_id=order_id),
                     lambda supervisor: approved(supervisor, reason),
                 )
@@ -240,6 +234,7 @@ class PrintJobsScreen(SupervisorListScreen[PrintJob]):
             answered,
         )
 
+    @on(LabelPrinted)
     def job_finished(self) -> None:
-        """A print attempt ended (the App tells us): show the jobs' new state."""
+        """A print attempt ended (the App recorded it): show the jobs' new state."""
         self.reload()

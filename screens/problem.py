@@ -15,12 +15,10 @@ from textual.widgets import Static
 from kiosk.errors import KioskError
 from kiosk.hold_reasons import PROBLEM_KINDS
 from kiosk.i18n import N_, _
-from kiosk.packing import PackSession
-from kiosk.problems import check_report
 from screens.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
-    from screens.app import KioskApp
+    from kiosk.desk import Desk
 
 Outcome = Literal["hold", "short"]
 KIND_KEYS = {"1": "damaged", "2": "missing", "3": "wrong_item", "4": "other"}
@@ -42,10 +40,11 @@ class ProblemDialog(ModalScreen[ProblemReport | None]):
     CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
-    app: KioskApp
-
-    def __init__(self, session: PackSession) -> None:
+    def __init__(self, desk: Desk) -> None:
         super().__init__()
+        self.desk = desk
+        session = desk.session
+        assert session is not None, "a problem is reported on an open order"
         self.session = session
         self.kind = ""
         self.line_no: int | None = None
@@ -119,11 +118,11 @@ class ProblemDialog(ModalScreen[ProblemReport | None]):
         if not answer.lstrip("-").isdigit():
             raise KioskError(_("Type a number."))
         self.quantity = int(answer)
-        check_report(self.app.db, self.session.order_id, self.line_no, self.kind, self.quantity, "x")
+        self.desk.check_problem(self.kind, self.line_no, self.quantity, "x")
         self._ask("description")
 
     def _answer_description(self, answer: str) -> None:
-        check_report(self.app.db, self.session.order_id, self.line_no, self.kind, self.quantity, answer)
+        self.desk.check_problem(self.kind, self.line_no, self.quantity, answer)
         self.description = answer
         self._ask("photo")
 

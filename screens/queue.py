@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -9,12 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from kiosk.claims import claim_order
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _, format_number
-from kiosk.order_queue import QueueEntry, queue_length, queue_page
-from kiosk.scanning import clean_scan
 from kiosk.timefmt import waiting_for
+from screens.messages import LogOutRequested
 from screens.scan_screen import ScanScreen
 from screens.widgets.banner import Banner
 from screens.widgets.footer import KioskFooter
@@ -22,7 +21,8 @@ from screens.widgets.row_table import RowTable
 from screens.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
-    from screens.app import KioskApp
+    from kiosk.desk import Desk
+    from kiosk.order_queue import QueueEntry
 
 
 # On a narrow terminal these give up width, the widest first (a long name, or flags that end
@@ -42,11 +42,11 @@ class QueueScreen(ScanScreen):
         Binding("f10", "log_out", N_("Log out")),
     ]
 
-    app: KioskApp
-
-    def __init__(self) -> None:
+    def __init__(self, desk: Desk) -> None:
         super().__init__()
+        self.desk = desk
         self.page_start = 0
+        self.page_size = 1
         self.entries: list[QueueEntry] = []
         self.resumed_before = False
 
@@ -61,6 +61,14 @@ class QueueScreen(ScanScreen):
     def on_mount(self) -> None:
         self.load()
         self.query_one(ScanInput).focus()
+        # Straight back into the order this station was packing when it stopped, if any.
+        try:
+            resumed = self.desk.resume()
+        except KioskError as error:
+            self.refuse(str(error))
+            return
+        if resumed:
+            self._open_pack_screen(resumed=True)
 
     def on_screen_resume(self) -> None:
         # Textual resumes a screen on its first push too: on_mount has just loaded it then.
@@ -70,10 +78,9 @@ class QueueScreen(ScanScreen):
         self.query_one(ScanInput).focus()
 
     def load(self) -> None:
-        total = queue_length(self.app.db)
-        page_size = self.app.config.queue_page_size
-        self.page_start = min(self.page_start, max(total - 1, 0) // page_size * page_size)
-        self.entries = queue_page(self.app.db, page_size, self.page_start, self.app.config.remote_rules)
+        page = self.desk.queue(self.page_start)
+        self.page_start, self.page_size, total = page.start, page.page_size, page.total
+        self.entries = list(page.entries)
         # The next order to pack is the top one (set_rows puts the cursor there): a packer who
         # just shipped starts there.
         self.query_one(RowTable).set_rows([
@@ -81,14 +88,14 @@ class QueueScreen(ScanScreen):
                               waiting_for(entry.paid_at), Text(" ".join(entry.flags), style="bold yellow")))
             for entry in self.entries
         ])
-        operator = self.app.operator
-        last = min(self.page_start + page_size, total)
+        operator = self.desk.operator
+        last = page.last
         self.query_one("#queue-header", Static).update(
             Text(
                 _("Queue: {first}-{last} of {total} paid orders waiting · {name} ({badge}) · {station}").format(
                     first=format_number(self.page_start + 1 if total else 0), last=format_number(last),
                     total=format_number(total), name=operator.name if operator else "",
-                    badge=operator.badge if operator else "", station=self.app.config.station,
+                    badge=operator.badge if operator else "", station=self.desk.station,
                 )
             )
         )
@@ -100,22 +107,18 @@ class QueueScreen(ScanScreen):
         table.move_cursor(table.cursor_row + step)
 
     def action_page(self, step: int) -> None:
-        self.page_start = max(self.page_start + step * self.app.config.queue_page_size, 0)
+        self.page_start = max(self.page_start + step * self.page_size, 0)
         self.load()
 
     def action_refresh_queue(self) -> None:
         self.load()
 
     def action_log_out(self) -> None:
-        self.app.log_out()
+        self.post_message(LogOutRequested())
 
     def handle_scan(self, value: str) -> None:
         if value.strip():
-            try:
-                order_id = clean_scan(value)
-            except KioskError as error:
-                self.refuse(str(error))
-                return
+            order_id = value
         elif self.entries:
             order_id = self.entries[self.query_one(RowTable).cursor_row].order_id
         else:
@@ -124,17 +127,27 @@ class QueueScreen(ScanScreen):
         self.open_order(order_id)
 
     def open_order(self, order_id: str) -> None:
-        from screens.pack import PackScreen  # on first use: it is the heaviest screen to import
-
-        operator = self.app.operator
-        assert operator is not None
         try:
-            claim = claim_order(self.app.db, order_id, operator.badge, self.app.config.station)
+            self.desk.open_order(order_id)
         except KioskError as error:
             self.refuse(str(error))
             return
         self.query_one(Banner).show("")
-        self.app.open_scan_screen(PackScreen(claim.order_id))
+        self._open_pack_screen()
+
+    def _open_pack_screen(self, resumed: bool = False) -> None:
+        from screens.pack import PackScreen  # on first use: it is the heaviest screen to import
+
+        self.app.open_scan_screen(PackScreen(self.desk, resumed=resumed), self.order_closed)
+
+    def order_closed(self, message: str | None) -> None:
+        """The pack screen closed (shipped, put back, held...): its last word shows here."""
+        if message:
+            self.query_one(Banner).show(message, "ok")
+        # A full garbage collection takes tens of milliseconds. Run it now, once the queue is on
+        # screen and the packer is busy with the parcel, rather than whenever the collector's
+        # counters say so, which is often in the middle of the next order's scans.
+        self.app.call_after_refresh(gc.collect)
 
     def refuse(self, message: str) -> None:
         self.query_one(Banner).show(message, "error")

@@ -31,9 +31,6 @@ class ScanScreen(Screen):
         """False while the screen is about to give way: scans wait for the next one."""
         return True
 
-    def label_finished(self, print_job_id: int) -> None:
-        """A print job sent from this app is done (recorded already); the pack screen waits for one."""
-
     def _on_mount(self) -> None:
         # Runs after the subclass's on_mount: the screen is ready for scans now.
         self.app.scan_screen_ready(self)

@@ -9,20 +9,20 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable
 
-from kiosk.auth import Operator
 from kiosk.errors import KioskError
 from kiosk.i18n import N_
 from screens.widgets.banner import Banner
 
 if TYPE_CHECKING:
-    from screens.app import KioskApp
+    from kiosk.auth import Operator
+    from kiosk.desk import Desk
 
 Row = TypeVar("Row")
 Result = TypeVar("Result")
 
 
 class SupervisorListScreen(Screen, Generic[Row]):
-    """A table of ``rows`` (one per DataTable row, in order) that a checked supervisor acts on."""
+    """A table of ``rows`` (one per DataTable row, in order) that a checked supervisor acts on, through their desk."""
 
     BINDINGS = [
         Binding("up", "move(-1)", N_("Up"), show=False),
@@ -31,11 +31,11 @@ class SupervisorListScreen(Screen, Generic[Row]):
         Binding("escape", "close", N_("Close")),
     ]
 
-    app: KioskApp
-
-    def __init__(self, supervisor: Operator) -> None:
+    def __init__(self, desk: Desk) -> None:
         super().__init__()
-        self.supervisor = supervisor
+        self.desk = desk
+        assert desk.operator is not None, "a supervisor's desk has its supervisor"
+        self.supervisor: Operator = desk.operator
         self.rows: list[Row] = []
 
     def reload(self) -> None:

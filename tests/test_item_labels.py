@@ -151,7 +151,7 @@ async def test_the_item_label_dialog_checks_the_code_then_prints_a_logged_job(co
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)
         await scan(pilot, "SO-1")
-        app.push_screen(ItemLabelDialog(), chosen.append)
+        app.push_screen(ItemLabelDialog(app.desk), chosen.append)
         await pilot.pause()
         await scan(pilot, "NOT-A-CODE")
         assert isinstance(app.screen, ItemLabelDialog)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -175,3 +176,26 @@ def test_no_import_circles():
     if circles:
         pytest.xfail("circles being removed by the print pipeline work: "
                      + "; ".join(" <-> ".join(circle) for circle in circles))
+
+
+SQL = re.compile(r"\.execute\(|\.executemany\(|\.query\(|\b(SELECT|INSERT|UPDATE|DELETE) [A-Z*]")
+# The App's print section reaches the database through the desk until a print service owns the
+# jobs (marked "print pipeline:"); no screen does.
+DATABASE_OR_CONFIG = re.compile(r"\b(app|self)\.(db|config)\b|\bdesk\.(db|config)\b")
+PRINT_SEAM = ROOT / "screens" / "app.py"
+
+
+def test_screens_hold_no_sql_and_reach_the_database_and_config_only_through_the_desk():
+    offenders = []
+    for path in (ROOT / "screens").rglob("*.py"):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if SQL.search(line) or (DATABASE_OR_CONFIG.search(line) and path != PRINT_SEAM):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+def test_the_app_reaches_the_database_only_in_its_marked_print_section():
+    lines = PRINT_SEAM.read_text(encoding="utf-8").splitlines()
+    seam = [number for number, line in enumerate(lines) if DATABASE_OR_CONFIG.search(line)]
+    assert seam, "the print section's seam moved: update this test"
+    assert all(any("# print pipeline:" in line for line in lines[max(number - 3, 0):number]) for number in seam)

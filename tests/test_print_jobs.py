@@ -327,7 +327,7 @@ async def test_print_jobs_screen_and_item_label_dialog_in_chinese(config, db, ze
         await pilot.press("o")
         seen["printer choice"] = untranslated_on_screen(app)
         await pilot.press("escape")
-        app.push_screen(ItemLabelDialog())
+        app.push_screen(ItemLabelDialog(app.desk))
         await pilot.pause()
         seen["item label"] = untranslated_on_screen(app)
     assert seen == {name: [] for name in seen}

@@ -279,7 +279,7 @@ async def test_put_back_returns_the_order_to_the_queue(config, db):
         await log_in(pilot)
         await scan(pilot, "SO-1", EAN["SW-RED-M"])
         await pilot.press("escape")
-        await pilot.press("y")
+        await pilot.press("f12")
         assert isinstance(app.screen, QueueScreen)
         assert banner(app).message == "Order SO-1 is back in the queue."
     assert get_order(db, "SO-1")["status"] == "paid"
@@ -301,7 +301,7 @@ async def locked_with_an_order_open(pilot) -> None:
     """P001 opens SO-1, then a minute and a second pass without a key before the App's periodic check."""
     await log_in(pilot)
     await scan(pilot, "SO-1")
-    pilot.app.last_input -= pilot.app.config.idle_lock_seconds + 1
+    pilot.app.last_input -= pilot.app.desk.idle_lock_seconds + 1
     pilot.app.lock_if_idle()
     await pilot.pause()
     assert isinstance(pilot.app.screen, LockScreen)
@@ -338,7 +338,7 @@ async def test_an_unexpected_error_shows_one_line_and_logs_the_traceback(config,
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("screens.queue.queue_page", broken)
+    monkeypatch.setattr("kiosk.order_queue.queue_page", broken)
     app = RecordingApp(config)
     with pytest.raises(RuntimeError):
         async with app.run_test(size=SIZE) as pilot:
@@ -348,3 +348,40 @@ async def test_an_unexpected_error_shows_one_line_and_logs_the_traceback(config,
     assert "Traceback" not in shown
     log = next((tmp_path / "state").rglob("crash.log"))
     assert "RuntimeError: disk on fire" in log.read_text()
+
+
+async def test_a_scan_cannot_put_the_order_back(config, db):
+    """The put-back question is open when the next scan arrives: its letters and Enter answer nothing."""
+    from screens.confirm import ConfirmDialog
+
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-1", EAN["SW-RED-M"])
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmDialog)
+        bells = app.bells
+        # A burst posted without waiting, letters first: "y" and "n" and a bare Enter among them.
+        await scan(pilot, "yes", "n", "", EAN["SW-RED-M"])
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "A scan cannot answer this question" in str(app.screen.query_one("#confirm-error").render())
+        assert app.bells > bells
+        await pilot.press("escape")
+        assert isinstance(app.screen, PackScreen)
+        assert app.screen.session.lines[0].packed == 1
+    assert get_order(db, "SO-1")["status"] == "packing"
+
+
+async def test_a_badge_logged_in_at_another_station_is_refused_with_where(config, tmp_path):
+    second_config = type(config)(station="DESK-2", database=config.database,
+                                 spool_dir=tmp_path / "spool2", idle_lock_seconds=0)
+    first, second = RecordingApp(config), RecordingApp(second_config)
+    async with first.run_test(size=SIZE) as pilot_one, second.run_test(size=SIZE) as pilot_two:
+        await log_in(pilot_one)
+        await log_in(pilot_two)
+        assert isinstance(second.screen, LoginScreen)
+        assert banner(second).message.startswith("Badge P001 is logged in at DESK-1 since")
+        await pilot_one.press("f10")
+        assert isinstance(first.screen, LoginScreen)
+        await log_in(pilot_two)
+        assert isinstance(second.screen, QueueScreen)

@@ -1,0 +1,510 @@
+"""The desk: one station session, and everything a person does at it.
+
+Screens talk to the desk only. It owns the database, the config, the station and the operator
+logged in, checks who may do what (role checks live here, not in screens), and composes the
+rules of the other core modules (claims, packing, shipping, problems, voids, print jobs). Each
+method returns a small outcome or raises KioskError with a message for the person at the desk.
+
+The modules a packer needs only once an order is open (carriers, labels, printers) are imported
+where they are used: start-up to the login screen waits for every import made here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import sqlite_utils
+
+from kiosk.auth import Operator, approve_as_supervisor, authenticate, find_operator, record_logout
+from kiosk.claims import claim_order, heartbeat, release_order, station_claim
+from kiosk.config import Config
+from kiosk.errors import KioskError
+from kiosk.hold_reasons import SHORT_AWAITING_APPROVAL
+from kiosk.i18n import _
+from kiosk.sessions import end_session, end_session_of, refuse_if_elsewhere, start_session
+
+if TYPE_CHECKING:
+    from kiosk.history import HistoryEntry
+    from kiosk.item_labels import ItemCode
+    from kiosk.order_queue import QueueEntry
+    from kiosk.packing import PackSession, ScanOutcome
+    from kiosk.print_jobs import PrintJob, StagedLabel
+    from kiosk.remote import RemoteRule
+    from kiosk.shipping import Shipment
+    from kiosk.voids import VoidResult
+
+PACKING_ROLES = ("packer", "supervisor")
+
+
+# -- outcomes ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class QueuePage:
+    entries: tuple[QueueEntry, ...]
+    total: int
+    start: int
+    page_size: int
+
+    @property
+    def last(self) -> int:
+        return min(self.start + self.page_size, self.total)
+
+
+@dataclass(frozen=True)
+class ProblemReported:
+    problem_id: int
+    # The order left the station (on hold for a supervisor); otherwise a short shipment awaits a decision.
+    held: bool
+
+
+@dataclass(frozen=True)
+class ShortDecision:
+    """What became of a short shipment the packer asked for."""
+
+    approved_by: str  # the supervisor's name, "" when nobody approved
+    # The order left the station on hold: nobody approved, or nothing would be left to ship.
+    held: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One row of the supervisor's exceptions list: what needs a decision, for which order."""
+
+    kind: str  # "problem", "hold" or "stale"
+    order_id: str
+    detail: str
+    since: str
+    who: str
+    problem_id: int | None = None
+    can_ship_short: bool = False
+
+
+# -- the desk ---------------------------------------------------------------------------------
+
+class Desk:
+    """One station session: the operator logged in, and the order open at the station, if any."""
+
+    def __init__(self, db: sqlite_utils.Database, config: Config) -> None:
+        self.db = db
+        self.config = config
+        self._operator: Operator | None = None
+        # A supervisor's desk for approvals at another operator's station: not a login of its own.
+        self._approval_only = False
+        self._session: PackSession | None = None
+        self._bulk_quantity = 1
+        self.locked = False
+
+    @property
+    def station(self) -> str:
+        return self.config.station
+
+    @property
+    def idle_lock_seconds(self) -> int:
+        """Seconds without input before the station locks (0: never)."""
+        return self.config.idle_lock_seconds
+
+    @property
+    def operator(self) -> Operator | None:
+        """Set only by a checked badge and PIN (log_in, as_supervisor), never by a caller."""
+        return self._operator
+
+    @property
+    def session(self) -> PackSession | None:
+        """The order open at this station (read it; change it through the desk)."""
+        return self._session
+
+    # -- logging in and out -------------------------------------------------------------------
+
+    def check_badge(self, raw: str) -> Operator:
+        """The first step of a login: a badge that exists and is active."""
+        badge = raw.strip().upper()
+        operator = find_operator(self.db, badge)
+        if operator is None:
+            raise KioskError(_("Unknown or disabled badge {badge}. Scan your badge again.").format(badge=badge))
+        return operator
+
+    def log_in(self, badge: str, pin: str) -> Operator:
+        """Badge and PIN; the badge must not be logged in at another station."""
+        badge = badge.strip().upper()
+        refuse_if_elsewhere(self.db, badge, self.station)
+        operator = authenticate(self.db, badge, pin, self.station)
+        start_session(self.db, operator.badge, self.station)
+        self._operator = operator
+        self._approval_only = False
+        self.locked = False
+        return operator
+
+    def lock(self) -> None:
+        if self._operator is not None:
+            self.locked = True
+
+    def unlock(self, pin: str) -> None:
+        """The same operator's PIN carries on after the idle lock."""
+        operator = self._require_operator()
+        authenticate(self.db, operator.badge, pin, self.station)
+        self.locked = False
+
+    def log_out(self, why: str = "logout") -> None:
+        """The operator leaves; an order open here stays claimed by the station (it resumes at the next login)."""
+        operator = self._operator
+        if operator is not None and not self._approval_only:
+            record_logout(self.db, operator, self.station, why)
+            end_session(self.db, operator.badge, self.station)
+        self._operator = None
+        self._session = None
+        self._bulk_quantity = 1
+        self.locked = False
+
+    def heartbeat(self) -> None:
+        """Keep this station's claim alive; a supervisor sees claims whose heartbeat went stale."""
+        held = station_claim(self.db, self.station)
+        if held and self._operator is not None:
+            heartbeat(self.db, held, self.station)
+
+    def as_supervisor(self, badge: str, pin: str, *, action: str, order_id: str | None = None) -> Desk:
+        """A supervisor approves at this station with badge and PIN, checked here; the approval is an event.
+
+        Returns that supervisor's desk for the approved work (the logged-in operator stays as is).
+        """
+        supervisor = approve_as_supervisor(self.db, badge, pin, self.station, action=action, order_id=order_id)
+        desk = Desk(self.db, self.config)
+        desk._operator = supervisor
+        desk._approval_only = True
+        return desk
+
+    # -- the queue ----------------------------------------------------------------------------
+
+    def queue(self, start: int = 0) -> QueuePage:
+        """A page of paid orders from ``start`` (kept within the queue)."""
+        from kiosk.order_queue import queue_length, queue_page
+
+        total = queue_length(self.db)
+        page_size = self.config.queue_page_size
+        start = min(max(start, 0), max(total - 1, 0) // page_size * page_size)
+        entries = queue_page(self.db, page_size, start, self.config.remote_rules)
+        return QueuePage(tuple(entries), total, start, page_size)
+
+    def open_order(self, raw: str) -> str:
+        """Claim an order (a scanned packing slip) and open it here; returns its id."""
+        from kiosk.scanning import clean_scan
+
+        operator = self._require_packer()
+        # The claim finds the order as it was typed ("1010" for "#1010"): open what it found.
+        order_id = claim_order(self.db, clean_scan(raw), operator.badge, self.station).order_id
+        self._open(order_id)
+        return order_id
+
+    def resume(self) -> str | None:
+        """The order this station was packing when it stopped, opened again (None when there is none)."""
+        held = station_claim(self.db, self.station)
+        if held is None:
+            return None
+        self._require_packer()
+        self._open(held)
+        return held
+
+    def _open(self, order_id: str) -> None:
+        from kiosk.hold_reasons import NOTHING_TO_SHIP
+        from kiosk.packing import PackSession
+
+        operator = self._require_operator()
+        session = PackSession(self.db, order_id, operator.badge, self.station)
+        self._session = session
+        self._bulk_quantity = 1
+        if not session.units_ordered:
+            # Every unit was approved short: no parcel may leave empty, a supervisor decides.
+            self._hold_open(NOTHING_TO_SHIP)
+            raise KioskError(
+                _("Order {order_id} has nothing left to ship (every unit is short): it is on hold for a"
+                  " supervisor.").format(order_id=order_id)
+            )
+
+    # -- packing the open order ---------------------------------------------------------------
+
+    @property
+    def bulk_quantity(self) -> int:
+        """How many units the next item scan counts."""
+        return self._bulk_quantity
+
+    def set_quantity(self, quantity: int) -> None:
+        from kiosk.packing import MAX_BULK_QUANTITY
+
+        self._require_open()
+        if not 1 <= quantity <= MAX_BULK_QUANTITY:
+            raise KioskError(_("Quantity must be 1 to {limit}.").format(limit=MAX_BULK_QUANTITY))
+        self._bulk_quantity = quantity
+
+    def scan(self, raw: str) -> ScanOutcome:
+        """One item scan, counted as the bulk quantity; an accepted scan sets the quantity back to 1."""
+        session = self._require_open()
+        outcome = session.scan(raw, self._bulk_quantity)
+        if outcome.accepted:
+            self._bulk_quantity = 1
+        return outcome
+
+    def undo(self) -> ScanOutcome:
+        return self._require_open().undo_last()
+
+    def acknowledge_notes(self) -> None:
+        self._require_open().acknowledge_notes()
+
+    def set_parcel_count(self, count: int) -> None:
+        self._require_open().set_parcel_count(count)
+
+    def interruption(self) -> str | None:
+        """Why the packer must stop (the order was cancelled, held or taken over), or None."""
+        session = self._session
+        return session.interruption() if session is not None else None
+
+    def remote_area(self) -> RemoteRule | None:
+        """The remote-area rule the open order's address falls under, if any."""
+        from kiosk.remote import remote_rule_for
+
+        order = self._require_open().order
+        return remote_rule_for(self.config.remote_rules, order["country"], order["province"],
+                               order["postal_code"], order["city"])
+
+    def record_waybill(self, raw: str, stage_label: Callable[[int], StagedLabel] | None = None) -> Shipment:
+        """One parcel's waybill; the last parcel ships the order (kiosk.shipping.record_waybill)."""
+        from kiosk.hold_reasons import NOTHING_TO_SHIP
+        from kiosk.shipping import record_waybill
+        from kiosk.waybill import WaybillRules
+
+        session = self._require_open()
+        if not session.units_ordered:
+            self._hold_open(NOTHING_TO_SHIP)
+            raise KioskError(
+                _("Order {order_id} has nothing left to ship (every unit is short): it is on hold for a"
+                  " supervisor.").format(order_id=session.order_id)
+            )
+        shipment = record_waybill(session, raw, self.config.printer, WaybillRules.from_config(self.config),
+                                  stage_label=stage_label)
+        if shipment.order_shipped:
+            self._session = None
+        return shipment
+
+    def check_problem(self, kind: str, line_no: int | None, quantity: int, description: str) -> None:
+        """Refuses a problem report that would be refused (asked as the packer answers each question)."""
+        from kiosk.problems import check_report
+
+        check_report(self.db, self._require_open().order_id, line_no, kind, quantity, description)
+
+    def report_problem(self, *, kind: str, line_no: int | None = None, quantity: int = 0, description: str = "",
+                       photo_path: str = "", hold: bool = True) -> ProblemReported:
+        """Write a problem down; with ``hold`` the order leaves the station for a supervisor."""
+        from kiosk.problems import report_problem
+
+        session = self._require_open()
+        problem_id = report_problem(
+            self.db, session.order_id, kind=kind, line_no=line_no, quantity=quantity, description=description,
+            photo_path=photo_path, operator=session.operator, station=self.station, hold=hold,
+        )
+        if hold:
+            self._session = None
+        return ProblemReported(problem_id, held=hold)
+
+    def decide_short(self, problem_id: int, approver: Desk | None) -> ShortDecision:
+        """The packer asked to ship short: a supervisor approved at the desk (``as_supervisor``), or nobody did.
+
+        Nobody approved: the order goes on hold until a supervisor decides, it never ships short.
+        Approved so that nothing would be left to ship: the order goes on hold too (no empty parcel).
+        """
+        session = self._require_open()
+        order_id = session.order_id
+        if approver is None:
+            self._hold_open(SHORT_AWAITING_APPROVAL)
+            return ShortDecision("", held=True, message=_(
+                "Not approved: order {order_id} is on hold until a supervisor decides.").format(order_id=order_id))
+        approver.approve_short(problem_id)
+        session.reload_shortages()
+        name = approver._require_supervisor().name
+        if not session.units_ordered:
+            self._session = None  # approve_short held it: nothing is left to ship
+            return ShortDecision(name, held=True, message=_(
+                "Short shipment approved by {name}, but nothing is left to ship: order {order_id} is on hold for"
+                " a supervisor's decision.").format(name=name, order_id=order_id))
+        return ShortDecision(name, held=False, message=_("Short shipment approved by {name}.").format(name=name))
+
+    def hold(self, reason: str) -> None:
+        """The packer puts the open order on hold with a reason; it leaves the station."""
+        self._hold_open(reason)
+
+    def put_back(self) -> str:
+        """The open order goes back to the queue, its scans cleared; returns its id."""
+        session = self._require_open()
+        release_order(self.db, session.order_id, session.operator, self.station)
+        self._session = None
+        self._bulk_quantity = 1
+        return session.order_id
+
+    def close_order(self) -> None:
+        """Leave an order that was taken away from this station (cancelled, held, taken over)."""
+        self._session = None
+        self._bulk_quantity = 1
+
+    def find_item(self, value: str) -> ItemCode:
+        """An item by barcode or SKU (for new barcode stickers)."""
+        from kiosk.item_labels import find_item
+
+        self._require_operator()
+        return find_item(self.db, value)
+
+    def _hold_open(self, reason: str) -> None:
+        from kiosk.problems import hold_order
+
+        session = self._require_open()
+        hold_order(self.db, session.order_id, reason, session.operator, self.station)
+        self._session = None
+        self._bulk_quantity = 1
+
+    # -- supervisor: exceptions -----------------------------------------------------------------
+
+    def exceptions(self) -> list[Decision]:
+        """Open problems, held orders (without an open problem) and stale claims, oldest first in each."""
+        from kiosk.problems import held_orders, open_problems, stale_claims
+
+        self._require_supervisor()
+        rows = [
+            Decision("problem", p.order_id, f"{p.kind_name} · {p.description}".strip(" ·"), p.reported_at,
+                     p.operator, p.problem_id, can_ship_short=p.line_no is not None and p.quantity > 0)
+            for p in open_problems(self.db)
+        ]
+        with_problems = {row.order_id for row in rows}
+        rows += [
+            Decision("hold", h["order_id"], h["hold_reason"], h["held_at"], "")
+            for h in held_orders(self.db)
+            if h["order_id"] not in with_problems
+        ]
+        rows += [
+            Decision("stale", c["order_id"], c["station"], c["heartbeat_at"], c["operator"])
+            for c in stale_claims(self.db, timedelta(minutes=self.config.stale_claim_minutes))
+        ]
+        return rows
+
+    def order_history(self, order_id: str, limit: int | None = None) -> list[HistoryEntry]:
+        from kiosk.history import order_history
+
+        self._require_supervisor()
+        return order_history(self.db, order_id, limit=limit)
+
+    def release(self, order_id: str) -> None:
+        """A held order, or one whose claim went stale, goes back to the queue."""
+        from kiosk.problems import release_to_queue
+
+        release_to_queue(self.db, order_id, self._require_supervisor(), self.station)
+
+    def cancel_order(self, order_id: str, reason: str) -> None:
+        from kiosk.problems import cancel_order
+
+        supervisor = self._require_supervisor()
+        if not reason.strip():
+            raise KioskError(_("Say why the order is cancelled."))
+        cancel_order(self.db, order_id, reason, supervisor.badge, self.station)
+
+    def hold_order(self, order_id: str, reason: str) -> None:
+        """A supervisor takes any order out of the queue (or off a station) with a reason."""
+        from kiosk.problems import hold_order
+
+        hold_order(self.db, order_id, reason, self._require_supervisor().badge, self.station)
+
+    def resolve_problem(self, problem_id: int, resolution: str) -> None:
+        from kiosk.problems import resolve_problem
+
+        resolve_problem(self.db, problem_id, resolution, self._require_supervisor(), self.station)
+
+    def approve_short(self, problem_id: int) -> None:
+        """Needs this supervisor's badge and PIN for the order just now (``as_supervisor``, action short_shipment)."""
+        from kiosk.problems import approve_short
+
+        approve_short(self.db, problem_id, self._require_supervisor(), self.station)
+
+    def end_session_of(self, badge: str) -> str:
+        """End a badge's session at another station (it died, or the badge was left logged in); returns where."""
+        supervisor = self._require_supervisor()
+        return end_session_of(self.db, badge.strip().upper(), by=supervisor.badge, station=self.station).station
+
+    # -- supervisor: operators ----------------------------------------------------------------
+
+    def add_operator(self, badge: str, name: str, role: str, pin: str, *, language: str = "") -> Operator:
+        from kiosk.auth import add_operator
+
+        return add_operator(self.db, badge, name, role, pin, language=language, by=self._require_supervisor().badge)
+
+    def set_operator_active(self, badge: str, active: bool) -> None:
+        from kiosk.auth import set_operator_active
+
+        set_operator_active(self.db, badge, active, by=self._require_supervisor().badge)
+
+    # -- supervisor: print jobs and shipments -----------------------------------------------------
+
+    def print_jobs(self) -> list[PrintJob]:
+        from kiosk.print_jobs import list_jobs
+
+        self._require_supervisor()
+        return list_jobs(self.db)
+
+    def retry_job(self, job_id: int) -> int:
+        """A failed (or stuck) job back to queued; returns it, for the caller to send."""
+        from kiosk.print_jobs import retry_job
+
+        return retry_job(self.db, job_id, operator=self._require_supervisor().badge, station=self.station).job_id
+
+    def other_printers(self, current: str) -> list[tuple[str, str]]:
+        """(name, where) of each configured printer but ``current``."""
+        from kiosk.printers import configured_printers
+
+        self._require_supervisor()
+        return [(name, printer.where) for name, printer in configured_printers(self.config).items()
+                if name != current]
+
+    def redirect_job(self, job_id: int, printer: str) -> int:
+        from kiosk.print_jobs import redirect_job
+
+        supervisor = self._require_supervisor()
+        return redirect_job(self.db, job_id, printer, self.config, operator=supervisor.badge,
+                            station=self.station).job_id
+
+    def reprint(self, job_id: int, reason: str) -> int:
+        """A new job printing the same label again; returns it, for the caller to send."""
+        from kiosk.print_jobs import reprint_job
+
+        return reprint_job(self.db, job_id, reason, operator=self._require_supervisor().badge, station=self.station)
+
+    def void_shipment(self, shipment_id: int, reason: str) -> VoidResult:
+        from kiosk.voids import void_shipment
+
+        return void_shipment(self.db, shipment_id, reason, supervisor=self._require_supervisor().badge,
+                             station=self.station)
+
+    # -- who may -----------------------------------------------------------------------------
+
+    def _require_operator(self) -> Operator:
+        if self._operator is None:
+            raise KioskError(_("Nobody is logged in at this station: scan your badge."))
+        return self._operator
+
+    def _require_packer(self) -> Operator:
+        operator = self._require_operator()
+        if operator.role not in PACKING_ROLES:
+            raise KioskError(
+                _("{name} works in after-sales: packing is for packers and supervisors.").format(name=operator.name)
+            )
+        return operator
+
+    def _require_open(self) -> PackSession:
+        self._require_packer()
+        if self._session is None:
+            raise KioskError(_("No order is open at this station: scan a packing slip."))
+        return self._session
+
+    def _require_supervisor(self) -> Operator:
+        operator = self._require_operator()
+        if not operator.is_supervisor:
+            raise KioskError(
+                _("{name} is not a supervisor: a supervisor must approve this.").format(name=operator.name)
+            )
+        return operator
