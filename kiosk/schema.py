@@ -512,6 +512,7 @@ MIGRATIONS: list[str] = [
         file TEXT NOT NULL DEFAULT '',
         exported_at TEXT NOT NULL,
         PRIMARY KEY (shipment_id, format)
+    ) WITHOUT ROWID;
     """,
     # 13: live sessions (issues 13 and 14): one badge is logged in at one station at a time; a
     # station has at most one operator. Removed at logout, or by a supervisor for a dead station.
