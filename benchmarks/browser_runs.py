@@ -108,7 +108,8 @@ def _demo_with_a_long_order(folder: Path, units: int) -> tuple[Path, list[tuple[
         conn.execute("INSERT INTO orders (order_id, platform, recipient_name, country, status, paid_at, created_at,"
                      " priority) VALUES (?, 'manual', 'Bench Mark', 'US', 'paid', '2026-01-01T00:00:00+00:00',"
                      " '2026-01-01T00:00:00+00:00', 9)", (BENCH_ORDER,))
-        conn.execute("INSERT INTO order_lines VALUES (?, 1, ?, ?, ?, ?, ?)",
+        conn.execute("INSERT INTO order_lines (order_id, line_no, sku, name, colour, size, quantity)"
+                     " VALUES (?, 1, ?, ?, ?, ?, ?)",
                      (BENCH_ORDER, sku, name, colour, size, units))
     variant = " / ".join(part for part in (colour, size) if part)
     item = f"{name} {variant}".strip()

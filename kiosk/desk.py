@@ -11,7 +11,6 @@ where they are used: start-up to the login screen waits for every import made he
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -24,6 +23,7 @@ from kiosk.config import Config
 from kiosk.errors import KioskError
 from kiosk.hold_reasons import SHORT_AWAITING_APPROVAL
 from kiosk.i18n import _
+from kiosk.print_service import PrintNotice, PrintService
 from kiosk.sessions import end_session, end_session_of, refuse_if_elsewhere, start_session
 
 if TYPE_CHECKING:
@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from kiosk.item_labels import ItemCode
     from kiosk.order_queue import QueueEntry
     from kiosk.packing import PackSession, ScanOutcome
-    from kiosk.print_jobs import PrintJob, StagedLabel
+    from kiosk.print_queue import PrintJob
+    from kiosk.print_requests import PrintOutcome
     from kiosk.remote import RemoteRule
     from kiosk.shipping import Shipment
     from kiosk.voids import VoidResult
@@ -88,9 +89,11 @@ class Decision:
 class Desk:
     """One station session: the operator logged in, and the order open at the station, if any."""
 
-    def __init__(self, db: sqlite_utils.Database, config: Config) -> None:
+    def __init__(self, db: sqlite_utils.Database, config: Config, printing: PrintService | None = None) -> None:
         self.db = db
         self.config = config
+        # The station's print pipeline: the App starts and stops it; a supervisor's desk shares it.
+        self.printing = printing if printing is not None else PrintService(db, config)
         self._operator: Operator | None = None
         # A supervisor's desk for approvals at another operator's station: not a login of its own.
         self._approval_only = False
@@ -101,6 +104,11 @@ class Desk:
     @property
     def station(self) -> str:
         return self.config.station
+
+    @property
+    def print_retry_seconds(self) -> int:
+        """How often jobs that failed because a printer was off are tried again."""
+        return self.config.print_retry_seconds
 
     @property
     def idle_lock_seconds(self) -> int:
@@ -138,6 +146,14 @@ class Desk:
         self.locked = False
         return operator
 
+    def stopped_while_away(self) -> list[str]:
+        """What became of orders another station took off this one while it was off (cancelled,
+        held, put back), said once: the packer puts their items back."""
+        from kiosk.claims import stopped_while_away
+
+        self._require_operator()
+        return [stop.message for stop in stopped_while_away(self.db, self.station)]
+
     def lock(self) -> None:
         if self._operator is not None:
             self.locked = True
@@ -171,7 +187,7 @@ class Desk:
         Returns that supervisor's desk for the approved work (the logged-in operator stays as is).
         """
         supervisor = approve_as_supervisor(self.db, badge, pin, self.station, action=action, order_id=order_id)
-        desk = Desk(self.db, self.config)
+        desk = Desk(self.db, self.config, self.printing)
         desk._operator = supervisor
         desk._approval_only = True
         return desk
@@ -268,8 +284,13 @@ class Desk:
         return remote_rule_for(self.config.remote_rules, order["country"], order["province"],
                                order["postal_code"], order["city"])
 
-    def record_waybill(self, raw: str, stage_label: Callable[[int], StagedLabel] | None = None) -> Shipment:
-        """One parcel's waybill; the last parcel ships the order (kiosk.shipping.record_waybill)."""
+    def record_waybill(self, raw: str, carrier: str | None = None) -> Shipment:
+        """One parcel's waybill; the last parcel ships the order (kiosk.shipping.record_waybill).
+
+        ``carrier`` is the packer's choice for a number that fits several carriers
+        (kiosk.waybill.CarrierChoiceNeeded). With the print pipeline running, the label is drawn
+        inside the transaction and published once the shipment commits.
+        """
         from kiosk.hold_reasons import NOTHING_TO_SHIP
         from kiosk.shipping import record_waybill
         from kiosk.waybill import WaybillRules
@@ -282,7 +303,8 @@ class Desk:
                   " supervisor.").format(order_id=session.order_id)
             )
         shipment = record_waybill(session, raw, self.config.printer, WaybillRules.from_config(self.config),
-                                  stage_label=stage_label)
+                                  stage_label=self.printing.stage_label if self.printing.running else None,
+                                  carrier=carrier)
         if shipment.order_shipped:
             self._session = None
         return shipment
@@ -442,16 +464,17 @@ class Desk:
     # -- supervisor: print jobs and shipments -----------------------------------------------------
 
     def print_jobs(self) -> list[PrintJob]:
-        from kiosk.print_jobs import list_jobs
+        from kiosk.print_queue import list_jobs
 
         self._require_supervisor()
         return list_jobs(self.db)
 
     def retry_job(self, job_id: int) -> int:
-        """A failed (or stuck) job back to queued; returns it, for the caller to send."""
-        from kiosk.print_jobs import retry_job
+        """A failed (or stuck) job back to queued and sent now; returns it."""
+        from kiosk.print_queue import retry_job
 
-        return retry_job(self.db, job_id, operator=self._require_supervisor().badge, station=self.station).job_id
+        return self._send(
+            retry_job(self.db, job_id, operator=self._require_supervisor().badge, station=self.station).job_id)
 
     def other_printers(self, current: str) -> list[tuple[str, str]]:
         """(name, where) of each configured printer but ``current``."""
@@ -462,17 +485,54 @@ class Desk:
                 if name != current]
 
     def redirect_job(self, job_id: int, printer: str) -> int:
-        from kiosk.print_jobs import redirect_job
+        """The job to another printer, sent now; returns it."""
+        from kiosk.print_queue import redirect_job
 
         supervisor = self._require_supervisor()
-        return redirect_job(self.db, job_id, printer, self.config, operator=supervisor.badge,
-                            station=self.station).job_id
+        return self._send(redirect_job(self.db, job_id, printer, self.config, operator=supervisor.badge,
+                                       station=self.station).job_id)
 
     def reprint(self, job_id: int, reason: str) -> int:
-        """A new job printing the same label again; returns it, for the caller to send."""
-        from kiosk.print_jobs import reprint_job
+        """A new job printing the same label again, sent now; returns it."""
+        from kiosk.print_queue import reprint_job
 
-        return reprint_job(self.db, job_id, reason, operator=self._require_supervisor().badge, station=self.station)
+        return self._send(
+            reprint_job(self.db, job_id, reason, operator=self._require_supervisor().badge, station=self.station))
+
+    def _send(self, job_id: int) -> int:
+        if self.printing.running:
+            self.printing.send(job_id)
+        return job_id
+
+    # -- printing at the desk ---------------------------------------------------------------------
+
+    def prepare_label(self, carrier: str, package_no: int, package_count: int) -> None:
+        """Draw the open order's label for this parcel ahead of its waybill (on the print threads).
+
+        Only a head start: when the order has shipped or closed meanwhile (a burst of scans ran ahead
+        of the screen), there is nothing to draw."""
+        session = self._session
+        if session is not None and self.printing.running:
+            self.printing.prepare_label(session.order_id, carrier, package_no, package_count,
+                                        operator=session.operator)
+
+    def print_item_labels(self, code: str, copies: int, reason: str = "") -> int:
+        """New stickers for an item (its barcode is damaged), for the open order if there is one."""
+        operator = self._require_operator()
+        return self.printing.queue_item_labels(code, copies, operator=operator.badge,
+                                               order_id=self._session.order_id if self._session else None,
+                                               reason=reason)
+
+    def retry_print_jobs(self) -> list[int]:
+        """This station's jobs that failed because a printer was off, sent again (a timer calls it)."""
+        return self.printing.retry_due() if self.printing.running else []
+
+    def print_finished(self, outcome: PrintOutcome) -> PrintNotice | None:
+        """Record a print attempt's outcome; what to tell the desk about it, if anything."""
+        from kiosk.print_service import outcome_notice
+
+        self.printing.finish(outcome)
+        return outcome_notice(outcome)
 
     def void_shipment(self, shipment_id: int, reason: str) -> VoidResult:
         from kiosk.voids import void_shipment

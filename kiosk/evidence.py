@@ -65,7 +65,7 @@ class LabelRecord:
 
     @property
     def status_name(self) -> str:
-        from kiosk.print_jobs import STATUS_NAMES  # print jobs' own words for their states
+        from kiosk.print_queue import STATUS_NAMES  # print jobs' own words for their states
 
         return _(STATUS_NAMES.get(self.status, self.status))
 

@@ -199,25 +199,18 @@ def _font(font_path: str) -> FontSpec | None:
     return FontSpec(font_path) if font_path else None
 
 
-# The renderer used when none is given: the App's own print code draws with it until the App
-# runs a PrintService, which holds its own (kiosk.print_service); then this goes.
-APP_RENDERER = LabelRenderer()
-
-
-def draw_ahead(label: ShippingLabel, size: str, dpi: int, font_path: str = "",
-               renderer: LabelRenderer | None = None) -> None:
+def draw_ahead(label: ShippingLabel, size: str, dpi: int, font_path: str, renderer: LabelRenderer) -> None:
     """Draw a label ahead of its waybill (label_preview; blocking) so that the real one, drawn by the
     same renderer, then draws and encodes only its carrier and tracking number. Raises KioskError
     as shipping_document does."""
-    renderer = renderer or APP_RENDERER
     _rendering(lambda: renderer.draw_ahead(label, size, dpi, _font(font_path)), font_path)
 
 
 def shipping_document(label: ShippingLabel, size: str, dpi: int, font_path: str = "",
                       renderer: LabelRenderer | None = None) -> LabelDocument:
-    """Render a shipping label (blocking): the renderer redraws a label it drew ahead. Raises
-    KioskError saying what stops it."""
-    renderer = renderer or APP_RENDERER
+    """Render a shipping label (blocking): a renderer redraws a label it drew ahead; without one
+    (the command line) the label is drawn whole. Raises KioskError saying what stops it."""
+    renderer = renderer or LabelRenderer()
     return LabelDocument((_rendering(lambda: renderer.layout(label, size, dpi, _font(font_path)), font_path),))
 
 

@@ -107,6 +107,10 @@ class PrintService:
             self._pool = None
 
     @property
+    def running(self) -> bool:
+        return self._pool is not None
+
+    @property
     def printing_now(self) -> frozenset[int]:
         """The jobs with an attempt under way whose outcome has not been passed to `finish` yet."""
         return frozenset(self._printing)

@@ -6,18 +6,15 @@ and hands to every screen; screens tell the App what happened with Messages.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
 from rich.text import Text
-from textual import events, on, work
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
@@ -26,8 +23,8 @@ from kiosk.config import Config
 from kiosk.crashlog import error_text, report_crash
 from kiosk.db import open_database
 from kiosk.desk import Desk
-from kiosk.errors import KioskError
 from kiosk.i18n import N_, _, current_language, set_language
+from kiosk.inert import inert
 from screens.approve import SupervisorApproval
 from screens.lock import LockScreen
 from screens.login import LoginScreen
@@ -36,9 +33,7 @@ from screens.scan_screen import ScanScreen
 from screens.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
-    from kiosk.item_labels import ItemLabelRequest
-    from kiosk.print_jobs import PrintOutcome, PrintRequest, StagedLabel
-    from printing.labels import ShippingLabel
+    from kiosk.print_requests import PrintOutcome
     from screens.pack import PackScreen
 
 # The screens after login, and printing (Pillow, fonts, printers), are imported where they are
@@ -53,8 +48,6 @@ class LabelFinished(Message):
     """A print job's attempt is over (shipping label or item stickers); the database is updated on the UI thread."""
 
     outcome: PrintOutcome
-    # A timed retry: nobody at the desk is waiting for this one.
-    background: bool = False
 
 
 class KioskApp(App):
@@ -79,7 +72,6 @@ class KioskApp(App):
         # While a scan screen loads, keys are held back and finished scans wait here.
         self._held_keys: list[events.Key] | None = None
         self._pending_scans: list[str] = []
-        self._print_pool: ThreadPoolExecutor | None = None
         self.login_screen = LoginScreen(self.desk)
 
     def _fatal_error(self) -> None:
@@ -98,6 +90,8 @@ class KioskApp(App):
         )
 
     def on_mount(self) -> None:
+        # The print threads hand each outcome back as a message, recorded on this thread.
+        self.desk.printing.start(lambda outcome: self.post_message(LabelFinished(outcome)))
         self.push_screen(self.login_screen)
         if self.desk.idle_lock_seconds:
             self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
@@ -211,147 +205,22 @@ class KioskApp(App):
 
     # -- labels --------------------------------------------------------------
 
-    @property
-    def _print_db(self) -> sqlite_utils.Database:
-        # print pipeline: the print section reaches the database through the desk until a print
-        # service owns the jobs; screens never do.
-        return self.desk.db
-
-    @property
-    def _print_config(self) -> Config:
-        # print pipeline: the printers, label sizes and retry settings, likewise.
-        return self.desk.config
-
-    @property
-    def print_pool(self) -> ThreadPoolExecutor:
-        """The threads a waybill's label is written on while its shipment commits (see stage_label)."""
-        if self._print_pool is None:
-            self._print_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="labels")
-        return self._print_pool
-
-    def stage_label(self, print_job_id: int) -> StagedLabel:
-        """Draw a waybill's label inside the transaction that records it (kiosk.print_jobs.StagedLabel).
-
-        Not a Textual worker: a worker starts on a later turn of the event loop, and this label is
-        written while the commit, here on the UI thread, syncs the database.
-        """
-        from kiosk.print_jobs import StagedLabel
-
-        self.printing_now.add(print_job_id)
-        return StagedLabel(self._print_db, print_job_id, self._print_config, self.print_pool,
-                           lambda outcome: self.post_message(LabelFinished(outcome)), self.printing_now.discard)
-
-    def print_item_labels(
-        self, request: ItemLabelRequest, order_id: str | None = None, reason: str = ""
-    ) -> int | None:
-        """Queue and print new stickers for an item (a damaged barcode); returns the job, None if refused."""
-        from kiosk.item_labels import queue_item_labels
-
-        operator = self.desk.operator.badge if self.desk.operator else None
-        try:
-            config = self._print_config
-            job_id = queue_item_labels(
-                self._print_db, request.code, request.copies, printer=config.item_printer or config.printer,
-                size=config.item_label_size, operator=operator, station=self.desk.station,
-                order_id=order_id, reason=reason or _("new barcode label at the packing desk"),
-            )
-        except KioskError as error:
-            self.refuse(str(error))
-            return None
-        self.send_print_job(job_id)
-        return job_id
-
-    @property
-    def printing_now(self) -> set[int]:
-        """Jobs with an attempt under way from this app: a timed retry never sends one twice."""
-        return vars(self).setdefault("_printing_now", set())
-
-    def send_print_job(self, job_id: int, *, background: bool = False) -> None:
-        """Read the job (here, on the UI thread) and print it in a worker."""
-        from kiosk.print_jobs import job_request, unprintable
-
-        if job_id in self.printing_now:
-            return
-        try:
-            request = job_request(self._print_db, job_id, self._print_config)
-        except KioskError as error:
-            self.post_message(LabelFinished(unprintable(self._print_db, job_id, error), background))
-            return
-        self.printing_now.add(job_id)
-        self._print_in_worker(request, background)
-
-    def prepare_label(self, order_id: str, carrier: str, package_no: int, package_count: int) -> None:
-        """Draw a parcel's label ahead of its waybill, in a worker: the real one then draws only its
-        carrier and tracking number anew (kiosk.labels.label_preview, printing.labels.draw_ahead)."""
-        from kiosk.labels import label_preview
-
-        operator = self.desk.operator.badge if self.desk.operator else ""
-        try:
-            label = label_preview(self._print_db, order_id, self._print_config, operator=operator,
-                                  station=self.desk.station, carrier=carrier, package_no=package_no,
-                                  package_count=package_count)
-        except KioskError:
-            return  # the order is gone: the pack screen says so on its own
-        self._draw_preview(label)
-
-    @work(thread=True, exit_on_error=False, group="labels")
-    def _draw_preview(self, label: ShippingLabel) -> None:
-        from kiosk.labels import draw_ahead
-
-        # A label that cannot be drawn fails the same way for real, and that print job says why.
-        with contextlib.suppress(KioskError):
-            config = self._print_config
-            draw_ahead(label, config.label_size, config.label_dpi, config.label_font)
-
-    @work(thread=True, exit_on_error=False, group="labels")
-    def _print_in_worker(self, request: PrintRequest, background: bool = False) -> None:
-        from kiosk.print_jobs import attempt
-
-        outcome = attempt(request)
-        assert outcome is not None  # only a go-ahead can throw a job away
-        self.post_message(LabelFinished(outcome, background))
-
     def on_label_finished(self, message: LabelFinished) -> None:
-        from kiosk.print_jobs import SHIPPING_LABEL, finish_print_job
-
+        """A print attempt is over: the desk records it here, on the thread that owns the database."""
         outcome = message.outcome
-        self.printing_now.discard(outcome.job_id)
-        finish_print_job(self._print_db, outcome.job_id, file=outcome.file, error=outcome.error,
-                         retryable=outcome.retryable, station=self.desk.station)
+        notice = self.desk.print_finished(outcome)
         # The screen in front decides whether it cares (the pack screen waits for its label).
         self.screen.post_message(LabelPrinted(outcome.job_id))
-        if message.background:
-            if not outcome.error:
-                self.notify(_("Queued label for {subject} printed on {printer}.").format(
-                    subject=outcome.subject, printer=outcome.printer), markup=False)
+        if notice is None:
             return
-        shipping = outcome.kind == SHIPPING_LABEL
-        if outcome.retryable:
-            text = (_("Order {order_id} is shipped; printer offline: label queued. It prints when {printer} is back.")
-                    if shipping else
-                    _("Item label {code}: printer offline: label queued. It prints when {printer} is back."))
+        if notice.bell:
             self.bell()
-            self.notify(text.format(order_id=outcome.subject, code=outcome.subject, printer=outcome.printer),
-                        severity="warning", markup=False, timeout=10)
-        elif outcome.error:
-            self.refuse(
-                _("Order {order_id} shipped, but {problem}").format(order_id=outcome.subject, problem=outcome.error)
-                if shipping else
-                _("Item label {code} not printed: {problem}").format(code=outcome.subject, problem=outcome.error)
-            )
-        elif shipping:
-            self.notify(
-                _("Label printed for {order_id}: {file}").format(order_id=outcome.subject, file=outcome.file),
-                markup=False,
-            )
-        else:
-            self.notify(_("Item label {code} printed: {file}").format(code=outcome.subject, file=outcome.file),
-                        markup=False)
+        self.notify(inert(notice.text), severity=notice.severity, markup=False,
+                    timeout=10 if notice.severity == "warning" else self.NOTIFICATION_TIMEOUT)
 
     def on_unmount(self) -> None:
-        if self._print_pool is not None:
-            # A label being written finishes: its shipment is committed already.
-            self._print_pool.shutdown(wait=True)
+        # A label being written finishes: its shipment is committed already.
+        self.desk.printing.stop()
         # Let the collector see this app's objects again: a process that runs several apps
         # (the test suite) would otherwise keep every one of them.
         gc.unfreeze()
@@ -362,17 +231,12 @@ class KioskApp(App):
         # collection, which would otherwise land in the middle of a scan.
         gc.collect()
         gc.freeze()
-        self.set_interval(self._print_config.print_retry_seconds, self.retry_print_jobs)
+        self.set_interval(self.desk.print_retry_seconds, self.retry_print_jobs)
         self.retry_print_jobs()
 
     def retry_print_jobs(self) -> None:
         """Send again this station's jobs that failed because a printer was off (and left-over ones)."""
-        from kiosk.print_jobs import claim_due_retries
-
-        config = self._print_config
-        for job_id in claim_due_retries(self._print_db, self.desk.station, max_attempts=config.print_max_attempts,
-                                        wait_seconds=config.print_retry_seconds, skip=self.printing_now):
-            self.send_print_job(job_id, background=True)
+        self.desk.retry_print_jobs()
 
     def open_print_jobs(self) -> None:
         """The print jobs screen, for a supervisor (asked for badge and PIN unless one is logged in)."""

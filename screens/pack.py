@@ -18,8 +18,9 @@ from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
 from kiosk.item_labels import ItemLabelRequest
 from kiosk.packing import MAX_BULK_QUANTITY, MAX_PARCELS, LineProgress, ScanOutcome, ScanResult, Stage
-from kiosk.waybill import CARRIER_OVERRIDE, requested_carrier
+from kiosk.waybill import CARRIER_OVERRIDE, CarrierChoiceNeeded, requested_carrier
 from screens.approve import SupervisorApproval
+from screens.carrier_choice import CarrierChoiceDialog
 from screens.confirm import ConfirmDialog
 from screens.item_label import ItemLabelDialog
 from screens.messages import LabelPrinted
@@ -212,8 +213,7 @@ class PackScreen(ScanScreen):
             self.label_prepared = parcel
             # After the frame that shows the last item verified, so the drawing does not delay it.
             requested = requested_carrier(session.order)
-            self.call_after_refresh(self.app.prepare_label, self.order_id,
-                                    carrier_name(requested) if requested else "", *parcel)
+            self.call_after_refresh(self.desk.prepare_label, carrier_name(requested) if requested else "", *parcel)
 
     def _show_outcome(self, outcome: ScanOutcome) -> None:
         banner = self.query_one(Banner)
@@ -254,9 +254,14 @@ class PackScreen(ScanScreen):
                 "{} {}".format(outcome.message, _("All items verified: scan the waybill.")), "ok"
             )
 
-    def ship(self, raw: str) -> None:
+    def ship(self, raw: str, carrier: str | None = None) -> None:
         try:
-            shipment = self.desk.record_waybill(raw, stage_label=self.app.stage_label)
+            shipment = self.desk.record_waybill(raw, carrier)
+        except CarrierChoiceNeeded as choice:
+            self._refuse(str(choice))
+            self.app.push_screen(CarrierChoiceDialog(choice.number, choice.candidates),
+                                 lambda chosen: self._carrier_chosen(raw, chosen))
+            return
         except KioskError as error:
             self._refuse(str(error))
             return
@@ -276,6 +281,13 @@ class PackScreen(ScanScreen):
         # A direct call, not a Message: keys already queued behind this scan must be held from now on.
         self.app.hold_scans()
         self.set_timer(LABEL_WAIT_SECONDS, self._leave)
+
+    def _carrier_chosen(self, raw: str, carrier: str | None) -> None:
+        self.query_one(ScanInput).focus()
+        if carrier is None:
+            self.query_one(Banner).show(_("No carrier chosen: scan the waybill again."), "info")
+            return
+        self.ship(raw, carrier)
 
     @property
     def takes_scans(self) -> bool:
@@ -383,7 +395,10 @@ class PackScreen(ScanScreen):
 
         def chosen(request: ItemLabelRequest | None) -> None:
             if request is not None:
-                self.app.print_item_labels(request, order_id=self.order_id)
+                try:
+                    self.desk.print_item_labels(request.code, request.copies)
+                except KioskError as error:
+                    self._refuse(str(error))
             self.query_one(ScanInput).focus()
 
         self.app.push_screen(ItemLabelDialog(self.desk), chosen)

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from kiosk.cells import truncate_cells
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _, format_number
-from kiosk.print_jobs import SHIPPING_LABEL, PrintJob
+from kiosk.print_queue import SHIPPING_LABEL, PrintJob
 from kiosk.timefmt import short_time
 from screens.approve import SupervisorApproval
 from screens.messages import LabelPrinted
@@ -137,11 +137,10 @@ class PrintJobsScreen(SupervisorListScreen[PrintJob]):
     # -- acting --------------------------------------------------------------
 
     def _act(self, action: Callable[[], int], done: str) -> None:
-        """Run a core action that returns the job to send now; show the outcome either way."""
+        """Run a core action that sends a job (the desk sends it); show the outcome either way."""
         succeeded, job_id = self.attempt(action)
         if not succeeded:
             return
-        self.app.send_print_job(job_id)
         self.reload(keep=job_id)
         self.query_one(Banner).show(done, "ok")
 

@@ -61,6 +61,10 @@ class QueueScreen(ScanScreen):
     def on_mount(self) -> None:
         self.load()
         self.query_one(ScanInput).focus()
+        # An order this station held was cancelled or taken off it while it was off: say so first.
+        stopped = self.desk.stopped_while_away()
+        if stopped:
+            self.refuse(" ".join(stopped))
         # Straight back into the order this station was packing when it stopped, if any.
         try:
             resumed = self.desk.resume()

@@ -57,8 +57,8 @@ async def labels_reported(pilot: Pilot, timeout: float = 10.0) -> None:
     assert isinstance(app, KioskApp)
     deadline = asyncio.get_running_loop().time() + timeout
     await app.workers.wait_for_complete()
-    while app.printing_now:
+    while app.desk.printing.printing_now:
         if asyncio.get_running_loop().time() > deadline:
-            raise TimeoutError(f"print jobs {sorted(app.printing_now)} never reported back")
+            raise TimeoutError(f"print jobs {sorted(app.desk.printing.printing_now)} never reported back")
         await asyncio.sleep(0.01)
     await pilot.pause()

@@ -35,7 +35,8 @@ def put_order(db: sqlite_utils.Database, order_id: str, lines: list[tuple[str, i
                [order_id, platform, status, stamp(paid_at), stamp(paid_at - timedelta(minutes=5))])
     for line_no, (sku, quantity) in enumerate(lines, 1):
         name, colour, size = NAMES[sku]
-        db.execute("INSERT INTO order_lines VALUES (?, ?, ?, ?, ?, ?, ?)",
+        db.execute("INSERT INTO order_lines (order_id, line_no, sku, name, colour, size, quantity)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?)",
                    [order_id, line_no, sku, name, colour, size, quantity])
 
 

@@ -14,7 +14,7 @@ from kiosk.errors import KioskError
 from kiosk.history import order_timeline
 from kiosk.order_queue import queue_page
 from kiosk.packing import PackSession, ScanResult
-from kiosk.print_jobs import finish_print_job, reprint_job
+from kiosk.print_queue import finish_print_job, reprint_job
 from kiosk.problems import release_to_queue, report_problem
 from kiosk.returns import add_order, add_refund_line, close_return, receive_item, register_return, return_view
 from kiosk.shipping import record_waybill

@@ -68,7 +68,8 @@ def test_another_station_cannot_put_back_an_order_it_does_not_hold(db):
 def _add_order(db, order_id: str) -> None:
     db.execute("INSERT INTO orders (order_id, status, created_at) VALUES (?, 'paid', '2026-11-26T08:00:00.000+00:00')",
                [order_id])
-    db.execute("INSERT INTO order_lines VALUES (?, 1, 'SW-RED-M', 'Sweater', 'Red', 'M', 1)", [order_id])
+    db.execute("INSERT INTO order_lines (order_id, line_no, sku, name, colour, size, quantity)"
+               " VALUES (?, 1, 'SW-RED-M', 'Sweater', 'Red', 'M', 1)", [order_id])
 
 
 @pytest.mark.parametrize(("typed", "opened"), [

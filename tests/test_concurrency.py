@@ -33,7 +33,8 @@ def add_orders(path: Path) -> None:
             conn.execute("INSERT INTO orders (order_id, status, recipient_name, country, created_at, paid_at)"
                          " VALUES (?, 'paid', 'Ann Smith', 'GB', '2026-11-26T08:00:00+00:00', ?)",
                          (order_id, f"2026-11-26T08:{number // 60:02d}:{number % 60:02d}+00:00"))
-            conn.execute("INSERT INTO order_lines VALUES (?, 1, 'MUG-01', 'Enamel Mug', '', '', 2)", (order_id,))
+            conn.execute("INSERT INTO order_lines (order_id, line_no, sku, name, colour, size, quantity)"
+                         " VALUES (?, 1, 'MUG-01', 'Enamel Mug', '', '', 2)", (order_id,))
     db.conn.close()
 
 

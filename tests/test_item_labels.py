@@ -12,7 +12,8 @@ from PIL import Image
 
 from kiosk.errors import KioskError
 from kiosk.item_labels import find_item, item_label, queue_item_labels
-from kiosk.print_jobs import deliver, get_job, job_request
+from kiosk.print_queue import get_job
+from kiosk.print_requests import deliver, job_request
 from printing.barcodes import symbol_modules
 from printing.item_labels import (
     SHEET_MARGIN_MM,
@@ -162,7 +163,7 @@ async def test_the_item_label_dialog_checks_the_code_then_prints_a_logged_job(co
         assert isinstance(app.screen, ItemLabelDialog)
         await pilot.press("backspace", "2", "enter")
         assert chosen[0].code == EAN["TOTE-BLK"] and chosen[0].copies == 2
-        job_id = app.print_item_labels(chosen[0], order_id="SO-1")
+        job_id = app.desk.print_item_labels(chosen[0].code, chosen[0].copies)
         await labels_reported(pilot)
         assert app.screen.session.lines[1].packed == 0  # the scans in the dialog did not count as items
     job = get_job(db, job_id)

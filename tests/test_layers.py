@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 # The composition root builds the App, so it alone may import screens.
 COMPOSITION_ROOT = {ROOT / "kiosk" / "cli.py"}
@@ -58,7 +56,7 @@ def test_printing_never_imports_the_core():
 def test_starting_the_kiosk_and_opening_the_queue_leave_the_label_renderers_unloaded():
     """Pillow and python-barcode (about 5 MiB) load with the first label, not at start-up."""
     probe = (
-        "import sys, kiosk.cli, screens.app, screens.login, screens.queue, kiosk.print_jobs, kiosk.printers\n"
+        "import sys, kiosk.cli, screens.app, screens.login, screens.queue, kiosk.print_service, kiosk.printers\n"
         "print(sorted(m for m in ('PIL', 'barcode', 'printing.labels', 'babel.dates') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
@@ -68,11 +66,6 @@ def test_starting_the_kiosk_and_opening_the_queue_leave_the_label_renderers_unlo
 # -- import circles -----------------------------------------------------------------------------------
 
 PACKAGES = ("kiosk", "printing", "screens", "fixtures")
-# Circles being taken apart in the print pipeline; nothing else may be on this list.
-KNOWN_CIRCLES = {
-    frozenset({"kiosk.item_labels", "kiosk.print_jobs"}),
-    frozenset({"printing.canvas", "printing.outputs", "printing.zpl"}),
-}
 
 
 def _module_name(path: Path) -> str:
@@ -171,31 +164,17 @@ def test_the_import_graph_reads_function_level_imports_and_skips_type_checking(t
 
 def test_no_import_circles():
     circles = import_circles(import_graph())
-    unknown = [circle for circle in circles if frozenset(circle) not in KNOWN_CIRCLES]
-    assert unknown == [], "import circles: " + "; ".join(" <-> ".join(circle) for circle in unknown)
-    if circles:
-        pytest.xfail("circles being removed by the print pipeline work: "
-                     + "; ".join(" <-> ".join(circle) for circle in circles))
+    assert circles == [], "import circles: " + "; ".join(" <-> ".join(circle) for circle in circles)
 
 
 SQL = re.compile(r"\.execute\(|\.executemany\(|\.query\(|\b(SELECT|INSERT|UPDATE|DELETE) [A-Z*]")
-# The App's print section reaches the database through the desk until a print service owns the
-# jobs (marked "print pipeline:"); no screen does.
 DATABASE_OR_CONFIG = re.compile(r"\b(app|self)\.(db|config)\b|\bdesk\.(db|config)\b")
-PRINT_SEAM = ROOT / "screens" / "app.py"
 
 
 def test_screens_hold_no_sql_and_reach_the_database_and_config_only_through_the_desk():
     offenders = []
     for path in (ROOT / "screens").rglob("*.py"):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if SQL.search(line) or (DATABASE_OR_CONFIG.search(line) and path != PRINT_SEAM):
+            if SQL.search(line) or DATABASE_OR_CONFIG.search(line):
                 offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert offenders == []
-
-
-def test_the_app_reaches_the_database_only_in_its_marked_print_section():
-    lines = PRINT_SEAM.read_text(encoding="utf-8").splitlines()
-    seam = [number for number, line in enumerate(lines) if DATABASE_OR_CONFIG.search(line)]
-    assert seam, "the print section's seam moved: update this test"
-    assert all(any("# print pipeline:" in line for line in lines[max(number - 3, 0):number]) for number in seam)

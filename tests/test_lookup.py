@@ -37,7 +37,8 @@ def add_order(db, order_id: str, recipient: str, phone: str, buyer: str, email: 
             " VALUES (?, ?, ?, ?, ?, ?, '2026-11-20T08:00:00.000+00:00', '2026-11-20T09:00:00.000+00:00')",
             (order_id, buyer, recipient, phone, email, "shipped" if tracking else "paid"),
         )
-        conn.execute("INSERT INTO order_lines VALUES (?, 1, ?, 'Enamel Mug', '', '', 1)", (order_id, sku))
+        conn.execute("INSERT INTO order_lines (order_id, line_no, sku, name, colour, size, quantity)"
+                     " VALUES (?, 1, ?, 'Enamel Mug', '', '', 1)", (order_id, sku))
         if tracking:
             conn.execute(
                 "INSERT INTO shipments (order_id, carrier, tracking_number, operator, station, shipped_at)"

@@ -13,18 +13,17 @@ from PIL import Image
 from kiosk.errors import KioskError
 from kiosk.labels import label_for_shipment
 from kiosk.orders import get_order
-from kiosk.print_jobs import (
+from kiosk.print_queue import (
     claim_due_retries,
-    deliver,
     due_retries,
     finish_print_job,
     get_job,
-    job_request,
     list_jobs,
     redirect_job,
     reprint_job,
     retry_job,
 )
+from kiosk.print_requests import deliver, job_request
 from kiosk.printers import PrinterOffline
 from kiosk.shipping import Shipment, record_waybill
 from screens.print_jobs import PrinterChoice, PrintJobsScreen

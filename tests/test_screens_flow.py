@@ -273,6 +273,43 @@ async def test_a_restarted_station_resumes_its_order_with_its_scans(config, db):
     assert get_order(db, "SO-1")["status"] == "shipped"
 
 
+async def test_a_restarted_station_is_told_its_order_was_cancelled_while_it_was_off(config, db):
+    from kiosk.problems import cancel_order
+
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-1", EAN["SW-RED-M"])
+    # The station is off; a supervisor cancels its order from the office.
+    cancel_order(db, "SO-1", "buyer cancelled", "S001", "OFFICE")
+    again = RecordingApp(config)
+    async with again.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        assert isinstance(again.screen, QueueScreen)
+        assert banner(again).message == "Order SO-1 was cancelled while this station was off: put its items back."
+        assert banner(again).has_class("error")
+        assert again.bells
+
+
+async def test_an_ambiguous_waybill_asks_for_the_carrier_and_a_scan_cannot_answer(config, db):
+    from screens.carrier_choice import CarrierChoiceDialog
+
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-1", *SO1_ITEMS, "986578788855")
+        assert isinstance(app.screen, CarrierChoiceDialog)
+        # A scan arriving now is refused in the dialog, not taken as a choice.
+        await scan(pilot, "SF1234567890123")
+        assert isinstance(app.screen, CarrierChoiceDialog)
+        assert "A scan cannot choose the carrier" in str(app.screen.query_one("#choice-error").render())
+        await pilot.press("f2")  # the second candidate: SF Express
+        await labels_reported(pilot)
+        await pilot.pause()
+    assert db.execute("SELECT carrier_id, tracking_number FROM shipments").fetchall() == [
+        ("sf_express", "986578788855")]
+
+
 async def test_put_back_returns_the_order_to_the_queue(config, db):
     app = RecordingApp(config)
     async with app.run_test(size=SIZE) as pilot:

@@ -12,15 +12,8 @@ from kiosk.claims import claim_order
 from kiosk.errors import KioskError
 from kiosk.orders import get_order
 from kiosk.packing import PackSession
-from kiosk.print_jobs import (
-    deliver,
-    due_retries,
-    finish_print_job,
-    get_job,
-    job_request,
-    reprint_job,
-    retry_job,
-)
+from kiosk.print_queue import due_retries, finish_print_job, get_job, reprint_job, retry_job
+from kiosk.print_requests import deliver, job_request
 from kiosk.shipping import record_waybill
 from kiosk.voids import live_shipment, void_shipment
 from tests.conftest import EAN
