@@ -82,7 +82,7 @@ async def run_kiosk(db: Path, spool: Path, orders: int) -> dict[str, object]:
         await pack_orders(app, orders, results)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        return {"at_ready": at_ready, "after": memory_kib(), "label_failures": results.label_failures,
+        return {"at_ready": at_ready, "after": memory_kib(), "label_failures": sum(results.label_failures.values()),
                 "work": f"login, {orders} orders packed and shipped, queue back"}
 
 

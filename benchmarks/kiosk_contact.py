@@ -45,7 +45,7 @@ class BenchKiosk(FrameLogMixin, KioskApp):
 
     def __init__(self, config: Config) -> None:
         super().__init__(config)
-        self.labels_done: dict[str, asyncio.Future[tuple[float, bool]]] = {}
+        self.labels_done: dict[str, asyncio.Future[tuple[float, str]]] = {}
 
     def on_label_finished(self, message: LabelFinished) -> None:
         # Textual calls the handler of every class in the MRO; prevent_default stops it at this
@@ -56,11 +56,12 @@ class BenchKiosk(FrameLogMixin, KioskApp):
         future = self.labels_done.pop(outcome.order_id, None)
         if future is not None and not future.done():
             # When the print thread posted it, right after the rename: the moment the file is durable.
-            future.set_result((message.time + _MONOTONIC_TO_PERF, bool(outcome.file) and not outcome.error))
+            error = outcome.error or ("" if outcome.file else "no label file")
+            future.set_result((message.time + _MONOTONIC_TO_PERF, error))
 
-    def label_watch(self, order_id: str) -> asyncio.Future[tuple[float, bool]]:
-        """Resolves with (perf_counter time, written) when ``order_id``'s waybill label is finished."""
-        future: asyncio.Future[tuple[float, bool]] = asyncio.get_running_loop().create_future()
+    def label_watch(self, order_id: str) -> asyncio.Future[tuple[float, str]]:
+        """Resolves with (perf_counter time, why it failed or "") when ``order_id``'s waybill label is finished."""
+        future: asyncio.Future[tuple[float, str]] = asyncio.get_running_loop().create_future()
         self.labels_done[order_id] = future
         return future
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual.pilot import Pilot
 
@@ -29,8 +31,13 @@ from benchmarks.driving import (
 from benchmarks.screen_probe import frame_after, settle, timed_frame
 from kiosk.config import Config
 
+if TYPE_CHECKING:
+    from kiosk.packing import LineProgress
+
 FEEDBACK_TIMEOUT = 10.0
 LABEL_TIMEOUT = 60.0
+# Enough of a label failure's message to group failures of one kind.
+REASON_CHARS = 70
 # The shift figures compare this many orders at its start with as many at its end.
 SHIFT_WINDOW = 100
 
@@ -60,7 +67,8 @@ class KioskResults:
     order_scans: list[list[float]] = field(default_factory=list)
     # Parcels whose label was written; those whose label failed are only counted.
     ships: list[Ship] = field(default_factory=list)
-    label_failures: int = 0
+    # Why labels failed (the kiosk's message), and how often.
+    label_failures: Counter[str] = field(default_factory=Counter)
     # (order id, tracking number) of every parcel shipped: the ship floor ships the same.
     shipped: list[tuple[str, str]] = field(default_factory=list)
     paid_orders: int = 0
@@ -136,21 +144,33 @@ async def open_order(app: kiosk.BenchKiosk, order_id: str) -> None:
 
 
 async def scan_items(app: kiosk.BenchKiosk, results: KioskResults) -> list[float]:
-    """Every unit of every line, one timed scan each, from the burst to the verified line on screen."""
+    """Every unit of every line, one timed scan each, from the burst to the verified line on screen.
+
+    Once the screen has settled after a scan (before the next one), its row is checked again for
+    the whole cell (``stale_rows``).
+    """
     times = []
+    shown_row: tuple[LineProgress, int] | None = None
     for progress in kiosk.order_lines(app):
         code = kiosk.item_code(app, progress.line.sku)
         while not progress.complete:
             await settle(app)
+            if shown_row is not None:
+                results.stale_rows += _row_stale(app, *shown_row)
             target = progress.packed + 1
             shown = app.frame_log.watch(kiosk.scan_shown(app, progress, target))
             started = time.perf_counter()
             post_scan(app, code)
             times.append(await timed_frame(app, shown, FEEDBACK_TIMEOUT, f"scan {code}") - started)
-            await settle(app)
-            results.stale_rows += not app.frame_log.screen.shows_line(kiosk.lines_region(app),
-                                                                      kiosk.row_text(progress, target))
+            shown_row = (progress, target)
+    await settle(app)
+    if shown_row is not None:
+        results.stale_rows += _row_stale(app, *shown_row)
     return times
+
+
+def _row_stale(app: kiosk.BenchKiosk, progress: LineProgress, packed: int) -> bool:
+    return not app.frame_log.screen.shows_line(kiosk.lines_region(app), kiosk.row_text(progress, packed))
 
 
 async def ship(app: kiosk.BenchKiosk, results: KioskResults) -> None:
@@ -182,12 +202,13 @@ async def ship(app: kiosk.BenchKiosk, results: KioskResults) -> None:
             raise RuntimeError(f"waybill {tracking} for {order_id} not shipped: {kiosk.refusal(app) or 'timed out'}")
         waiting -= done
     refused.cancel()
-    frame, (durable, written) = shown.result(), label.result()
-    if written:
+    frame, (durable, error) = shown.result(), label.result()
+    if error:
+        # The kiosk's message names the order's own text; its start says what kind of failure it was.
+        results.label_failures[error[:REASON_CHARS]] += 1
+    else:
         results.ships.append(Ship(frame - started, durable - started))
         results.shipped.append((order_id, tracking))
-    else:
-        results.label_failures += 1
     still_cursor(app)
 
 

@@ -150,8 +150,9 @@ def figures(samples: Samples) -> list[Figure]:
     scans = kiosk.scans
     stale = (f"{kiosk.stale_rows} of {len(scans)} scans left their row without its complete mark"
              " (Textual DataTable, textual#3533)") if kiosk.stale_rows else ""
-    failures = kiosk.label_failures + sum(run.label_failures for run in kiosk_children)
-    failed = f"{failures} parcels whose label failed, counted apart (not timed)" if failures else ""
+    failures = sum(kiosk.label_failures.values()) + sum(run.label_failures for run in kiosk_children)
+    reasons = "; ".join(f"{count} x {why}" for why, count in kiosk.label_failures.most_common(3))
+    failed = f"{failures} parcels whose label failed, counted apart, not timed ({reasons})" if failures else ""
     ships = [ship.seconds for ship in kiosk.ships]
     floor_ships = [ship.seconds for ship in samples.floor_ships]
     window = kiosk_runs.shift_window(len(kiosk.order_scans))
@@ -213,7 +214,8 @@ def run_benchmarks(options: Options, progress: Callable[[str], None] = _stderr) 
     samples.timings["total"] = round(time.perf_counter() - started, 1)
     sizes = {"paid_orders": options.orders, "shipped_orders": options.shipped, "other_orders": options.sizes.other,
              "shift_orders": len(samples.kiosk.order_scans), "scans": len(samples.kiosk.scans),
-             "parcels_shipped": len(samples.kiosk.shipped), "label_failures": samples.kiosk.label_failures,
+             "parcels_shipped": len(samples.kiosk.shipped),
+             "label_failures": sum(samples.kiosk.label_failures.values()),
              "memory_orders": options.memory_orders, "frames_per_second": constants.MAX_FPS}
     return Report(machine_info(folders), sizes, samples.timings, figures(samples))
 
