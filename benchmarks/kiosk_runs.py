@@ -199,7 +199,10 @@ async def ship(app: kiosk.BenchKiosk, results: KioskResults) -> None:
         done, _ = await asyncio.wait(waiting | {refused}, timeout=deadline - time.monotonic(),
                                      return_when=asyncio.FIRST_COMPLETED)
         if not done or refused in done:
-            raise RuntimeError(f"waybill {tracking} for {order_id} not shipped: {kiosk.refusal(app) or 'timed out'}")
+            missing = " and ".join(what for what, future in (("the shipped frame", shown), ("the label", label))
+                                   if not future.done())
+            why = kiosk.refusal(app) if refused in done else f"no {missing} after {LABEL_TIMEOUT:g} s"
+            raise RuntimeError(f"waybill {tracking} for {order_id} not shipped: {why}")
         waiting -= done
     refused.cancel()
     frame, (durable, error) = shown.result(), label.result()
