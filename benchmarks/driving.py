@@ -1,4 +1,4 @@
-"""Driving an App the way the hardware does, shared by the kiosk and the floor runs."""
+"""Driving an App the way the hardware does (Textual only), shared by the kiosk and the floor runs."""
 
 from __future__ import annotations
 
@@ -29,6 +29,11 @@ def post_keys(app: App, code: str) -> None:
 
 def post_enter(app: App) -> None:
     app.post_message(events.Key("enter", "\r"))
+
+
+def focused_value(app: App) -> str | None:
+    """What the focused text field holds (None when the focus is not on one)."""
+    return app.focused.value if isinstance(app.focused, Input) else None
 
 
 def still_cursor(app: App) -> None:

@@ -1,125 +1,98 @@
-"""The real kiosk, driven in-process through headless ``run_test``: queue opens, item scans, waybills."""
+"""The real kiosk, driven in-process through headless ``run_test``: queue opens, then a shift of orders.
+
+Every step waits for the frame a packer would see. The kiosk is reached only through
+``benchmarks.kiosk_contact`` (its screens and print pipeline) and ``benchmarks.driving`` (keys).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from textual import events
 from textual.pilot import Pilot
-from textual.widgets import DataTable
 
+from benchmarks import kiosk_contact as kiosk
+from benchmarks.child import memory_kib
 from benchmarks.dataset import BENCH_BADGE, BENCH_PIN
-from benchmarks.driving import SETUP_TIMEOUT, SIZE, post_enter, post_keys, post_scan, still_cursor, until
-from benchmarks.screen_probe import Condition, FrameLogMixin, TextScreen, frame_after, settle, timed_frame
+from benchmarks.driving import (
+    SETUP_TIMEOUT,
+    SIZE,
+    focused_value,
+    post_enter,
+    post_keys,
+    post_scan,
+    still_cursor,
+    until,
+)
+from benchmarks.screen_probe import frame_after, settle, timed_frame
 from kiosk.config import Config
-from screens.app import KioskApp, LabelFinished
-from screens.login import LoginScreen
-from screens.widgets.banner import Banner
 
 if TYPE_CHECKING:
     from kiosk.packing import LineProgress
-    from screens.pack import PackScreen
-
-# The queue and pack screens (and what they import) are imported inside the functions that use
-# them, as the kiosk itself does: the start-up child must not load them before its first screen.
 
 FEEDBACK_TIMEOUT = 10.0
 LABEL_TIMEOUT = 60.0
-# How PackScreen marks a complete line. Textual's DataTable can leave it off screen (see stale_rows).
-COMPLETE_MARK = " ✓"
+# Enough of a label failure's message to group failures of one kind.
+REASON_CHARS = 70
+# The shift figures compare this many orders at its start with as many at its end.
+SHIFT_WINDOW = 100
 
 
-class BenchKiosk(FrameLogMixin, KioskApp):
-    """The kiosk App unchanged, with its frames recorded and label completions time-stamped."""
+def shift_window(orders: int) -> int:
+    """Orders at each end of a shift that the shift figures compare (half of a short shift)."""
+    return min(SHIFT_WINDOW, max(1, orders // 2))
 
-    def __init__(self, config: Config) -> None:
-        super().__init__(config)
-        self.labels_done: dict[str, asyncio.Future[float]] = {}
 
-    def on_label_finished(self, message: LabelFinished) -> None:
-        # Textual calls the handler of every class in the MRO; prevent_default stops it at this
-        # one, which runs the kiosk's own handler (the database update) and then reports.
-        message.prevent_default()
-        KioskApp.on_label_finished(self, message)
-        future = self.labels_done.pop(message.outcome.order_id, None)
-        if future is not None and not future.done():
-            # When the worker posted it (time.monotonic, Textual's message clock): the moment the
-            # label file was written, which is where the figure ends.
-            future.set_result(message.time)
+@dataclass
+class Ship:
+    """One waybill's Enter to what the packer waits for, in seconds."""
+
+    frame: float  # the frame with the queue back and the shipped message
+    label: float  # the label file renamed into the spool folder (durable: written and synced first)
+
+    @property
+    def seconds(self) -> float:
+        """The later of the two: the packer has neither the next order nor the label before."""
+        return max(self.frame, self.label)
 
 
 @dataclass
 class KioskResults:
     queue_opens: list[float] = field(default_factory=list)
-    scans: list[float] = field(default_factory=list)
-    ships: list[float] = field(default_factory=list)
-    # (order id, tracking number) of every parcel shipped: the barcode floor renders the same.
+    # Item scans, per order packed, in order.
+    order_scans: list[list[float]] = field(default_factory=list)
+    # Parcels whose label was written; those whose label failed are only counted.
+    ships: list[Ship] = field(default_factory=list)
+    # Why labels failed (the kiosk's message), and how often.
+    label_failures: Counter[str] = field(default_factory=Counter)
+    # (order id, tracking number) of every parcel shipped: the ship floor ships the same.
     shipped: list[tuple[str, str]] = field(default_factory=list)
-    label_failures: int = 0
     paid_orders: int = 0
+    # Resident memory (KiB, /proc/self/status) after this many orders.
+    rss_after: dict[int, int] = field(default_factory=dict)
     # Scans whose row never showed its whole cell: Textual's DataTable caches a row rendered
     # between update_cell() and its idle-time column resize (textual#3533), so a widened cell
     # (the complete mark) stays cut off until the row changes again.
     stale_rows: int = 0
 
-
-# -- what "on screen" means for each step -------------------------------------------------
-
-def login_shown(app: KioskApp) -> Condition:
-    def check(screen: TextScreen) -> bool:
-        front = app.screen
-        return isinstance(front, LoginScreen) and screen.shows(
-            front.query_one("#badge").region, front.query_one("#badge").placeholder
-        )
-    return check
-
-
-def queue_shown(app: KioskApp, first_order: str) -> Condition:
-    """The queue is on screen with its first order in the table (the page is filled in one go)."""
-    from screens.queue import QueueScreen
-    from screens.widgets.row_table import RowTable
-
-    def check(screen: TextScreen) -> bool:
-        front = app.screen
-        return (isinstance(front, QueueScreen) and front.is_mounted
-                and screen.shows_line(front.query_one(RowTable).region, first_order))
-    return check
-
-
-def row_text(progress: LineProgress, packed: int) -> str:
-    """The line's row as it should read once ``packed`` units are in, built with the screen's own
-    cell formatter so the expected text follows its wording and language."""
-    from kiosk.packing import LineProgress
-    from screens.pack import PackScreen
-
-    line = progress.line
-    cell = PackScreen._packed_cell(LineProgress(line, packed)).plain
-    return f"{line.line_no} {line.name} {line.variant} {cell}"
-
-
-def scan_shown(pack: PackScreen, progress: LineProgress, target: int) -> Condition:
-    """The verified line on screen: the line's row shows the new count, the banner the outcome."""
-    row = row_text(progress, target).removesuffix(COMPLETE_MARK)
-    table = pack.query_one(DataTable)
-    banner = pack.query_one(Banner)
-
-    def check(screen: TextScreen) -> bool:
-        return (progress.packed >= target and screen.shows_line(table.region, row)
-                and screen.shows(banner.region, banner.message))
-    return check
+    @property
+    def scans(self) -> list[float]:
+        return [scan for order in self.order_scans for scan in order]
 
 
 # -- inputs --------------------------------------------------------------------------------
 
-def waybill(number: int, country: str) -> str:
-    """A well-formed tracking number, unique per parcel, of a carrier that serves ``country``, so the
+def waybill(order_id: str, country: str) -> str:
+    """A well-formed tracking number, unique per order, of a carrier that serves ``country``, so the
     waybill passes the kiosk's format, check-digit and remote-area rules: SF Express within China
     (the only kind of number there that reaches Xinjiang or Tibet), UPS elsewhere (1Z, shipper,
-    service, package, check digit)."""
+    service, package, check digit). The number is the order's: every process that ships orders of
+    one database (the start-up processes, the shift) gives each parcel its own waybill."""
+    number = int("".join(char for char in order_id if char.isdigit()))
     if country.strip().upper() in ("CN", "CHINA", "中国"):
         return f"SF{9_000_000_000_000 + number}"
     body = f"BENCH103{number:07d}"
@@ -130,130 +103,142 @@ def waybill(number: int, country: str) -> str:
     return f"1Z{body}{(10 - total % 10) % 10}"
 
 
-def item_code(app: KioskApp, sku: str) -> str:
-    return app.desk.db.execute("SELECT code FROM barcodes WHERE sku = ? ORDER BY code LIMIT 1", [sku]).fetchone()[0]
-
-
 # -- steps -----------------------------------------------------------------------------------
 
-async def log_in(app: KioskApp, pilot: Pilot) -> None:
+async def log_in(app: kiosk.BenchKiosk, pilot: Pilot) -> None:
     """The real login: badge scan, PIN typed, Enter (scrypt and all)."""
-    from screens.queue import QueueScreen
-
-    await frame_after(app, login_shown(app))
+    await frame_after(app, kiosk.login_shown(app))
     post_scan(app, BENCH_BADGE)
-    await until(lambda: app.focused is not None and app.focused.id == "pin")
+    await until(lambda: kiosk.pin_asked(app))
     await pilot.press(*BENCH_PIN, "enter")
-    await until(lambda: isinstance(app.screen, QueueScreen) and bool(app.screen.entries))
+    await until(lambda: kiosk.queue_ready(app))
 
 
-async def measure_queue_opens(app: KioskApp, repeats: int) -> list[float]:
-    """From a successful login (``logged_in``, what the PIN check calls) to the filled queue on screen."""
-    from kiosk.order_queue import queue_page
-    from screens.queue import QueueScreen
-
+async def measure_queue_opens(app: kiosk.BenchKiosk, repeats: int) -> list[float]:
+    """From the PIN's Enter (the scrypt check, the login's commit, the queue's query and screen) to
+    the filled queue on screen. Badge and PIN keys are taken untimed before it."""
     times = []
     for _ in range(repeats):
-        app.log_out()
-        await frame_after(app, login_shown(app))
+        kiosk.log_out(app)
+        await frame_after(app, kiosk.login_shown(app))
+        post_scan(app, BENCH_BADGE)
+        await until(lambda: kiosk.pin_asked(app))
+        still_cursor(app)
+        post_keys(app, BENCH_PIN)
+        await until(lambda: focused_value(app) == BENCH_PIN)
         await settle(app)
-        first = queue_page(app.desk.db, 1)[0].order_id
-        app.desk.log_in(BENCH_BADGE, BENCH_PIN)  # untimed: the PIN check is not the queue's
-        shown = app.frame_log.watch(queue_shown(app, first))
+        shown = app.frame_log.watch(kiosk.queue_shown(app, kiosk.first_queued(app)))
         started = time.perf_counter()
-        app.logged_in()
+        post_enter(app)
         times.append(await timed_frame(app, shown, SETUP_TIMEOUT, "queue") - started)
-    await until(lambda: isinstance(app.screen, QueueScreen) and bool(app.screen.entries))
+        await until(lambda: kiosk.queue_ready(app))
     return times
 
 
-async def open_order(app: KioskApp, order_id: str) -> PackScreen:
+async def open_order(app: kiosk.BenchKiosk, order_id: str) -> None:
     """Scan the packing slip and wait for the pack screen, notes acknowledged (all untimed)."""
-    from screens.pack import PackScreen
-
     post_scan(app, order_id)
-    await until(lambda: isinstance(app.screen, PackScreen) and hasattr(app.screen, "session"))
-    pack = app.screen
-    assert isinstance(pack, PackScreen)
-    await frame_after(app, lambda screen: screen.shows(pack.query_one("#order-header").region, order_id))
+    await frame_after(app, kiosk.pack_open(app, order_id))
     still_cursor(app)
-    if not pack.session.notes_acknowledged:
-        app.post_message(events.Key("f4", None))
-        await until(lambda: pack.session.notes_acknowledged)
-    return pack
+    await until(kiosk.acknowledge_notes(app))
 
 
-async def scan_items(app: KioskApp, pack: PackScreen, results: KioskResults) -> None:
-    """Every unit of every line, one timed scan each."""
-    table = pack.query_one(DataTable)
-    for progress in list(pack.session.lines):
-        code = item_code(app, progress.line.sku)
+async def scan_items(app: kiosk.BenchKiosk, results: KioskResults) -> list[float]:
+    """Every unit of every line, one timed scan each, from the burst to the verified line on screen.
+
+    Once the screen has settled after a scan (before the next one), its row is checked again for
+    the whole cell (``stale_rows``).
+    """
+    times = []
+    shown_row: tuple[LineProgress, int] | None = None
+    for progress in kiosk.order_lines(app):
+        code = kiosk.item_code(app, progress.line.sku)
         while not progress.complete:
             await settle(app)
+            if shown_row is not None:
+                results.stale_rows += _row_stale(app, *shown_row)
             target = progress.packed + 1
-            shown = app.frame_log.watch(scan_shown(pack, progress, target))
+            shown = app.frame_log.watch(kiosk.scan_shown(app, progress, target))
             started = time.perf_counter()
             post_scan(app, code)
-            results.scans.append(await timed_frame(app, shown, FEEDBACK_TIMEOUT, f"scan {code}") - started)
-            await settle(app)
-            results.stale_rows += not app.frame_log.screen.shows_line(table.region, row_text(progress, target))
+            times.append(await timed_frame(app, shown, FEEDBACK_TIMEOUT, f"scan {code}") - started)
+            shown_row = (progress, target)
+    await settle(app)
+    if shown_row is not None:
+        results.stale_rows += _row_stale(app, *shown_row)
+    return times
 
 
-async def ship(app: KioskApp, pack: PackScreen, results: KioskResults) -> None:
-    """The timed waybill scan: from its Enter until the shipment is committed and its label file written.
+def _row_stale(app: kiosk.BenchKiosk, progress: LineProgress, packed: int) -> bool:
+    return not app.frame_log.screen.shows_line(kiosk.lines_region(app), kiosk.row_text(progress, packed))
+
+
+async def ship(app: kiosk.BenchKiosk, results: KioskResults) -> None:
+    """The timed waybill scan: from its Enter until the queue is back on screen with the shipped
+    message *and* the label file is durable in the spool folder (both are kept; the figure is the
+    later). A parcel whose label failed is counted in ``label_failures``, not timed.
 
     The clock starts at the Enter that ends the scan. A scanner types a waybill's 18 characters
     over 20 ms or more, and the kiosk takes each key as it comes (the scan figure times them), so
     the packer waits from the moment the scanner is done. The characters are posted first and
-    taken untimed; the floor, two bare barcodes, has no keys either.
+    taken untimed; the floor gets its keys the same way.
     """
-    from screens.queue import QueueScreen
-    from screens.widgets.scan_input import ScanInput
-
-    order_id = pack.order_id
-    tracking = waybill(len(results.shipped) + 1, pack.session.order["country"])
-    banner = pack.query_one(Banner)
-    field = pack.query_one(ScanInput)
-    done = asyncio.get_running_loop().create_future()
-    app.labels_done[order_id] = done
-    refused = app.frame_log.watch(lambda _screen: app.screen is pack and banner.has_class("error"))
+    order_id = kiosk.open_order_id(app)
+    tracking = waybill(order_id, kiosk.order_country(app))
+    label = app.label_watch(order_id)
+    refused = app.frame_log.watch(kiosk.waybill_refused(app))
     post_keys(app, tracking)
-    await until(lambda: field.value == tracking)
+    await until(lambda: focused_value(app) == tracking)
     await settle(app)
-    started = time.monotonic()  # the clock of LabelFinished.time
+    shown = app.frame_log.watch(kiosk.shipped_shown(app, order_id, tracking))
+    started = time.perf_counter()
     post_enter(app)
-    await asyncio.wait([done, refused], timeout=LABEL_TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
+    waiting: set[asyncio.Future] = {shown, label}
+    deadline = time.monotonic() + LABEL_TIMEOUT
+    while waiting:
+        done, _ = await asyncio.wait(waiting | {refused}, timeout=deadline - time.monotonic(),
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if not done or refused in done:
+            missing = " and ".join(what for what, future in (("the shipped frame", shown), ("the label", label))
+                                   if not future.done())
+            why = kiosk.refusal(app) if refused in done else f"no {missing} after {LABEL_TIMEOUT:g} s"
+            raise RuntimeError(f"waybill {tracking} for {order_id} not shipped: {why}")
+        waiting -= done
     refused.cancel()
-    if not done.done():
-        raise RuntimeError(f"waybill {tracking} for {order_id} not shipped: {banner.message or 'no label in time'}")
-    results.ships.append(done.result() - started)
-    results.shipped.append((order_id, tracking))
-    status = app.desk.db.execute("SELECT status FROM print_jobs WHERE order_id = ?", [order_id]).fetchone()
-    results.label_failures += status is None or status[0] != "sent"
-    # The queue is back and read again (the shipped order is off it).
-    await until(lambda: isinstance(app.screen, QueueScreen) and bool(app.screen.entries)
-                and app.screen.entries[0].order_id != order_id)
+    frame, (durable, error) = shown.result(), label.result()
+    if error:
+        # The kiosk's message names the order's own text; its start says what kind of failure it was.
+        results.label_failures[error[:REASON_CHARS]] += 1
+    else:
+        results.ships.append(Ship(frame - started, durable - started))
+        results.shipped.append((order_id, tracking))
     still_cursor(app)
 
 
-async def run_kiosk(config: Config, scans: int, queue_repeats: int, progress: Callable[[str], None]) -> KioskResults:
-    from kiosk.order_queue import queue_length
-    from screens.queue import QueueScreen
+async def pack_orders(app: kiosk.BenchKiosk, orders: int, results: KioskResults,
+                      progress: Callable[[str], None] | None = None) -> None:
+    """Pack and ship ``orders`` orders from the top of the queue, as a packer does all shift."""
+    for number in range(1, orders + 1):
+        await open_order(app, kiosk.top_order(app))
+        results.order_scans.append(await scan_items(app, results))
+        await ship(app, results)
+        await until(lambda: kiosk.queue_ready(app))
+        if number in (shift_window(orders), orders):
+            results.rss_after[number] = memory_kib()["VmRSS"]
+        if progress is not None and number % 250 == 0:
+            progress(f"  kiosk: {number:,} of {orders:,} orders shipped")
 
+
+async def run_kiosk(config: Config, orders: int, queue_repeats: int, progress: Callable[[str], None]) -> KioskResults:
     results = KioskResults()
-    app = BenchKiosk(config)
+    app = kiosk.BenchKiosk(config)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(app, pilot)
-        results.paid_orders = queue_length(app.desk.db)
+        results.paid_orders = kiosk.paid_orders(app)
         progress(f"  kiosk: {queue_repeats} queue opens")
         results.queue_opens = await measure_queue_opens(app, queue_repeats)
         still_cursor(app)
-        progress(f"  kiosk: packing orders from the top of the queue until {scans} item scans")
-        while len(results.scans) < scans:
-            queue = app.screen
-            assert isinstance(queue, QueueScreen)
-            pack = await open_order(app, queue.entries[0].order_id)
-            await scan_items(app, pack, results)
-            await ship(app, pack, results)
+        progress(f"  kiosk: a shift of {orders:,} orders packed and shipped")
+        await pack_orders(app, orders, results, progress)
         await app.workers.wait_for_complete()
     return results

@@ -64,10 +64,10 @@ class Report:
                 "figures": [figure.as_json() for figure in self.figures], "all_met": self.all_met}
 
     def table(self) -> str:
-        rows = [("figure", "kiosk", "floor", "ratio", "target", "")]
+        rows = [("figure", "kiosk", "floor", "ratio", "target", "", "samples")]
         for f in self.figures:
             rows.append((f.name, _amount(f.value, f.unit), _amount(f.floor, f.unit), f"{f.ratio:.2f}",
-                         f"<= {f.target:g}", "met" if f.met else "MISSED"))
+                         f"<= {f.target:g}", "met" if f.met else "MISSED", f"{f.samples}/{f.floor_samples}"))
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in
                            enumerate(zip(row, widths, strict=True))).rstrip() for row in rows]
@@ -76,7 +76,9 @@ class Report:
         notes = [f"  {f.name}: {f.note}" for f in self.figures if f.note]
         if notes:
             lines += ["", "notes:", *notes]
-        lines += ["", f"machine: {machine_line(self.machine)}",
+        lines += ["", "samples: kiosk/floor (a shift figure: orders in each window/orders shipped)",
+                  f"machine: {machine_line(self.machine)}",
+                  "file systems: " + ", ".join(f"{k} {v}" for k, v in self.machine.get("file_systems", {}).items()),
                   "sizes: " + ", ".join(f"{k} {v:,}" for k, v in self.sizes.items()),
                   "time: " + ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items()),
                   "targets: all met" if not missed else "targets MISSED: " + "; ".join(missed)]
@@ -88,10 +90,34 @@ def _amount(value: float, unit: str) -> str:
         return f"{value * 1000:.1f} ms"
     if unit == "KiB":
         return f"{value / 1024:.1f} MiB"
-    return f"{value:g} {unit}"
+    return f"{value:.3g}{unit}"
 
 
-def machine_info() -> dict[str, Any]:
+# File systems that keep files in memory: fsync costs nothing there, so a durable write is not timed.
+RAM_FILE_SYSTEMS = frozenset({"tmpfs", "ramfs"})
+
+
+def file_system(path: Path) -> str:
+    """The type of the file system holding ``path`` (the longest mount point above it in /proc/mounts)."""
+    resolved = path.resolve()
+    best, kind = "", "unknown"
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:  # not Linux
+        return kind
+    for line in mounts:
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        mount = fields[1].replace("\\040", " ")
+        inside = resolved == Path(mount) or Path(mount) in resolved.parents
+        if inside and len(mount) >= len(best):
+            best, kind = mount, fields[2]
+    return kind
+
+
+def machine_info(folders: dict[str, Path] | None = None) -> dict[str, Any]:
+    """The machine, the versions measured and the file system of each folder in ``folders``."""
     cpu = platform.processor() or platform.machine()
     memory_gib = 0.0
     try:
@@ -113,6 +139,8 @@ def machine_info() -> dict[str, Any]:
         "textual": version("textual"),
         "sqlite": sqlite3.sqlite_version,
         "python_barcode": version("python-barcode"),
+        "pillow": version("pillow"),
+        "file_systems": {name: file_system(path) for name, path in (folders or {}).items()},
     }
 
 

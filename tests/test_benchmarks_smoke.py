@@ -1,23 +1,36 @@
 """The benchmark harness, end to end on a tiny database, so it cannot rot.
 
 Nothing here is timed: figures on a shared test machine mean nothing. What is checked is
-the shape of the report: every figure measured, beside a floor, with a ratio.
+the shape of the report (every figure measured, beside a floor, with a ratio and its sample
+counts) and that each floor does the work its docstring promises.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import math
+import sqlite3
 
-from benchmarks.run import TARGETS, Options, parse_args, run_benchmarks
+import pytest
+from PIL import Image
+
+from benchmarks import run
+from benchmarks.floor_label import HEIGHT, WIDTH, label_png
+from benchmarks.label_runs import sample_label
+from benchmarks.report import file_system
+from benchmarks.run import TARGETS, Options, RamDisk, check_file_systems, parse_args, run_benchmarks
 
 FIGURES = [
     "scan to feedback p50",
     "scan to feedback p99",
     "queue open (median)",
-    "last scan to shipped (median)", "label render (median)",
+    "last scan to shipped (median)",
+    "label render (median)",
     "start-up to first screen (median)",
     "peak memory (median)",
+    "shift memory growth",
+    "shift scan p99",
 ]
 
 
@@ -30,26 +43,68 @@ def test_a_quick_run_reports_every_figure_beside_its_floor(tmp_path):
         assert figure.value > 0 and figure.floor > 0, figure.name
         assert 0 < figure.ratio < math.inf, figure.name
         assert figure.target in TARGETS.values()
-        assert figure.samples > 0 and figure.floor_samples > 0
-    assert report.sizes["scans"] >= options.scans
-    assert report.sizes["parcels_shipped"] >= 1
-    assert report.figures[3].detail["label_failures"] == 0
-    assert report.machine["cores"] and report.machine["textual"]
-    assert {"build", "copy", "kiosk", "total"} <= set(report.timings)
+        assert figure.samples > 0 and figure.floor_samples > 0, figure.name
+    figures = {figure.name: figure for figure in report.figures}
+    assert report.sizes["shift_orders"] == options.shift_orders
+    shipped = figures["last scan to shipped (median)"]
+    # Every parcel of the shift is either timed or counted as a failed label, never both.
+    assert shipped.samples + report.sizes["label_failures"] == options.shift_orders
+    assert shipped.detail["label_durable_median_ms"] > 0 and shipped.detail["frame_median_ms"] > 0
+    assert shipped.floor_samples == min(options.samples, shipped.samples)
+    assert figures["shift memory growth"].samples == options.shift_orders
+    assert figures["shift memory growth"].floor_samples == options.shift_orders // 2
+    assert figures["queue open (median)"].samples == options.queue_opens
+    assert figures["scan to feedback p50"].floor_samples == options.samples
+    assert report.machine["cores"] and report.machine["textual"] and report.machine["sqlite"]
+    assert set(report.machine["file_systems"]) == {"database", "spool"}
+    assert {"build", "copy", "processes", "kiosk", "floor_apps", "labels", "total"} <= set(report.timings)
 
     as_json = json.loads(json.dumps(report.as_json()))
     assert [figure["name"] for figure in as_json["figures"]] == FIGURES
     assert all(figure["ratio"] > 0 and isinstance(figure["met"], bool) for figure in as_json["figures"])
     table = report.table()
     assert all(name in table for name in FIGURES)
-    assert "machine:" in table
+    assert "machine:" in table and "file systems: database" in table
 
-    # The built database is cached by size: a second build is skipped.
+    # The ship floor committed one shipment row per parcel it timed; the cached file is untouched.
     assert len(list((tmp_path / "cache").glob("*.db"))) == 1
+    cached = sqlite3.connect(next((tmp_path / "cache").glob("*.db")))
+    assert not cached.execute("SELECT 1 FROM sqlite_master WHERE name = 'bench_floor_shipments'").fetchone()
+
+
+def test_the_label_floor_draws_a_one_bit_4x6_label_at_203_dpi_with_both_codes():
+    image = Image.open(io.BytesIO(label_png(sample_label("SO-00001234", "1ZBENCH1030000012"))))
+    assert (image.format, image.mode, image.size) == ("PNG", "1", (WIDTH, HEIGHT)) == ("PNG", "1", (812, 1218))
+    assert round(image.info["dpi"][0]) == 203
+    # Black bars across a code's rows: a row through the tracking code changes colour many times.
+    row = [image.getpixel((x, 180)) for x in range(WIDTH)]
+    assert sum(1 for a, b in zip(row, row[1:], strict=False) if a != b) > 40
+
+
+def test_a_ram_disk_is_refused_unless_allowed(tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "file_system", lambda _path: "tmpfs")
+    with pytest.raises(RamDisk, match=r"the spool folder .* is on tmpfs, where fsync costs nothing"):
+        check_file_systems({"spool": tmp_path}, allow_tmpfs=False)
+    check_file_systems({"spool": tmp_path}, allow_tmpfs=True)
+
+
+def test_the_file_system_is_read_from_the_mount_table(tmp_path):
+    assert file_system(tmp_path) not in ("", "unknown")
 
 
 def test_command_line_options():
-    options, as_json = parse_args(["--quick", "--orders", "50", "--scans", "7", "--json"])
-    assert (options.orders, options.shipped, options.scans, as_json) == (50, Options.quick().shipped, 7, True)
+    options, as_json = parse_args(["--quick", "--orders", "50", "--samples", "7", "--shift-orders", "9", "--json",
+                                   "--allow-tmpfs"])
+    assert (options.orders, options.shipped, options.samples, options.shift_orders, options.allow_tmpfs, as_json) \
+        == (50, Options.quick().shipped, 7, 9, True, True)
     defaults, as_json = parse_args([])
-    assert (defaults.orders, defaults.shipped, defaults.scans, as_json) == (100_000, 1_000_000, 500, False)
+    assert (defaults.orders, defaults.shipped, defaults.shift_orders, defaults.samples, as_json) \
+        == (100_000, 1_000_000, 2_000, 500, False)
+    assert defaults.allow_tmpfs is False
+
+
+def test_too_few_orders_for_the_run_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit, match="2") as exited:
+        parse_args(["--orders", "100", "--shift-orders", "200"])
+    assert exited.value.code == 2
+    assert "--orders 100 is too few: the run packs 300 orders" in capsys.readouterr().err
