@@ -25,7 +25,7 @@ from kiosk.i18n import N_, _
 from kiosk.inert import inert
 
 if TYPE_CHECKING:
-    from kiosk.cli import Context
+    from kiosk.command_context import Context
 
 
 def _echo(text: str) -> None:

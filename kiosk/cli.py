@@ -10,30 +10,14 @@ from pathlib import Path
 
 import click
 import platformdirs
-import sqlite_utils
 
 from kiosk import __version__
+from kiosk.command_context import PROG_NAME, Context
 from kiosk.config import APP_NAME, Config, load_config
 from kiosk.crashlog import error_text, report_crash
-from kiosk.db import open_database
 from kiosk.errors import KioskError
 from kiosk.i18n import LANGUAGES, N_, _, choose_language, environment_language, set_language
 from kiosk.inert import inert
-
-PROG_NAME = "kiosk"
-
-
-class Context:
-    def __init__(self, config: Config, *, config_file: str | None = None, database: str | None = None,
-                 lang: str | None = None) -> None:
-        self.config = config
-        # As given on the command line: `kiosk serve` passes them on to each browser tab's kiosk.
-        self.config_file = config_file
-        self.database = database
-        self.lang = lang
-
-    def db(self) -> sqlite_utils.Database:
-        return open_database(self.config.database)
 
 
 def _create_demo_database(path: Path) -> Path:

@@ -25,7 +25,7 @@ from printing.spool import safe_name
 if TYPE_CHECKING:
     import sqlite_utils
 
-    from kiosk.cli import Context
+    from kiosk.command_context import Context
     from kiosk.config import Config
 
 

@@ -18,7 +18,7 @@ from kiosk.reports.cli import COMMAND_LINE
 from kiosk.reports.settings import ReportSettings
 
 if TYPE_CHECKING:
-    from kiosk.cli import Context
+    from kiosk.command_context import Context
 
 
 def _show(manifest: Manifest, zone) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kiosk.cli import PROG_NAME
+from kiosk.command_context import PROG_NAME
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _, ngettext
 from kiosk.imports.catalogue import import_catalogue
@@ -26,7 +26,7 @@ from kiosk.imports.sources import order_sources, read_source
 from kiosk.imports.watch import REJECTED, WatchState, watch_folder, watch_step
 
 if TYPE_CHECKING:
-    from kiosk.cli import Context
+    from kiosk.command_context import Context
 
 
 @contextmanager

@@ -22,7 +22,7 @@ from kiosk.reports.dispatch import dispatch_log, resolve_carrier, resolve_packer
 from kiosk.reports.settings import ReportSettings
 
 if TYPE_CHECKING:
-    from kiosk.cli import Context
+    from kiosk.command_context import Context
 
 COMMAND_LINE = Operator("cli", "command line", "supervisor")
 
