@@ -67,23 +67,24 @@ def available() -> str | None:
     return None
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
-def _wait(check, timeout: float = 30.0):
+def wait_until(check, what: str, timeout: float = 30.0):
+    """The first true value ``check`` returns, polled every 20 ms; TimeoutError naming ``what``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = check()
         if value:
             return value
         time.sleep(0.02)
-    raise TimeoutError("the browser benchmark timed out")
+    raise TimeoutError(f"timed out waiting for {what}")
 
 
-def _listening(port: int) -> bool:
+def listening(port: int) -> bool:
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
@@ -93,7 +94,7 @@ def _serve(command: str, port: int, env: dict) -> subprocess.Popen:
             "Server(sys.argv[1], host='127.0.0.1', port=int(sys.argv[2])).serve()")
     server = subprocess.Popen([sys.executable, "-c", code, command, str(port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _wait(lambda: _listening(port))
+    wait_until(lambda: listening(port), "textual-serve to listen")
     return server
 
 
@@ -122,7 +123,7 @@ def _measure(page, scans: list[tuple[str, str]]) -> list[float]:
         page.evaluate("m => { window.__marker = m; window.__painted = 0; }", marker)
         page.keyboard.type(code, delay=0)
         page.keyboard.press("Enter")
-        painted = _wait(lambda: page.evaluate("window.__painted"), timeout=10)
+        painted = wait_until(lambda: page.evaluate("window.__painted"), "the answer painted", timeout=10)
         samples.append(painted - page.evaluate("window.__enter"))
     return samples
 
@@ -137,7 +138,7 @@ def run(scans: int = 30) -> BrowserScans:
         db, kiosk_scans = _demo_with_a_long_order(folder, scans)
         config = folder / "kiosk.toml"
         config.write_text(f'database = "{db}"\nspool_dir = "{folder / "spool"}"\nidle_lock_seconds = 0\n')
-        kiosk_port, floor_port = _free_port(), _free_port()
+        kiosk_port, floor_port = free_port(), free_port()
         servers.append(_serve(f"{sys.executable} -m kiosk --config {config} --station-prefix BENCH-", kiosk_port, env))
         servers.append(_serve(f"{sys.executable} -m benchmarks.browser_floor", floor_port, env))
         with sync_playwright() as playwright:

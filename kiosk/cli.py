@@ -152,9 +152,10 @@ def run_kiosk(config: Config, station_prefix: str | None = None) -> int:
             raise KioskError(_("No operator can log in to {path} yet: add the first with"
                                " kiosk --db {path} operators add BADGE NAME --role supervisor").format(
                                    path=config.database))
+        from kiosk.desk import Desk
         from screens.app import KioskApp
 
-        app = KioskApp(config, db)
+        app = KioskApp(config, Desk(db, config))
         app.run()
     finally:
         lock.release()

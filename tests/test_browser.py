@@ -8,7 +8,6 @@ not install.
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -17,30 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.browser_runs import CHROMIUM, CHROMIUM_ARGS, free_port, listening, wait_until
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("KIOSK_TEST_CHROMIUM", "/usr/bin/chromium")
-# Chromium as root in a container, on a machine with no network: no sandbox, no background calls.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOT = Path(__file__).parent.parent / "docs" / "browser-pack-screen.png"
 WAYBILL = "1Z999AA10123456784"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_for(check, what: str, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _query(db: Path, sql: str, *args):
@@ -61,11 +42,11 @@ def served(tmp_path: Path):
     env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "LANG": "C.UTF-8"}
     kiosk = [sys.executable, "-m", "kiosk", "--config", str(config)]
     subprocess.run([*kiosk, "init-demo", str(db)], check=True, env=env, capture_output=True)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([*kiosk, "serve", "--port", str(port)], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        _wait_for(lambda: _port_open(port), "kiosk serve to listen")
+        wait_until(lambda: listening(port), "kiosk serve to listen")
         yield f"http://127.0.0.1:{port}/", db, spool
     finally:
         server.terminate()
@@ -73,11 +54,6 @@ def served(tmp_path: Path):
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
-
-
-def _port_open(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _order_to_pack(db: Path) -> tuple[str, list[str]]:
@@ -122,20 +98,20 @@ def test_a_browser_station_logs_in_and_ships_an_order_typed_as_a_scanner_types(s
             # The PIN is typed by hand once its field shows; only scans come in bursts.
             time.sleep(1.0)
             burst("1234")
-            station = _wait_for(lambda: _query(db, "SELECT station FROM events WHERE kind = 'login'"
+            station = wait_until(lambda: _query(db, "SELECT station FROM events WHERE kind = 'login'"
                                                    " AND operator = 'P001'"), "P001's login")[0][0]
             # Each tab is a station of its own, named from the prefix.
             assert station == "WEB-1"
             burst(order_id)
-            _wait_for(lambda: _query(db, "SELECT 1 FROM claims WHERE order_id = ? AND station = ?",
+            wait_until(lambda: _query(db, "SELECT 1 FROM claims WHERE order_id = ? AND station = ?",
                                      order_id, station), f"{order_id} to open")
             burst(*codes)
-            _wait_for(lambda: _query(db, "SELECT COUNT(*) FROM scans WHERE order_id = ? AND result = 'accepted'",
+            wait_until(lambda: _query(db, "SELECT COUNT(*) FROM scans WHERE order_id = ? AND result = 'accepted'",
                                      order_id)[0][0] == len(codes), "every item scan")
             SCREENSHOT.parent.mkdir(exist_ok=True)
             page.screenshot(path=str(SCREENSHOT))
             burst(WAYBILL)
-            _wait_for(lambda: _query(db, "SELECT status FROM orders WHERE order_id = ?", order_id)[0][0] == "shipped",
+            wait_until(lambda: _query(db, "SELECT status FROM orders WHERE order_id = ?", order_id)[0][0] == "shipped",
                       f"{order_id} to ship")
         finally:
             browser.close()
@@ -145,7 +121,7 @@ def test_a_browser_station_logs_in_and_ships_an_order_typed_as_a_scanner_types(s
     assert _query(db, "SELECT tracking_number, station FROM shipments WHERE order_id = ?", order_id) == [
         (WAYBILL, station)
     ]
-    label = _wait_for(lambda: next(iter(sorted(spool.rglob("*.png"))), None), "the label file")
+    label = wait_until(lambda: next(iter(sorted(spool.rglob("*.png"))), None), "the label file")
     import zxingcpp
     from PIL import Image
 

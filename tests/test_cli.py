@@ -300,3 +300,27 @@ def test_the_console_script_is_installed():
     result = subprocess.run([str(script), "--version"], capture_output=True, text=True,
                             env=dict(os.environ), timeout=60, check=False)
     assert (result.returncode, result.stdout, result.stderr) == (0, f"kiosk, version {__version__}\n", "")
+
+
+def test_the_kiosk_command_starts_the_app_on_its_database_and_a_packer_logs_in(demo_db, monkeypatch, capsys):
+    """`kiosk --db FILE` end to end: the station lock, the checked database, the desk, the App."""
+    import asyncio
+
+    from screens.app import KioskApp
+    from tests.pilot import log_in
+
+    def run_headless(app: KioskApp) -> None:
+        async def drive() -> None:
+            async with app.run_test() as pilot:
+                await log_in(pilot)
+                await pilot.press("ctrl+q")
+
+        asyncio.run(drive())
+
+    monkeypatch.setattr(KioskApp, "run", run_headless)
+    code, out, err = run(capsys, "--db", str(demo_db), "--station", "desk-7")
+    assert (code, err) == (0, "")
+    assert "Labels are in" in out
+    with sqlite3.connect(demo_db) as conn:
+        assert conn.execute("SELECT station FROM events WHERE kind = 'login' AND operator = 'P001'").fetchall() == [
+            ("DESK-7",)]
