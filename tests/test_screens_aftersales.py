@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.notifications import Notify
 from textual.widgets import Static
 
 from fixtures.load import create_demo_database
 from kiosk.config import Config
-from kiosk.db import open_database
+from kiosk.db import open_database, transaction
 from kiosk.desk import Desk
 from screens.claim import ClaimDialog
+from screens.exceptions import ExceptionsScreen
 from screens.lookup import LookupScreen
 from screens.prompt import PromptDialog
 from screens.queue import QueueScreen
@@ -153,3 +155,56 @@ async def test_a_supervisor_jumps_to_an_order_by_number_and_sees_the_phone_whole
     assert db.execute("SELECT operator, order_id FROM events WHERE kind = 'personal_data_viewed'").fetchall() == [
         ("S001", "#1001")]
 
+
+
+async def test_a_packers_jump_to_an_order_is_refused_with_the_reason(demo):
+    db, config = demo
+    seen = []
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
+        await log_in(pilot, "P001", "1234")
+        await pilot.press("ctrl+o")
+        assert isinstance(app.screen, QueueScreen)
+    assert "Li Wei cannot open order histories: only after-sales staff and supervisors can." in [
+        message.notification.message for message in seen if isinstance(message, Notify)]
+
+
+async def test_a_supervisor_searches_from_the_exceptions_list_and_moves_a_claim_on(demo):
+    db, config = demo
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "P001", "1234")
+        await pilot.press("f9")
+        await scan(pilot, "S001")
+        await pilot.press(*"9999", "enter")
+        assert isinstance(app.screen, ExceptionsScreen)
+        await pilot.press("l")
+        assert isinstance(app.screen, LookupScreen)
+        await scan(pilot, "SF 1347-4134 21946")  # a scanned waybill opens its order at once
+        assert isinstance(app.screen, TimelineScreen)
+        await pilot.press("f2")
+        for answer in ("4", "1", "59.80", ""):
+            await scan(pilot, answer)
+        assert banner(app).message == "Claim 1 recorded."
+        await pilot.press("f4")
+        await scan(pilot, "3")
+        await scan(pilot, "asked SF for the scan record")
+        assert banner(app).message == "Claim 1 is now waiting for the courier."
+        assert "waiting for the courier" in shown(app, "#aftersales")
+        await pilot.press("escape", "escape")
+        assert isinstance(app.screen, ExceptionsScreen)
+    assert db.execute("SELECT operator FROM events WHERE kind IN ('case_opened', 'case_status')").fetchall() == [
+        ("S001",), ("S001",)]
+
+
+async def test_names_and_notes_from_data_are_shown_as_typed_never_as_markup(demo):
+    db, config = demo
+    with transaction(db) as conn:
+        conn.execute("UPDATE orders SET recipient_name = '[red]Zhao[/red]', buyer_note = '[b]fast'"
+                     " WHERE order_id = ?", [ORDER])
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "A001", "5555")
+        await open_order_timeline(pilot)
+        assert "[red]Zhao[/red]" in shown(app, "#contact")
+        assert "Buyer note: [b]fast" in shown(app, "#order")
