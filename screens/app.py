@@ -192,7 +192,7 @@ class KioskApp(App):
 
     def action_open_order(self) -> None:
         """An order's timeline by its number, from any screen, for after-sales staff and supervisors."""
-        from screens.lookup import jump_to_order
+        from screens.timeline import jump_to_order
 
         jump_to_order(self)
 

@@ -1,8 +1,7 @@
 """The after-sales search: one field for an order or tracking number, a name, a phone, an e-mail or a
 sku, or a scanned label or packing slip; results page by page; Enter opens the order's timeline.
 
-After-sales staff land here after login; supervisors reach it from the exceptions list. Any screen
-jumps to an order by its number (``jump_to_order``) for those who may read its history.
+After-sales staff land here after login; supervisors reach it from the exceptions list.
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from kiosk.errors import KioskError
@@ -21,8 +19,8 @@ from kiosk.inert import inert
 from kiosk.lookup import MatchKind
 from kiosk.timefmt import short_time
 from screens.messages import LogOutRequested
-from screens.prompt import PromptDialog, required
 from screens.scan_screen import ScanScreen
+from screens.timeline import jump_to_order, open_timeline
 from screens.widgets.banner import Banner
 from screens.widgets.footer import KioskFooter
 from screens.widgets.row_table import RowTable
@@ -31,44 +29,10 @@ from screens.widgets.scan_input import ScanInput
 if TYPE_CHECKING:
     from kiosk.desk import Desk
     from kiosk.lookup import LookupHit, LookupPage
-    from screens.app import KioskApp
 
 # A scanned slip, waybill or return label names its order: one such hit opens it at once.
 CODED = (MatchKind.ORDER_ID, MatchKind.TRACKING, MatchKind.RETURN_TRACKING)
 RECIPIENT_COLUMN, BUYER_COLUMN = 3, 4
-
-
-def open_timeline(app: KioskApp, desk: Desk, order_id: str) -> bool:
-    """Push the order's timeline, read through ``desk``; a refusal is shown and False returned."""
-    from screens.timeline import TimelineScreen
-
-    try:
-        timeline = desk.order_timeline(order_id)
-    except KioskError as error:
-        app.refuse(str(error))
-        return False
-    app.push_screen(TimelineScreen(desk, timeline))
-    return True
-
-
-def jump_to_order(app: KioskApp, desk: Desk | None = None) -> None:
-    """Ask for an order number and open its timeline, from any screen, for after-sales and supervisors.
-
-    ``desk``: the one the screen in front works with (a supervisor's, at a packer's station); the
-    station's own by default."""
-    desk = desk if desk is not None else app.desk
-    if desk.operator is None or desk.locked or isinstance(app.screen, ModalScreen):
-        return
-    if not desk.works_in_aftersales:
-        app.refuse(_("{name} cannot open order histories: only after-sales staff and supervisors can.").format(
-            name=desk.operator.name))
-        return
-
-    def answered(number: str | None) -> None:
-        if number:
-            open_timeline(app, desk, number)
-
-    app.push_screen(PromptDialog(_("Open which order? Type or scan its number."), check=required), answered)
 
 
 class LookupScreen(ScanScreen):

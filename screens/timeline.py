@@ -1,5 +1,7 @@
 """An order's whole history for after-sales: who the buyer is, what each parcel held (scanned by
-whom, where, when, and which label went out), claims and returns, then every event, oldest first."""
+whom, where, when, and which label went out), claims and returns, then every event, oldest first.
+
+Any screen opens an order's timeline by its number (``jump_to_order``) for those who may read it."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from kiosk.errors import KioskError
@@ -19,7 +21,7 @@ from kiosk.i18n import N_, _
 from kiosk.inert import inert
 from kiosk.timefmt import short_time
 from screens.claim import ClaimDialog, ClaimStatusDialog, parcel_name
-from screens.prompt import PromptDialog
+from screens.prompt import PromptDialog, required
 from screens.widgets.banner import Banner
 from screens.widgets.footer import KioskFooter
 
@@ -36,6 +38,37 @@ if TYPE_CHECKING:
 def line(*parts: object) -> str:
     """Parts joined with a dot, empty ones left out, made inert (they come from data)."""
     return inert(" · ".join(str(part) for part in parts if part not in (None, "")))
+
+
+def open_timeline(app: KioskApp, desk: Desk, order_id: str) -> bool:
+    """Push the order's timeline, read through ``desk``; a refusal is shown and False returned."""
+    try:
+        timeline = desk.order_timeline(order_id)
+    except KioskError as error:
+        app.refuse(str(error))
+        return False
+    app.push_screen(TimelineScreen(desk, timeline))
+    return True
+
+
+def jump_to_order(app: KioskApp, desk: Desk | None = None) -> None:
+    """Ask for an order number and open its timeline, from any screen, for after-sales and supervisors.
+
+    ``desk``: the one the screen in front works with (a supervisor's, at a packer's station); the
+    station's own by default."""
+    desk = desk if desk is not None else app.desk
+    if desk.operator is None or desk.locked or isinstance(app.screen, ModalScreen):
+        return
+    if not desk.works_in_aftersales:
+        app.refuse(_("{name} cannot open order histories: only after-sales staff and supervisors can.").format(
+            name=desk.operator.name))
+        return
+
+    def answered(number: str | None) -> None:
+        if number:
+            open_timeline(app, desk, number)
+
+    app.push_screen(PromptDialog(_("Open which order? Type or scan its number."), check=required), answered)
 
 
 class TimelineScreen(Screen):
@@ -226,8 +259,6 @@ class TimelineScreen(Screen):
         self.dismiss()
 
     def action_open_order(self) -> None:
-        from screens.lookup import jump_to_order  # the search screen imports this one
-
         jump_to_order(self.app, self.desk)
 
     def action_claim(self) -> None:
