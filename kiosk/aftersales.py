@@ -232,20 +232,12 @@ def _refuse_resolved(row: dict) -> None:
         raise KioskError(_("Claim {case_id} is resolved already.").format(case_id=row["id"]))
 
 
-def create_resend(
-    db: sqlite_utils.Database, case_id: int, items: Sequence[ResendItem], operator: Operator, station: str
-) -> str:
-    """A new paid order with only the items sent again, linked to the claim's order; returns its id.
-
-    It goes to the packers' queue at once (flagged as a resend, ahead of ordinary orders).
-    """
-    require_aftersales(operator)
-    row = _case_row(db, case_id)
-    _refuse_resolved(row)
-    if row["resend_order_id"]:
-        raise KioskError(_("Claim {case_id} already has its resend, order {order_id}.").format(
-            case_id=case_id, order_id=row["resend_order_id"]))
-    original = row["order_id"]
+def resend_lines(
+    db: sqlite_utils.Database, original: str, items: Sequence[ResendItem]
+) -> list[tuple[str, str, str, str, int]]:
+    """The lines (sku, name, colour, size, quantity) a resend of ``items`` of ``original`` would have;
+    KioskError naming what is wrong. Asked before a claim is recorded, so a claim with a resend that
+    cannot be made is refused whole."""
     lines = {line.line_no: line for line in get_lines(db, original)}
     if not items:
         raise KioskError(_("Choose the items to send again."))
@@ -268,6 +260,32 @@ def create_resend(
             new_lines.append((item.sku, *product, item.quantity))
         else:
             new_lines.append((line.sku, line.name, line.colour, line.size, item.quantity))
+    return new_lines
+
+
+def check_resend(db: sqlite_utils.Database, shipment_id: int, items: Sequence[ResendItem]) -> None:
+    """Refuse, before a claim against ``shipment_id`` is recorded, a resend of ``items`` that could not be made."""
+    row = db.execute("SELECT order_id FROM shipments WHERE id = ?", [shipment_id]).fetchone()
+    if row is None:
+        raise KioskError(_("No shipment {shipment_id}.").format(shipment_id=shipment_id))
+    resend_lines(db, row[0], items)
+
+
+def create_resend(
+    db: sqlite_utils.Database, case_id: int, items: Sequence[ResendItem], operator: Operator, station: str
+) -> str:
+    """A new paid order with only the items sent again, linked to the claim's order; returns its id.
+
+    It goes to the packers' queue at once (flagged as a resend, ahead of ordinary orders).
+    """
+    require_aftersales(operator)
+    row = _case_row(db, case_id)
+    _refuse_resolved(row)
+    if row["resend_order_id"]:
+        raise KioskError(_("Claim {case_id} already has its resend, order {order_id}.").format(
+            case_id=case_id, order_id=row["resend_order_id"]))
+    original = row["order_id"]
+    new_lines = resend_lines(db, original, items)
     now = utcnow()
     with transaction(db) as conn:
         count = conn.execute("SELECT COUNT(*) FROM orders WHERE resend_of = ?", (original,)).fetchone()[0]

@@ -55,6 +55,7 @@ class KioskApp(App):
     BINDINGS = [
         Binding("ctrl+q", "quit", N_("Quit"), show=False, priority=True),
         Binding("f9", "supervisor", N_("Supervisor"), priority=True),
+        Binding("ctrl+o", "open_order", N_("Open order"), show=False),
     ]
     ENABLE_COMMAND_PALETTE = False
 
@@ -150,13 +151,19 @@ class KioskApp(App):
 
     @on(LoginScreen.LoggedIn)
     def logged_in(self) -> None:
-        """Show the queue (which opens straight the order this station was packing when it stopped)."""
+        """Show the queue (which opens straight the order this station was packing when it stopped),
+        or for after-sales staff the search."""
         from screens.queue import QueueScreen
 
         operator = self.desk.operator
         if operator is not None and operator.language:
             set_language(operator.language)
         self.last_input = time.monotonic()
+        if operator is not None and operator.role == "aftersales":
+            from screens.lookup import LookupScreen
+
+            self.open_scan_screen(LookupScreen(self.desk, landing=True))
+            return
         self.open_scan_screen(QueueScreen(self.desk))
 
     @on(LogOutRequested)
@@ -182,6 +189,12 @@ class KioskApp(App):
 
         self.push_screen(SupervisorApproval(self.desk, _("Supervisor: exceptions list"), action="open_exceptions"),
                          approved)
+
+    def action_open_order(self) -> None:
+        """An order's timeline by its number, from any screen, for after-sales staff and supervisors."""
+        from screens.timeline import jump_to_order
+
+        jump_to_order(self)
 
     def lock_if_idle(self) -> None:
         idle = time.monotonic() - self.last_input

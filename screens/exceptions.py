@@ -34,6 +34,7 @@ class ExceptionsScreen(SupervisorListScreen[Decision]):
         Binding("v", "resolve", N_("Resolve")),
         Binding("c", "cancel_order", N_("Cancel order")),
         Binding("p", "print_jobs", N_("Print jobs")),
+        Binding("l", "lookup", N_("Search orders")),
     ]
 
     def compose(self) -> ComposeResult:
@@ -141,6 +142,11 @@ class ExceptionsScreen(SupervisorListScreen[Decision]):
                                action="short_shipment", order_id=row.order_id),
             approved,
         )
+
+    def action_lookup(self) -> None:
+        from screens.lookup import LookupScreen
+
+        self.app.push_screen(LookupScreen(self.desk))
 
     def action_print_jobs(self) -> None:
         self.app.push_screen(PrintJobsScreen(self.desk))
