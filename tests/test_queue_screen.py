@@ -14,7 +14,7 @@ from screens.pack import PackScreen
 from screens.queue import QueueScreen
 from screens.widgets.footer import KioskFooter
 from screens.widgets.row_table import MIN_SHRUNK_WIDTH, RowTable, column_widths
-from tests.pilot import SIZE, RecordingApp, log_in
+from tests.pilot import SIZE, RecordingApp, log_in, scan
 
 EXTRA_ORDERS = 120  # with the seed's three paid orders: 123, three pages of 50
 
@@ -131,3 +131,27 @@ async def test_the_key_bar_is_not_rebuilt_when_its_keys_stay_the_same(config):
         assert list(footer.query(FooterKey)) == drawn
         gc.collect()
         assert sum(isinstance(thing, FooterKey) for thing in gc.get_objects()) < 3 * len(drawn)
+
+
+async def test_a_screen_draws_its_key_bar_once_as_it_opens(config, monkeypatch):
+    """The keys are drawn with the screen, not again for each bindings signal of its opening
+    (mount, focus): each drawing restyles every key, in the frame of the packer's first scan."""
+    drawn: list[tuple[str, ...]] = []
+    compose = KioskFooter.compose
+
+    def counted(footer: KioskFooter):
+        widgets = list(compose(footer))
+        drawn.append(tuple(widget.key for widget in widgets if isinstance(widget, FooterKey)))
+        return widgets
+
+    monkeypatch.setattr(KioskFooter, "compose", counted)
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        drawn.clear()
+        await scan(pilot, "SO-1")
+        for _ in range(5):
+            await pilot.pause()
+        assert isinstance(app.screen, PackScreen)
+        assert drawn == [("f2", "f3", "f5", "f6", "f7", "f8", "escape", "f9")]
+        assert [key.key for key in app.screen.query(FooterKey)] == list(drawn[0])
