@@ -54,6 +54,8 @@ class Report:
     sizes: dict[str, int]
     timings: dict[str, float]
     figures: list[Figure]
+    # Figures left out of the run (name: why), e.g. the browser's on a machine without Chromium.
+    skipped: dict[str, str] = field(default_factory=dict)
 
     @property
     def all_met(self) -> bool:
@@ -61,7 +63,8 @@ class Report:
 
     def as_json(self) -> dict[str, Any]:
         return {"machine": self.machine, "sizes": self.sizes, "timings": self.timings,
-                "figures": [figure.as_json() for figure in self.figures], "all_met": self.all_met}
+                "figures": [figure.as_json() for figure in self.figures], "skipped": self.skipped,
+                "all_met": self.all_met}
 
     def table(self) -> str:
         rows = [("figure", "kiosk", "floor", "ratio", "target", "", "samples")]
@@ -76,6 +79,8 @@ class Report:
         notes = [f"  {f.name}: {f.note}" for f in self.figures if f.note]
         if notes:
             lines += ["", "notes:", *notes]
+        if self.skipped:
+            lines += ["", "left out:", *(f"  {name}: {why}" for name, why in self.skipped.items())]
         lines += ["", "samples: kiosk/floor (a shift figure: orders in each window/orders shipped)",
                   f"machine: {machine_line(self.machine)}",
                   "file systems: " + ", ".join(f"{k} {v}" for k, v in self.machine.get("file_systems", {}).items()),

@@ -16,7 +16,7 @@ from pathlib import Path
 import platformdirs
 from textual import constants
 
-from benchmarks import dataset, floor_runs, kiosk_runs, label_runs
+from benchmarks import browser_runs, dataset, floor_runs, import_runs, kiosk_runs, label_runs, lookup_runs, report_runs
 from benchmarks.kiosk_contact import kiosk_config
 from benchmarks.processes import ChildRun, run_children
 from benchmarks.report import RAM_FILE_SYSTEMS, Figure, Report, file_system, machine_info, median, percentile
@@ -27,7 +27,9 @@ from kiosk.i18n import set_language
 # Ratio targets of issue 15: how much slower than its floor each figure may be (the shift
 # figures: how much the end of a shift may differ from its start).
 TARGETS = {"scan": 1.3, "queue": 1.5, "ship": 1.5, "label": 1.5, "start": 1.5, "memory": 1.5,
-           "shift_memory": 1.15, "shift_scan": 1.2}
+           "shift_memory": 1.15, "shift_scan": 1.2,
+           # Issues 16 to 19: an import, the dispatch log, a lookup, a scan through the browser.
+           "import": import_runs.TARGET_RATIO, "report": report_runs.TARGET, "lookup": 1.5, "browser": 1.3}
 
 
 class RamDisk(Exception):
@@ -46,6 +48,13 @@ class Options:
     # Orders each start-up process packs and ships before its peak memory is read.
     memory_orders: int = 20
     queue_opens: int = 15
+    # Order rows of the Shopify file imported into a fresh database (the import figure).
+    import_rows: int = 100_000
+    # Searches of each kind (the lookup figures) and dispatch logs drawn (the report figure).
+    lookups: int = 20
+    report_repeats: int = 5
+    # Scans through textual-serve in headless Chromium (0: the browser figure is left out).
+    browser_scans: int = 30
     allow_tmpfs: bool = False
     cache_dir: Path = Path(platformdirs.user_cache_dir(APP_NAME)) / "benchmarks"
 
@@ -53,7 +62,7 @@ class Options:
     def quick(cls, cache_dir: Path | None = None) -> Options:
         """Tiny sizes: the whole harness in seconds, for the smoke test (figures are not meaningful)."""
         options = cls(orders=300, shipped=2_000, shift_orders=6, samples=6, starts=1, memory_orders=2,
-                      queue_opens=2)
+                      queue_opens=2, import_rows=300, lookups=3, report_repeats=1, browser_scans=0)
         if cache_dir is not None:
             options.cache_dir = cache_dir
         return options
@@ -75,6 +84,13 @@ class Samples:
     floor_labels: list[float]
     kiosk_children: list[ChildRun]
     floor_children: list[ChildRun]
+    # The figures of issues 16 to 19, each measured beside its floor by its own module.
+    imported: import_runs.ImportFigure | None = None
+    report: Figure | None = None
+    lookups: list[lookup_runs.LookupFigure] = field(default_factory=list)
+    browser: browser_runs.BrowserScans | None = None
+    # Figures left out of this run, and why.
+    skipped: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -118,6 +134,14 @@ def measure(options: Options, progress: Callable[[str], None]) -> tuple[Samples,
         spool.mkdir()
         folders = {"database": db.parent, "spool": spool}
         check_file_systems(folders, options.allow_tmpfs)
+        # On the history as built, before the kiosk's shift adds a day of its own.
+        progress(f"dispatch log and lookups: {options.report_repeats} logs, {options.lookups} searches of each kind")
+        with _phase(timings, "report_lookup"):
+            report = report_runs.report_figure(db, options.report_repeats)
+            lookups = lookup_runs.measure_lookups(db, options.lookups)
+        progress(f"import: {options.import_rows:,} order rows")
+        with _phase(timings, "import"):
+            imported = import_runs.measure_import(Path(work) / "import", options.import_rows)
         progress(f"start-up and memory: {options.starts} fresh processes of each app"
                  f" (the kiosk's pack {options.memory_orders} orders each)")
         with _phase(timings, "processes"):
@@ -136,8 +160,18 @@ def measure(options: Options, progress: Callable[[str], None]) -> tuple[Samples,
         with _phase(timings, "labels"):
             kiosk_labels, floor_labels = label_runs.measure_labels(parcels)
     samples = Samples(kiosk, floor_scans, floor_queue, floor_ships, kiosk_labels, floor_labels,
-                      kiosk_children, floor_children, timings)
+                      kiosk_children, floor_children, imported, report, lookups, timings=timings)
+    why_not = "--browser-scans 0" if not options.browser_scans else browser_runs.available()
+    if why_not:
+        samples.skipped[BROWSER_FIGURE] = why_not
+    else:
+        progress(f"browser: {options.browser_scans} scans of each app through textual-serve")
+        with _phase(timings, "browser"):
+            samples.browser = browser_runs.run(options.browser_scans)
     return samples, folders
+
+
+BROWSER_FIGURE = "browser scan to feedback p50"
 
 
 def _ms(seconds: float) -> float:
@@ -203,7 +237,37 @@ def figures(samples: Samples) -> list[Figure]:
         Figure("shift scan p99", "s", percentile(last, 99), percentile(first, 99), TARGETS["shift_scan"],
                len(last), len(first),
                {"kiosk": f"scans of the last {window} orders", "floor": f"scans of the first {window} orders"}),
+        *extra_figures(samples),
     ]
+
+
+def extra_figures(samples: Samples) -> list[Figure]:
+    """The figures of issues 16 to 19, each against its floor (see each module's docstring)."""
+    figures = []
+    if samples.imported is not None:
+        imported = samples.imported
+        figures.append(Figure(
+            f"import of {imported.rows:,} order rows", "s", imported.seconds, imported.floor_seconds,
+            TARGETS["import"], 1, 1,
+            {"orders": imported.orders, "kiosk": "kiosk import of a Shopify orders export into a fresh database",
+             "floor": "benchmarks.import_runs: sqlite-utils insert_all of the rows it wrote, one transaction"}))
+    if samples.report is not None:
+        figures.append(samples.report)
+    for lookup in samples.lookups:
+        figures.append(Figure(
+            f"lookup by {lookup.kind.replace('_', ' ')} (median)", "s", lookup.value, lookup.floor, TARGETS["lookup"],
+            lookup.queries, lookup.queries,
+            {"kiosk": "kiosk.lookup.lookup", "floor": "benchmarks.lookup_runs: one SQL/FTS query and its page"}))
+    if samples.browser is not None:
+        browser = samples.browser
+        figures.append(Figure(
+            BROWSER_FIGURE, "s", median(browser.kiosk_ms) / 1000, median(browser.floor_ms) / 1000, TARGETS["browser"],
+            len(browser.kiosk_ms), len(browser.floor_ms),
+            {"p99_ms": round(percentile(browser.kiosk_ms, 99), 1),
+             "floor_p99_ms": round(percentile(browser.floor_ms, 99), 1),
+             "kiosk": "a scan's Enter in headless Chromium until the answer is painted (textual-serve)",
+             "floor": "benchmarks.browser_floor served the same way"}))
+    return figures
 
 
 def run_benchmarks(options: Options, progress: Callable[[str], None] = _stderr) -> Report:
@@ -217,7 +281,7 @@ def run_benchmarks(options: Options, progress: Callable[[str], None] = _stderr) 
              "parcels_shipped": len(samples.kiosk.shipped),
              "label_failures": sum(samples.kiosk.label_failures.values()),
              "memory_orders": options.memory_orders, "frames_per_second": constants.MAX_FPS}
-    return Report(machine_info(folders), sizes, samples.timings, figures(samples))
+    return Report(machine_info(folders), sizes, samples.timings, figures(samples), samples.skipped)
 
 
 def parse_args(argv: list[str] | None) -> tuple[Options, bool]:
@@ -238,6 +302,14 @@ def parse_args(argv: list[str] | None) -> tuple[Options, bool]:
                              f" (default {defaults.memory_orders})")
     parser.add_argument("--queue-opens", type=int,
                         help=f"timed queue opens of each app (default {defaults.queue_opens})")
+    parser.add_argument("--import-rows", type=int,
+                        help=f"order rows of the imported file (default {defaults.import_rows:,})")
+    parser.add_argument("--lookups", type=int, help=f"searches of each kind (default {defaults.lookups})")
+    parser.add_argument("--report-repeats", type=int,
+                        help=f"dispatch logs drawn, and their floor (default {defaults.report_repeats})")
+    parser.add_argument("--browser-scans", type=int,
+                        help=f"scans through the browser of each app, 0 to leave that figure out"
+                             f" (default {defaults.browser_scans})")
     parser.add_argument("--allow-tmpfs", action="store_true", default=None,
                         help="measure even when the database or spool folder is on a RAM disk")
     parser.add_argument("--cache-dir", type=Path, help=f"where built databases are kept (default {defaults.cache_dir})")
@@ -247,14 +319,14 @@ def parse_args(argv: list[str] | None) -> tuple[Options, bool]:
     args = parser.parse_args(argv)
     options = Options.quick() if args.quick else Options()
     for name in ("orders", "shipped", "shift_orders", "samples", "starts", "memory_orders", "queue_opens",
-                 "allow_tmpfs", "cache_dir"):
+                 "import_rows", "lookups", "report_repeats", "browser_scans", "allow_tmpfs", "cache_dir"):
         if getattr(args, name) is not None:
             setattr(options, name, getattr(args, name))
     counts = (options.orders, options.shift_orders, options.samples, options.starts, options.memory_orders,
-              options.queue_opens)
-    if min(counts) < 1 or options.shipped < 0:
-        parser.error("--orders, --shift-orders, --samples, --starts, --memory-orders and --queue-opens must be"
-                     " at least 1, --shipped at least 0")
+              options.queue_opens, options.import_rows, options.lookups, options.report_repeats)
+    if min(counts) < 1 or options.shipped < 0 or options.browser_scans < 0:
+        parser.error("--orders, --shift-orders, --samples, --starts, --memory-orders, --queue-opens, --import-rows,"
+                     " --lookups and --report-repeats must be at least 1, --shipped and --browser-scans at least 0")
     needed = options.shift_orders + options.starts * options.memory_orders
     if needed > options.orders:
         parser.error(f"--orders {options.orders:,} is too few: the run packs {needed:,} orders")

@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
 IDLE_CHECK_SECONDS = 5
 HEARTBEAT_SECONDS = 30
+# A print outcome held back while its screen gives way is recorded at the latest this much later.
+RECORD_LATEST_SECONDS = 0.5
 
 
 @dataclass
@@ -73,6 +75,8 @@ class KioskApp(App):
         # While a scan screen loads, keys are held back and finished scans wait here.
         self._held_keys: list[events.Key] | None = None
         self._pending_scans: list[str] = []
+        # Print outcomes not recorded yet: see on_label_finished.
+        self._unrecorded: list[PrintOutcome] = []
         self.login_screen = LoginScreen(self.desk)
 
     def _fatal_error(self) -> None:
@@ -129,6 +133,9 @@ class KioskApp(App):
 
     def scan_screen_ready(self, screen: ScanScreen) -> None:
         """Hand the screen now in front what arrived while it loaded: scans first, then keys."""
+        if self._unrecorded and screen is self.screen:
+            # Once this screen is drawn (the queue back after a shipment).
+            self.call_after_refresh(self.record_print_outcomes)
         if screen is not self.screen or self._held_keys is None or not screen.takes_scans:
             return
         held, self._held_keys = self._held_keys, None
@@ -221,9 +228,27 @@ class KioskApp(App):
     def on_label_finished(self, message: LabelFinished) -> None:
         """A print attempt is over: the desk records it here, on the thread that owns the database."""
         outcome = message.outcome
+        screen = self.screen
+        if isinstance(screen, ScanScreen) and not screen.takes_scans:
+            # The screen in front waits for this label to give way (the pack screen after its last
+            # waybill): the packer waits for the screen behind it, so it goes first, and the record
+            # (a durable commit) and its notice follow once that screen is drawn (scan_screen_ready).
+            self._unrecorded.append(outcome)
+            screen.post_message(LabelPrinted(outcome.job_id))
+            self.set_timer(RECORD_LATEST_SECONDS, self.record_print_outcomes)
+            return
+        self.record_print_outcomes()
+        self._record_print_outcome(outcome)
+        # The screen in front decides whether it cares (the print jobs list reads the record).
+        screen.post_message(LabelPrinted(outcome.job_id))
+
+    def record_print_outcomes(self) -> None:
+        """Record the print outcomes held back while a screen gave way."""
+        while self._unrecorded:
+            self._record_print_outcome(self._unrecorded.pop(0))
+
+    def _record_print_outcome(self, outcome: PrintOutcome) -> None:
         notice = self.desk.print_finished(outcome)
-        # The screen in front decides whether it cares (the pack screen waits for its label).
-        self.screen.post_message(LabelPrinted(outcome.job_id))
         if notice is None:
             return
         if notice.bell:
@@ -232,6 +257,7 @@ class KioskApp(App):
                     timeout=10 if notice.severity == "warning" else self.NOTIFICATION_TIMEOUT)
 
     def on_unmount(self) -> None:
+        self.record_print_outcomes()
         # A label being written finishes: its shipment is committed already.
         self.desk.printing.stop()
         # Let the collector see this app's objects again: a process that runs several apps

@@ -29,6 +29,7 @@ from screens.prompt import PromptDialog, whole_number
 from screens.scan_screen import ScanScreen
 from screens.widgets.banner import Banner
 from screens.widgets.footer import KioskFooter
+from screens.widgets.lines_table import LinesTable
 from screens.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ class PackScreen(ScanScreen):
         yield Static(id="order-header")
         yield Static(id="recipient")
         yield Static(id="notes")
-        yield DataTable(id="lines", cursor_type="none")
+        yield LinesTable(id="lines", cursor_type="none")
         yield ProgressBar(id="progress", show_eta=False)
         yield Banner(id="banner")
         yield Static(id="prompt")

@@ -31,6 +31,11 @@ FIGURES = [
     "peak memory (median)",
     "shift memory growth",
     "shift scan p99",
+    "import of 300 order rows",
+    "dispatch log of a busy day (median)",
+    "lookup by phone tail (median)",
+    "lookup by name (median)",
+    "lookup by tracking (median)",
 ]
 
 
@@ -57,10 +62,17 @@ def test_a_quick_run_reports_every_figure_beside_its_floor(tmp_path):
     assert figures["scan to feedback p50"].floor_samples == options.samples
     assert report.machine["cores"] and report.machine["textual"] and report.machine["sqlite"]
     assert set(report.machine["file_systems"]) == {"database", "spool"}
-    assert {"build", "copy", "processes", "kiosk", "floor_apps", "labels", "total"} <= set(report.timings)
+    assert {"build", "copy", "report_lookup", "import", "processes", "kiosk", "floor_apps", "labels",
+            "total"} <= set(report.timings)
+    # The quick run leaves the browser out, and says so.
+    assert report.skipped == {"browser scan to feedback p50": "--browser-scans 0"}
+    assert "browser scan to feedback p50: --browser-scans 0" in report.table()
+    assert figures["import of 300 order rows"].detail["orders"] > 0
+    assert figures["lookup by name (median)"].samples == options.lookups
 
     as_json = json.loads(json.dumps(report.as_json()))
     assert [figure["name"] for figure in as_json["figures"]] == FIGURES
+    assert as_json["skipped"] == report.skipped
     assert all(figure["ratio"] > 0 and isinstance(figure["met"], bool) for figure in as_json["figures"])
     table = report.table()
     assert all(name in table for name in FIGURES)
@@ -94,13 +106,15 @@ def test_the_file_system_is_read_from_the_mount_table(tmp_path):
 
 def test_command_line_options():
     options, as_json = parse_args(["--quick", "--orders", "50", "--samples", "7", "--shift-orders", "9", "--json",
-                                   "--allow-tmpfs"])
+                                   "--allow-tmpfs", "--import-rows", "40", "--browser-scans", "5"])
     assert (options.orders, options.shipped, options.samples, options.shift_orders, options.allow_tmpfs, as_json) \
         == (50, Options.quick().shipped, 7, 9, True, True)
+    assert (options.import_rows, options.browser_scans, options.lookups) == (40, 5, Options.quick().lookups)
     defaults, as_json = parse_args([])
     assert (defaults.orders, defaults.shipped, defaults.shift_orders, defaults.samples, as_json) \
         == (100_000, 1_000_000, 2_000, 500, False)
     assert defaults.allow_tmpfs is False
+    assert (defaults.import_rows, defaults.browser_scans) == (100_000, 30)
 
 
 def test_too_few_orders_for_the_run_is_a_usage_error(capsys):
@@ -108,3 +122,19 @@ def test_too_few_orders_for_the_run_is_a_usage_error(capsys):
         parse_args(["--orders", "100", "--shift-orders", "200"])
     assert exited.value.code == 2
     assert "--orders 100 is too few: the run packs 300 orders" in capsys.readouterr().err
+
+
+def test_the_browser_figure_is_reported_beside_its_floor():
+    """Chromium is not needed here: the figure is built from the scans the browser run returns."""
+    from benchmarks.browser_runs import BrowserScans
+
+    samples = run.Samples(None, [], [], [], [], [], [], [], browser=BrowserScans([30.0, 40.0, 50.0], [20.0, 25.0]))
+    [figure] = run.extra_figures(samples)
+    assert (figure.name, figure.value, figure.floor, figure.samples, figure.floor_samples) \
+        == ("browser scan to feedback p50", 0.04, 0.0225, 3, 2)
+    assert figure.target == TARGETS["browser"]
+
+
+def test_a_machine_without_chromium_leaves_the_browser_figure_out_with_the_reason(monkeypatch, tmp_path):
+    monkeypatch.setattr(run.browser_runs, "CHROMIUM", str(tmp_path / "no-chromium"))
+    assert run.browser_runs.available() == f"no Chromium at {tmp_path / 'no-chromium'}"

@@ -14,7 +14,7 @@ from screens.pack import PackScreen
 from screens.queue import QueueScreen
 from screens.widgets.footer import KioskFooter
 from screens.widgets.row_table import MIN_SHRUNK_WIDTH, RowTable, column_widths
-from tests.pilot import SIZE, RecordingApp, log_in
+from tests.pilot import SIZE, RecordingApp, log_in, scan
 
 EXTRA_ORDERS = 120  # with the seed's three paid orders: 123, three pages of 50
 
@@ -131,3 +131,69 @@ async def test_the_key_bar_is_not_rebuilt_when_its_keys_stay_the_same(config):
         assert list(footer.query(FooterKey)) == drawn
         gc.collect()
         assert sum(isinstance(thing, FooterKey) for thing in gc.get_objects()) < 3 * len(drawn)
+
+
+async def test_a_screen_draws_its_key_bar_once_as_it_opens(config, monkeypatch):
+    """The keys are drawn with the screen, not again for each bindings signal of its opening
+    (mount, focus): each drawing restyles every key, in the frame of the packer's first scan."""
+    drawn: list[tuple[str, ...]] = []
+    compose = KioskFooter.compose
+
+    def counted(footer: KioskFooter):
+        widgets = list(compose(footer))
+        drawn.append(tuple(widget.key for widget in widgets if isinstance(widget, FooterKey)))
+        return widgets
+
+    monkeypatch.setattr(KioskFooter, "compose", counted)
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        drawn.clear()
+        await scan(pilot, "SO-1")
+        for _ in range(5):
+            await pilot.pause()
+        assert isinstance(app.screen, PackScreen)
+        assert drawn == [("f2", "f3", "f5", "f6", "f7", "f8", "escape", "f9")]
+        assert [key.key for key in app.screen.query(FooterKey)] == list(drawn[0])
+
+
+async def test_a_page_that_moves_up_one_row_reuses_its_drawn_rows_and_reads_as_a_fresh_one():
+    """After a shipment the queue loses its top row: each other row moves up one line and swaps its
+    stripe, the new top row gets the cursor. What is on screen equals a table drawn from scratch."""
+    from rich.text import Text
+    from textual.app import App
+
+    def page(start: int) -> list[tuple[str, tuple]]:
+        return [(f"SO-{n}", (f"SO-{n}", f"Customer {n}", Text("NOTE", style="bold yellow")))
+                for n in range(start, start + 8)]
+
+    class Tables(App):
+        def compose(self):
+            yield RowTable("Order", "Recipient", "Flags", id="kept")
+            yield RowTable("Order", "Recipient", "Flags", id="fresh")
+
+    app = Tables()
+    async with app.run_test(size=(60, 24)) as pilot:
+        kept, fresh = app.query_one("#kept", RowTable), app.query_one("#fresh", RowTable)
+        drawn = 0
+        line_strip = kept._line_strip
+
+        def counted(*args):
+            nonlocal drawn
+            drawn += 1
+            return line_strip(*args)
+
+        kept._line_strip = counted
+        for start in range(3):
+            drawn = 0
+            kept.set_rows(page(start))
+            fresh._strips.clear()
+            fresh.set_rows(page(start))
+            await pilot.pause()
+            lines = [kept.render_line(y).text for y in range(9)]
+            assert lines == [fresh.render_line(y).text for y in range(9)]
+            assert [kept.render_line(y) for y in range(9)] == [fresh.render_line(y) for y in range(9)]
+            assert lines[1].split()[0] == f"SO-{start}"
+        # The second shift finds the moved rows drawn with their stripe two pages ago: it draws
+        # the new top row (cursor), the row new to the page and the one that came with the last page.
+        assert drawn == 3

@@ -46,6 +46,29 @@ async def test_log_in_open_scan_ship_and_the_label_decodes(config, db):
     assert app.bells == 0
 
 
+async def test_the_queue_comes_back_before_the_label_is_put_on_record(config, db):
+    """The packer waits for the queue, not for the print job's record (a second durable commit):
+    the pack screen gives way as soon as its label is out, and the record and its notice follow."""
+    app = RecordingApp(config)
+    in_front_when_recorded = []
+    print_finished = app.desk.print_finished
+
+    def recording(outcome):
+        in_front_when_recorded.append(type(app.screen).__name__)
+        return print_finished(outcome)
+
+    app.desk.print_finished = recording
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-1", *SO1_ITEMS, "1Z999AA10123456784")
+        await labels_reported(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        notices = [notification.message for notification in app._notifications]
+    assert in_front_when_recorded == ["QueueScreen"]
+    assert db.execute("SELECT status FROM print_jobs").fetchone()[0] == "sent"
+    assert any(notice.startswith("Label printed for SO-1") for notice in notices)
+
+
 async def test_a_burst_of_scans_never_merges_or_drops_a_code(config, db):
     app = RecordingApp(config)
     async with app.run_test(size=SIZE) as pilot:

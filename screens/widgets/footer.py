@@ -33,6 +33,9 @@ class KioskFooter(Footer):
         # Compact: a packer's 80-column terminal must show every function key.
         super().__init__(compact=True)
         self.shown: KeysShown | None = None
+        # A rebuild is queued: a screen that opens sends the bindings signal several times
+        # (mount, focus, ...) before the first rebuild runs, and each would queue another.
+        self.rebuilding = False
 
     def keys_to_show(self) -> KeysShown:
         keys = tuple(
@@ -48,13 +51,25 @@ class KioskFooter(Footer):
             self.refresh(recompose=True)
 
     def bindings_changed(self, screen: Screen) -> None:
-        if self.shown is None or self.keys_to_show() != self.shown:
-            super().bindings_changed(screen)
+        # Footer.bindings_changed, rebuilding only for keys not already shown or queued.
+        self._bindings_ready = True
+        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
+            return
+        if not self.rebuilding and self.keys_to_show() != self.shown:
+            self.rebuilding = True
+            self.call_after_refresh(self.recompose)
 
     def compose(self) -> ComposeResult:
-        if self._bindings_ready:
-            self.shown = self.keys_to_show()
+        # Keys in the first compose already (Textual's waits for the first bindings signal, then
+        # builds the bar a second time): the screen's keys are known once it is composed, and
+        # a signal that finds the same keys rebuilds nothing.
+        self.set_reactive(Footer._bindings_ready, True)
+        self.rebuilding = False
+        self.shown = self.keys_to_show()
         for widget in super().compose():
             if isinstance(widget, FooterKey):
                 widget.description = _(widget.description)
+                # The bar is compact: a key that has the class already is not restyled on its
+                # own when its compact watcher runs at mount (one style pass per key otherwise).
+                widget.add_class("-compact", update=False)
             yield widget

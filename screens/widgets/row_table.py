@@ -5,12 +5,16 @@ measures and renders each visible cell through Rich on every paint and sizes its
 next idle, which made the queue take about 40 ms to appear. This widget uses Textual's Line
 API instead: a row becomes one Strip the first time it is visible at a width, and the
 cursor only restyles the row it is on, so a filled page is on screen in the first frame.
+
+A row keeps its lines while its cells stay the same, wherever it moves: the queue that comes
+back after a shipment has lost its top row and moved every other one up, and draws only the
+rows it has not drawn with that stripe (or the cursor) before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -23,12 +27,25 @@ from textual.strip import Strip
 
 CELL_PADDING = 1  # blank cells each side of a value, as DataTable draws them
 MIN_SHRUNK_WIDTH = 8  # a column shortened to fit the width keeps at least this many cells
+HEADER = ("header",)  # the header line's place among the row signatures
 
 
 @dataclass(frozen=True)
 class Row:
     key: str
     cells: tuple[Text, ...]
+    # What the row's lines are drawn from: equal signatures draw equal lines.
+    signature: Hashable = field(default=None, compare=False)
+    widths: tuple[int, ...] = field(default=(), compare=False)
+
+
+def _cell_signature(cell: str | Text) -> Hashable:
+    return cell if isinstance(cell, str) else (cell.plain, str(cell.style), tuple(cell.spans))
+
+
+def _row(key: str, cells: Sequence[str | Text], signature: Hashable) -> Row:
+    texts = tuple(cell if isinstance(cell, Text) else Text(cell) for cell in cells)
+    return Row(key, texts, signature, tuple(cell_len(text.plain) for text in texts))
 
 
 def column_widths(natural: list[int], available: int, shrinkable: Sequence[int] | None = None) -> list[int]:
@@ -85,7 +102,8 @@ class RowTable(ScrollView, can_focus=False):
         self.shrinkable = shrinkable
         self.rows: tuple[Row, ...] = ()
         self._natural: list[int] = [cell_len(column.plain) for column in self.columns]
-        self._strips: dict[tuple[int, int], Strip] = {}  # (row index or -1 for the header, width)
+        # (row signature or HEADER, "cursor" / "even" / "odd" / "header", drawn width) -> line
+        self._strips: dict[tuple[Hashable, str, int], Strip] = {}
 
     @property
     def row_count(self) -> int:
@@ -93,14 +111,22 @@ class RowTable(ScrollView, can_focus=False):
 
     def set_rows(self, rows: Sequence[tuple[str, Sequence[str | Text]]]) -> None:
         """Replace every row: (key, cells) pairs, cells as plain strings or styled Text."""
-        self.rows = tuple(
-            Row(key, tuple(cell if isinstance(cell, Text) else Text(cell) for cell in cells)) for key, cells in rows
-        )
-        self._natural = [
-            max([cell_len(self.columns[index].plain), *(cell_len(row.cells[index].plain) for row in self.rows)])
+        kept = {row.signature: row for row in self.rows}
+        built = []
+        for key, cells in rows:
+            signature = (key, tuple(_cell_signature(cell) for cell in cells))
+            built.append(kept.get(signature) or _row(key, cells, signature))
+        self.rows = tuple(built)
+        natural = [
+            max([cell_len(self.columns[index].plain), *(row.widths[index] for row in self.rows)])
             for index in range(len(self.columns))
         ]
-        self._strips.clear()
+        if natural != self._natural:
+            self._natural = natural
+            self._strips.clear()
+        else:
+            current = {row.signature for row in self.rows} | {HEADER}
+            self._strips = {key: strip for key, strip in self._strips.items() if key[0] in current}
         self.virtual_size = Size(self._table_width(), len(self.rows) + 1)
         self.move_cursor(0)
         self.refresh()
@@ -108,9 +134,7 @@ class RowTable(ScrollView, can_focus=False):
     def move_cursor(self, row: int) -> None:
         self.cursor_row = max(0, min(row, len(self.rows) - 1))
 
-    def watch_cursor_row(self, old: int, new: int) -> None:
-        for index in (old, new):
-            self._strips.pop((index, self._drawn_width()), None)
+    def watch_cursor_row(self, new: int) -> None:
         # Line 0 is the header, which never scrolls: row n is on line n + 1 of the view.
         top = int(self.scroll_y)
         if new < top:
@@ -128,17 +152,20 @@ class RowTable(ScrollView, can_focus=False):
     def _widths(self, available: int) -> list[int]:
         return column_widths(self._natural, available - 2 * CELL_PADDING * len(self._natural), self.shrinkable)
 
-    def _line_strip(self, index: int, width: int) -> Strip:
+    def _line_kind(self, index: int) -> str:
         if index == -1:
-            cells, style = self.columns, self.get_component_rich_style("row-table--header")
+            return "header"
+        if index == self.cursor_row:
+            return "cursor"
+        return "even" if index % 2 else "odd"
+
+    def _line_strip(self, index: int, kind: str, width: int) -> Strip:
+        cells = self.columns if index == -1 else self.rows[index].cells
+        if kind == "odd":
+            style = Style()
         else:
-            cells = self.rows[index].cells
-            if index == self.cursor_row:
-                style = self.get_component_rich_style("row-table--cursor")
-            elif index % 2:
-                style = self.get_component_rich_style("row-table--even-row")
-            else:
-                style = Style()
+            style = self.get_component_rich_style(
+                {"header": "row-table--header", "cursor": "row-table--cursor", "even": "row-table--even-row"}[kind])
         console = self.app.console
         pad = Segment(" " * CELL_PADDING, style)
         segments: list[Segment] = []
@@ -156,10 +183,11 @@ class RowTable(ScrollView, can_focus=False):
         index = -1 if y == 0 else int(self.scroll_y) + y - 1
         if index >= len(self.rows):
             return Strip.blank(width, self.rich_style)
-        key = (index, width)
+        kind = self._line_kind(index)
+        key = (HEADER if index == -1 else self.rows[index].signature, kind, width)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._strips[key] = self._line_strip(index, width)
+            strip = self._strips[key] = self._line_strip(index, kind, width)
         return strip
 
     def on_resize(self) -> None:
