@@ -20,6 +20,7 @@ import sqlite_utils
 from kiosk.auth import Operator, approve_as_supervisor, authenticate, find_operator, record_logout
 from kiosk.claims import claim_order, heartbeat, release_order, station_claim
 from kiosk.config import Config
+from kiosk.desk_supervisor import SupervisorDay
 from kiosk.errors import KioskError
 from kiosk.hold_reasons import SHORT_AWAITING_APPROVAL
 from kiosk.i18n import _
@@ -86,7 +87,7 @@ class Decision:
 
 # -- the desk ---------------------------------------------------------------------------------
 
-class Desk:
+class Desk(SupervisorDay):
     """One station session: the operator logged in, and the order open at the station, if any."""
 
     def __init__(self, db: sqlite_utils.Database, config: Config, printing: PrintService | None = None) -> None:
