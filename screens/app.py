@@ -157,6 +157,14 @@ class KioskApp(App):
         if operator is not None and operator.language:
             set_language(operator.language)
         self.last_input = time.monotonic()
+        notes = self.desk.pending_handover_notes()
+        if notes:
+            # This shift's handover notes are read before the queue.
+            from screens.handover import HandoverAckScreen
+
+            self.push_screen(HandoverAckScreen(self.desk, notes), lambda _read: self.open_scan_screen(
+                QueueScreen(self.desk)))
+            return
         self.open_scan_screen(QueueScreen(self.desk))
 
     @on(LogOutRequested)
