@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Label, Sparkline, Static
 
+from kiosk.cells import truncate_cells
 from kiosk.desk_supervisor import LogFilter
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _, format_number
@@ -42,6 +43,7 @@ VIEW_ORDER = (5, 3, 2, 11, 6, 7, 8, 9, 10, 4, 1, 12)
 BY_CARRIER, BY_PACKER = 2, 3
 # Carriers drawn each on their own line under the whole day's; more would crowd out the lists.
 CHART_CARRIERS = 3
+CHART_NAME_CELLS = 12
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)")
 
 
@@ -201,7 +203,9 @@ class DispatchLogScreen(Screen):
             line.display = index < len(lines)
             if index < len(lines):
                 name, counts = lines[index]
-                line.query_one(Label).update(Text(f"{name} {format_number(sum(counts))}"))
+                # The count stays whole; a long carrier name loses its tail.
+                label = f"{truncate_cells(name, CHART_NAME_CELLS)} {format_number(sum(counts))}"
+                line.query_one(Label).update(Text(label))
                 line.query_one(Sparkline).data = counts
 
     def _show_view(self) -> None:
@@ -214,7 +218,8 @@ class DispatchLogScreen(Screen):
         table.add_columns(*view.table.headers)
         for index, (cells, _source) in enumerate(self.shown_rows):
             # Names, notes and reasons come from outside: shown inert.
-            table.add_row(*(Text(" ".join(cell.split())) for cell in cells), key=str(index))
+            table.add_row(*(Text(" ".join(cell.split()), justify="right" if column in view.table.numeric else "left")
+                            for column, cell in enumerate(cells)), key=str(index))
         title = f"{self.list_index + 1}/{len(self.lists)} {view.table.title} ({format_number(len(self.shown_rows))})"
         if self.sort_column is not None and self.sort_column < len(view.table.headers):
             title += " · " + _("sorted by {column}").format(column=view.table.headers[self.sort_column])

@@ -22,7 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, SelectionList, Static
 
 from kiosk.errors import KioskError
-from kiosk.i18n import N_, _, format_number
+from kiosk.i18n import N_, _, format_number, ngettext
 from screens.confirm import ConfirmDialog
 from screens.scan_screen import ScanScreen
 from screens.widgets.banner import Banner
@@ -61,7 +61,8 @@ class ManifestCarrierChoice(ModalScreen["list[str] | None"]):
         with Vertical(classes="dialog"):
             yield Static(_("Which carriers' parcels go out now?"), classes="dialog-title")
             yield SelectionList[str](*(
-                (Text(_("{carrier}: {parcels} parcels, {scanned} scanned").format(
+                (Text(ngettext("{carrier}: {parcels} parcel, {scanned} scanned",
+                               "{carrier}: {parcels} parcels, {scanned} scanned", m.parcels).format(
                     carrier=m.name, parcels=format_number(m.parcels), scanned=format_number(m.scanned))),
                  m.carrier_id) for m in self.waiting), id="carriers")
             yield Static(_("Space: tick a carrier    F2: scan labels    Escape: cancel"), classes="dialog-keys")
@@ -108,8 +109,6 @@ class ManifestScreen(ScanScreen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.can_focus = False  # the scan field keeps the focus
-        table.add_columns(_("State"), _("Tracking number"), _("Order"), _("Parcel"), _("Shipped"), _("Packer"),
-                          _("Note"))
         self.query_one("#manifest-pages").display = False
         self.load()
         self.query_one(ScanInput).focus()
@@ -135,7 +134,10 @@ class ManifestScreen(ScanScreen):
             carriers=names, name=operator.name if operator else "")))
         manifest = self.manifests.get(self.carrier_id)
         table = self.query_one(DataTable)
-        table.clear()
+        # Columns anew: each carrier's numbers have their own width.
+        table.clear(columns=True)
+        table.add_columns(_("State"), _("Tracking number"), _("Order"), _("Parcel"), _("Shipped"), _("Packer"),
+                          _("Note"))
         if manifest is None:
             return
         self.query_one("#manifest-carrier", Static).update(Text(
@@ -176,9 +178,11 @@ class ManifestScreen(ScanScreen):
         if tick.already:
             self.query_one(Banner).show(_("{number} was scanned already.").format(number=number), "info")
         elif not manifest.missing:
-            self.query_one(Banner).show(_("{number}: all {parcels} {carrier} parcels scanned. F10 closes the"
-                                          " manifest.").format(number=number, parcels=format_number(
-                                              len(manifest.parcels)), carrier=manifest.carrier_name), "ok")
+            self.query_one(Banner).show(ngettext(
+                "{number}: the {carrier} parcel is scanned. F10 closes the manifest.",
+                "{number}: all {parcels} {carrier} parcels scanned. F10 closes the manifest.",
+                len(manifest.parcels)).format(number=number, parcels=format_number(len(manifest.parcels)),
+                                              carrier=manifest.carrier_name), "ok")
         else:
             self.query_one(Banner).show(_("{number}: OK, {missing} still missing.").format(
                 number=number, missing=format_number(len(manifest.missing))), "ok")
