@@ -178,11 +178,9 @@ class ManifestScreen(ScanScreen):
         if tick.already:
             self.query_one(Banner).show(_("{number} was scanned already.").format(number=number), "info")
         elif not manifest.missing:
-            self.query_one(Banner).show(ngettext(
-                "{number}: the {carrier} parcel is scanned. F10 closes the manifest.",
-                "{number}: all {parcels} {carrier} parcels scanned. F10 closes the manifest.",
-                len(manifest.parcels)).format(number=number, parcels=format_number(len(manifest.parcels)),
-                                              carrier=manifest.carrier_name), "ok")
+            self.query_one(Banner).show(_(
+                "{number}: every {carrier} parcel is scanned ({parcels}). F10 closes the manifest.").format(
+                number=number, parcels=format_number(len(manifest.parcels)), carrier=manifest.carrier_name), "ok")
         else:
             self.query_one(Banner).show(_("{number}: OK, {missing} still missing.").format(
                 number=number, missing=format_number(len(manifest.missing))), "ok")

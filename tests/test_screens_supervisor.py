@@ -165,7 +165,7 @@ async def test_s001_scans_a_ups_manifest_to_completion_and_closes_it(utc_config,
         assert banner(app).message.startswith(f"Parcel {SF_WAYBILL} goes with SF Express, not UPS")
         assert banner(app).has_class("error") and app.bells == 1
         await scan(pilot, UPS_WAYBILL)
-        assert banner(app).message == f"{UPS_WAYBILL}: the UPS parcel is scanned. F10 closes the manifest."
+        assert banner(app).message == f"{UPS_WAYBILL}: every UPS parcel is scanned (1). F10 closes the manifest."
         assert table_rows(app)[0][:2] == ["scanned", UPS_WAYBILL]
         await pilot.press("f10")
         assert isinstance(app.screen, ConfirmDialog)
