@@ -199,7 +199,8 @@ class DispatchLogScreen(Screen):
             _("Orders per hour, {start} to {end} (busiest hour: {most})").format(
                 start=log.day.start.strftime("%H:%M"), end=log.day.end.strftime("%H:%M"),
                 most=format_number(busiest))))
-        for index, line in enumerate(self.query(".chart-line").results(Horizontal)):
+        for index in range(CHART_CARRIERS + 1):
+            line = self.query_one(f"#chart-line-{index}", Horizontal)
             line.display = index < len(lines)
             if index < len(lines):
                 name, counts = lines[index]
