@@ -40,7 +40,7 @@ class ImportsScreen(SupervisorListScreen[ImportRecord]):
         self.query_one("#imports-header", Static).update(Text(_("Last imports · {name}").format(
             name=self.supervisor.name)))
         kinds = {"orders": _("orders"), "catalogue": _("products")}
-        outcomes = {"done": _("done"), "refused": _("refused")}
+        outcomes = {"done": _("Done"), "refused": _("Refused")}
         table = self.query_one(DataTable)
         table.clear()
         for record in self.rows:

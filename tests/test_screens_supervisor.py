@@ -288,5 +288,5 @@ async def test_a_supervisor_reads_the_last_imports(utc_config, db):
         await pilot.press("i")
         assert isinstance(app.screen, ImportsScreen)
         assert [row[1:6] + row[8:9] for row in table_rows(app)] == [
-            ["orders", "amazon.txt", "amazon", "done", "3", "1"]]
+            ["orders", "amazon.txt", "amazon", "Done", "3", "1"]]
         assert "row 4: unknown sku XX-1" in text_of(app, "#import-detail")
