@@ -110,8 +110,11 @@ def test_a_packer_reads_only_their_own_figures_of_today(shipped, utc_config):
 
 def test_after_sales_and_nobody_read_no_figures(shipped, utc_config):
     add_operator(shipped, "A001", "Chen Jie", "aftersales", "5555")
+    after_sales = desk_of(shipped, utc_config, "A001", "5555")
     with pytest.raises(KioskError, match="Chen Jie works in after-sales"):
-        desk_of(shipped, utc_config, "A001", "5555").my_figures()
+        after_sales.my_figures()
+    with pytest.raises(KioskError, match="Chen Jie works in after-sales"):
+        after_sales.dispatch_log()
     with pytest.raises(KioskError, match="Nobody is logged in at this station"):
         Desk(shipped, utc_config).dispatch_log()
 
