@@ -21,6 +21,7 @@ from kiosk.auth import Operator, approve_as_supervisor, authenticate, find_opera
 from kiosk.claims import claim_order, heartbeat, release_order, station_claim
 from kiosk.config import Config
 from kiosk.desk_aftersales import AfterSalesDesk
+from kiosk.desk_supervisor import SupervisorDay
 from kiosk.errors import KioskError
 from kiosk.hold_reasons import SHORT_AWAITING_APPROVAL
 from kiosk.i18n import _
@@ -87,7 +88,7 @@ class Decision:
 
 # -- the desk ---------------------------------------------------------------------------------
 
-class Desk(AfterSalesDesk):
+class Desk(SupervisorDay, AfterSalesDesk):
     """One station session: the operator logged in, and the order open at the station, if any."""
 
     def __init__(self, db: sqlite_utils.Database, config: Config, printing: PrintService | None = None) -> None:

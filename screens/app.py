@@ -159,13 +159,25 @@ class KioskApp(App):
     @on(LoginScreen.LoggedIn)
     def logged_in(self) -> None:
         """Show the queue (which opens straight the order this station was packing when it stopped),
-        or for after-sales staff the search."""
-        from screens.queue import QueueScreen
-
+        or for after-sales staff the search; unread handover notes come first."""
         operator = self.desk.operator
         if operator is not None and operator.language:
             set_language(operator.language)
         self.last_input = time.monotonic()
+        notes = self.desk.pending_handover_notes()
+        if notes:
+            # This shift's handover notes are read before anything else.
+            from screens.handover import HandoverAckScreen
+
+            self.push_screen(HandoverAckScreen(self.desk, notes), lambda _read: self._open_landing())
+            return
+        self._open_landing()
+
+    def _open_landing(self) -> None:
+        """The queue for packers and supervisors; the search for after-sales staff."""
+        from screens.queue import QueueScreen
+
+        operator = self.desk.operator
         if operator is not None and operator.role == "aftersales":
             from screens.lookup import LookupScreen
 

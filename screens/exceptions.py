@@ -16,6 +16,7 @@ from kiosk.timefmt import short_time
 from screens.approve import SupervisorApproval
 from screens.print_jobs import PrintJobsScreen
 from screens.prompt import PromptDialog, required
+from screens.supervisor_day import SUPERVISOR_DAY_BINDINGS, SupervisorDayKeys
 from screens.supervisor_list import SupervisorListScreen
 from screens.widgets.banner import Banner
 from screens.widgets.footer import KioskFooter
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 HISTORY_LINES = 8
 
 
-class ExceptionsScreen(SupervisorListScreen[Decision]):
+class ExceptionsScreen(SupervisorDayKeys, SupervisorListScreen[Decision]):
     CSS_PATH = "exceptions.tcss"
     BINDINGS = [
         Binding("r", "release", N_("Release to queue")),
@@ -34,7 +35,8 @@ class ExceptionsScreen(SupervisorListScreen[Decision]):
         Binding("v", "resolve", N_("Resolve")),
         Binding("c", "cancel_order", N_("Cancel order")),
         Binding("p", "print_jobs", N_("Print jobs")),
-        Binding("l", "lookup", N_("Search orders")),
+        Binding("o", "lookup", N_("Search orders")),
+        *SUPERVISOR_DAY_BINDINGS,
     ]
 
     def compose(self) -> ComposeResult:

@@ -15,6 +15,7 @@ from kiosk.i18n import N_, _, format_number
 from kiosk.timefmt import waiting_for
 from screens.messages import LogOutRequested
 from screens.scan_screen import ScanScreen
+from screens.supervisor_day import QUEUE_DAY_BINDINGS, QueueDayKeys
 from screens.widgets.banner import Banner
 from screens.widgets.footer import KioskFooter
 from screens.widgets.row_table import RowTable
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 PLATFORM_COLUMN, RECIPIENT_COLUMN, FLAGS_COLUMN = 1, 2, 5
 
 
-class QueueScreen(ScanScreen):
+class QueueScreen(QueueDayKeys, ScanScreen):
     CSS_PATH = "queue.tcss"
     BINDINGS = [
         Binding("up", "move(-1)", N_("Up"), show=False),
@@ -40,6 +41,7 @@ class QueueScreen(ScanScreen):
         Binding("pageup", "page(-1)", N_("Previous page"), priority=True),
         Binding("f5", "refresh_queue", N_("Refresh")),
         Binding("f10", "log_out", N_("Log out")),
+        *QUEUE_DAY_BINDINGS,
     ]
 
     def __init__(self, desk: Desk) -> None:

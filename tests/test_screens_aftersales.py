@@ -178,7 +178,7 @@ async def test_a_supervisor_searches_from_the_exceptions_list_and_moves_a_claim_
         await scan(pilot, "S001")
         await pilot.press(*"9999", "enter")
         assert isinstance(app.screen, ExceptionsScreen)
-        await pilot.press("l")
+        await pilot.press("o")
         assert isinstance(app.screen, LookupScreen)
         await scan(pilot, "SF 1347-4134 21946")  # a scanned waybill opens its order at once
         assert isinstance(app.screen, TimelineScreen)

@@ -177,6 +177,7 @@ class DispatchLog:
     late: list[LateOrder]
     hourly: list[HourCount]
     notes: list[HandoverNote] = field(default_factory=list)
+    station: str | None = None
 
 
 # -- who may read what ---------------------------------------------------------------------------
@@ -220,6 +221,17 @@ def resolve_carrier(db: sqlite_utils.Database, text: str) -> str:
     return row[0]
 
 
+def resolve_station(db: sqlite_utils.Database, day: BusinessDay, text: str) -> str:
+    """A station that shipped a parcel in `day`, as the shipments spell it; refused otherwise."""
+    start, end = day.bounds
+    wanted = text.strip()
+    for (station,) in db.execute("SELECT DISTINCT station FROM shipments WHERE shipped_at >= ? AND shipped_at < ?",
+                                 [start, end]):
+        if station.casefold() == wanted.casefold():
+            return station
+    raise KioskError(_("No parcel left station {station} on {day}.").format(station=wanted, day=day.day.isoformat()))
+
+
 # -- the log -------------------------------------------------------------------------------------
 
 
@@ -231,21 +243,23 @@ def dispatch_log(
     *,
     packer: str | None = None,
     carrier: str | None = None,
+    station: str | None = None,
     now: datetime | None = None,
 ) -> DispatchLog:
-    """The log of `day` as `viewer` may read it, filtered to one packer and/or carrier key."""
+    """The log of `day` as `viewer` may read it, filtered to one packer, carrier key and/or station."""
     now = now or datetime.now(UTC)
     packer = allowed_packer_filter(viewer, day, packer, settings, now)
     start, end = day.bounds
-    rows = shipment_rows(db, day, settings, packer=packer, carrier=carrier)
+    rows = shipment_rows(db, day, settings, packer=packer, carrier=carrier, station=station)
     orders = {row.order_id for row in rows}
     as_of = min(now.astimezone(UTC), day.end.astimezone(UTC))
     own = viewer.role == "packer"
 
     def mine(order_id: str, operator: str | None) -> bool:
-        if packer is None and carrier is None:
+        if packer is None and carrier is None and station is None:
             return True
-        return order_id in orders or (packer is not None and carrier is None and operator == packer)
+        return order_id in orders or (packer is not None and carrier is None and station is None
+                                      and operator == packer)
 
     return DispatchLog(
         day=day,
@@ -261,16 +275,18 @@ def dispatch_log(
         shorts=_shorts(db, rows),
         holds=[h for h in _actions(db, "status_on_hold", start, end) if mine(h.order_id, h.operator)],
         reprints=[r for r in _actions(db, "label_reprinted", start, end) if mine(r.order_id, r.operator)],
-        voids=_voids(db, start, end, packer, carrier),
+        voids=_voids(db, start, end, packer, carrier, station),
         # The late list is the shop's, not a packer's figure; it has no carrier before the waybill.
-        late=[] if own or packer or carrier else late_orders(db, settings, as_of),
+        late=[] if own or packer or carrier or station else late_orders(db, settings, as_of),
         hourly=hourly(rows, day),
         notes=[] if own else notes_written(db, start, end),
+        station=station,
     )
 
 
 def shipment_rows(db: sqlite_utils.Database, day: BusinessDay, settings: ReportSettings, *,
-                  packer: str | None = None, carrier: str | None = None) -> list[ShipmentRow]:
+                  packer: str | None = None, carrier: str | None = None,
+                  station: str | None = None) -> list[ShipmentRow]:
     """The live parcels shipped in `day`, oldest first."""
     start, end = day.bounds
     where, params = "", [start, end]
@@ -280,6 +296,9 @@ def shipment_rows(db: sqlite_utils.Database, day: BusinessDay, settings: ReportS
     if carrier:
         where += f" AND {CARRIER_KEY} = ?"
         params.append(carrier)
+    if station:
+        where += " AND s.station = ?"
+        params.append(station)
     from kiosk.carriers import carrier_name
 
     marks = ", ".join("?" * len(PACKING_FAULTS))
@@ -477,17 +496,18 @@ def _actions(db: sqlite_utils.Database, kind: str, start: str, end: str) -> list
 
 
 def _voids(db: sqlite_utils.Database, start: str, end: str, packer: str | None,
-           carrier: str | None) -> list[ActionEntry]:
+           carrier: str | None, station: str | None = None) -> list[ActionEntry]:
     voids = []
     for r in db.query("SELECT at, order_id, operator, detail FROM events WHERE kind = 'shipment_voided'"
                       " AND at >= ? AND at < ? ORDER BY at, id", [start, end]):
         detail = json.loads(r["detail"])
         ids = detail.get("shipment_ids", [])
-        if packer or carrier:
+        if packer or carrier or station:
             marks = ", ".join("?" * len(ids))
-            parcels = db.execute(f"SELECT operator, {CARRIER_KEY} FROM shipments s WHERE id IN ({marks})",
+            parcels = db.execute(f"SELECT operator, {CARRIER_KEY}, station FROM shipments s WHERE id IN ({marks})",
                                  ids).fetchall()
-            if not any((packer is None or p == packer) and (carrier is None or c == carrier) for p, c in parcels):
+            if not any((packer is None or p == packer) and (carrier is None or c == carrier)
+                       and (station is None or s == station) for p, c, s in parcels):
                 continue
         voids.append(ActionEntry(r["at"], r["order_id"] or "", r["operator"] or "", detail.get("reason", ""),
                                  tuple(detail.get("tracking_numbers", []))))

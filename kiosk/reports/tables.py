@@ -53,7 +53,7 @@ def title_of(log: DispatchLog) -> str:
     title = _("Dispatch log {day} ({start} to {end}, {zone})").format(
         day=log.day.day.isoformat(), start=log.day.start.strftime("%m-%d %H:%M"),
         end=log.day.end.strftime("%m-%d %H:%M"), zone=str(zone))
-    filters = [f for f in (log.packer, log.carrier) if f]
+    filters = [f for f in (log.packer, log.carrier, log.station) if f]
     return f"{title} · {' · '.join(filters)}" if filters else title
 
 
