@@ -54,8 +54,11 @@ class Row:
         for name in names:
             position = index[name]
             if position is not None and position < len(raw):
-                value = raw[position]
-                if value and (value := clean_cell(value)):
+                value = raw[position].strip()
+                # Most cells have no spreadsheet armour: clean_cell only for those that may.
+                if value[:1] in ("=", "'"):
+                    value = clean_cell(value)
+                if value:
                     return value
         return ""
 
@@ -165,11 +168,12 @@ def parse_table(path: Path, text: str, encoding: str) -> Table:
     header: list[str] | None = None
     index = Columns()
     rows: list[Row] = []
+    file = path.name
     try:
         start = 1
         for record in reader:
             line, start = start, reader.line_num + 1
-            if not any(cell.strip() for cell in record):
+            if not "".join(record).strip():
                 continue
             if header is None:
                 header = [cell.strip() for cell in record]
@@ -177,7 +181,7 @@ def parse_table(path: Path, text: str, encoding: str) -> Table:
                     # A repeated header name: the first column of that name counts.
                     index.setdefault(name.casefold(), position)
                 continue
-            rows.append(Row(path.name, line, record, index))
+            rows.append(Row(file, line, record, index))
     except csv.Error as error:
         raise KioskError(_("{file} line {line}: not readable as CSV ({error}).").format(
             file=path.name, line=reader.line_num, error=error)) from error
