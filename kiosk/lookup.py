@@ -1,8 +1,8 @@
 """Finding orders for after-sales: one search box for order numbers, tracking numbers, buyers,
 phones, e-mails, skus and recipient names.
 
-Exact keys are looked up first, each through its own index (schema migration 6 computes the
-keys: ``order_key``, ``phone_tail``); then the full-text index of names, buyer ids and e-mails
+Exact keys are looked up first, all in one statement, each through its own index (schema
+migration 6 computes the keys: ``order_key``, ``phone_tail``); then the full-text index of names, buyer ids and e-mails
 (``order_text``, trigrams) ranks partial matches. Results are paged; the same call serves the
 search screen and ``kiosk lookup``.
 """
