@@ -6,7 +6,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
-from kiosk.audit import EVENT_COLUMNS, event_hash, register_functions, verify_chain
+from kiosk.audit import EVENT_COLUMNS, event_hash, register_functions, seal_rows, verify_chain
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.schema import MIGRATIONS, SCHEMA_VERSION
@@ -30,6 +30,9 @@ _pause = time.sleep  # the wait between attempts (tests replace it so that no te
 # Primary SQLite result codes (sqlite3.Error.sqlite_errorcode & 0xff).
 _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_NOTADB = 8, 10, 11, 13, 26
 _SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
+_INSERT_EVENT = f"INSERT INTO events ({EVENT_COLUMNS}, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+# As json.dumps(detail, ensure_ascii=False), without building an encoder for every event.
+_DETAIL = json.JSONEncoder(ensure_ascii=False)
 
 
 def utcnow() -> str:
@@ -258,9 +261,21 @@ def record_event(
     connection holds the write lock, so the newest event read here stays the newest.
     """
     last = conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
-    row = (last[0] + 1 if last else 1, utcnow(), kind, order_id, operator, station,
-           json.dumps(detail, ensure_ascii=False))
-    conn.execute(
-        f"INSERT INTO events ({EVENT_COLUMNS}, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (*row, event_hash(last[1] if last else None, row)),
-    )
+    row = (last[0] + 1 if last else 1, utcnow(), kind, order_id, operator, station, _DETAIL.encode(detail))
+    conn.execute(_INSERT_EVENT, (*row, event_hash(last[1] if last else None, row)))
+
+
+# An event as record_events takes it: kind, order id, operator, station, detail.
+EventEntry = tuple[str, str | None, str | None, str, dict[str, Any]]
+
+
+def record_events(conn: sqlite3.Connection, entries: Iterable[EventEntry]) -> None:
+    """Append many events in one statement (a bulk import), in order, sealed as record_event seals them.
+
+    They share one time: they are written, and committed, together.
+    """
+    now = utcnow()
+    conn.executemany(_INSERT_EVENT, seal_rows(conn, [
+        (now, kind, order_id, operator, station, _DETAIL.encode(detail))
+        for kind, order_id, operator, station, detail in entries
+    ]))

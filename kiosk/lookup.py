@@ -1,8 +1,8 @@
 """Finding orders for after-sales: one search box for order numbers, tracking numbers, buyers,
 phones, e-mails, skus and recipient names.
 
-Exact keys are looked up first, each through its own index (schema migration 6 computes the
-keys: ``order_key``, ``phone_tail``); then the full-text index of names, buyer ids and e-mails
+Exact keys are looked up first, all in one statement, each through its own index (schema
+migration 6 computes the keys: ``order_key``, ``phone_tail``); then the full-text index of names, buyer ids and e-mails
 (``order_text``, trigrams) ranks partial matches. Results are paged; the same call serves the
 search screen and ``kiosk lookup``.
 """
@@ -142,44 +142,85 @@ def fts_query(text: str) -> str | None:
     return " AND ".join(terms) or None
 
 
-def _exact_matches(db: sqlite_utils.Database, text: str) -> list[tuple[str, MatchKind]]:
-    """(order id, kind) for every exact key the query can be, most specific kind first."""
-    found: list[tuple[str, MatchKind]] = []
+# Each exact key the query can be, in the order they rank: (kind, the SQL of its orders, in the order
+# that kind lists them). Only the arms a query's shape allows go into the statement (a phone is
+# digits, a tracking number 8 or more letters and digits...), so one statement serves a search.
+_ARMS = (
+    (MatchKind.ORDER_ID, "SELECT order_id FROM orders WHERE order_key = :key LIMIT {limit}"),
+    (MatchKind.TRACKING, "SELECT order_id FROM shipments WHERE tracking_number = :tracking ORDER BY id DESC"
+                         " LIMIT {limit}"),
+    # A return may cover several orders: the one it was opened for and those of its items.
+    (MatchKind.RETURN_TRACKING, "SELECT o.order_id FROM returns r JOIN return_orders o ON o.return_id = r.id"
+                                " WHERE r.return_tracking = :tracking ORDER BY r.id DESC LIMIT {limit}"),
+    (MatchKind.BUYER, "SELECT order_id FROM orders WHERE buyer_id = :text COLLATE NOCASE ORDER BY created_at DESC"
+                      " LIMIT {limit}"),
+    (MatchKind.EMAIL, "SELECT order_id FROM orders WHERE email = :text COLLATE NOCASE ORDER BY created_at DESC"
+                      " LIMIT {limit}"),
+    # Four digits are a phone's tail as the index keeps it; a longer number must be the same phone.
+    (MatchKind.PHONE, "SELECT order_id FROM orders WHERE phone_tail = :tail ORDER BY created_at DESC"),
+    (MatchKind.PHONE, "SELECT order_id FROM orders WHERE phone_tail = :tail"
+                      " AND kiosk_same_phone(phone_digits, :digits) ORDER BY created_at DESC"),
+    # A sku as typed, or any barcode of the product scanned from the item itself.
+    (MatchKind.SKU, "SELECT l.order_id FROM order_lines l JOIN orders o ON o.order_id = l.order_id"
+                    " WHERE l.sku IN (:text, :upper, (SELECT sku FROM barcodes WHERE code = :text))"
+                    " GROUP BY l.order_id ORDER BY MAX(o.created_at) DESC LIMIT {limit}"),
+)
+_KIND_OF_ARM = tuple(kind for kind, _sql in _ARMS)
+_CODED = frozenset({MatchKind.ORDER_ID, MatchKind.TRACKING, MatchKind.RETURN_TRACKING})
 
-    def add(kind: MatchKind, sql: str, params: list) -> None:
-        found.extend((row[0], kind) for row in db.execute(sql + f" LIMIT {MAX_MATCHES}", params))
+# Every order found, arm after arm (UNION ALL keeps them in that order), numbered; the columns a
+# results list shows are read for the rows of the page asked for only (an order found twice is
+# numbered twice, so a page behind such a row may need its columns read afterwards).
+_EXACT_SQL = """
+SELECT f.arm, f.order_id, o.platform, o.status, o.recipient_name, o.buyer_id, o.created_at, o.paid_at,
+       o.resend_of, s.carrier, s.tracking_number, s.shipped_at
+FROM (SELECT arm, order_id, row_number() OVER () AS n FROM ({arms})) f
+LEFT JOIN orders o ON o.order_id = f.order_id AND f.n > :skip AND f.n <= :skip + :size
+LEFT JOIN shipments s ON s.id = (
+    SELECT id FROM shipments WHERE order_id = o.order_id AND voided_at IS NULL ORDER BY id DESC LIMIT 1)
+ORDER BY f.n
+"""
+_EXACT_STATEMENTS: dict[tuple[int, ...], str] = {}
 
+
+def _exact_statement(arms: tuple[int, ...]) -> str:
+    sql = _EXACT_STATEMENTS.get(arms)
+    if sql is None:
+        sql = _EXACT_STATEMENTS[arms] = _EXACT_SQL.format(arms=" UNION ALL ".join(
+            f"SELECT * FROM (SELECT {arm} AS arm, * FROM ({_ARMS[arm][1].format(limit=MAX_MATCHES)}))"
+            for arm in arms))
+    return sql
+
+
+def _exact_matches(db: sqlite_utils.Database, text: str, skip: int, size: int) -> list[tuple]:
+    """Every order an exact key of the query finds, most specific kind first, as (arm, order id, the
+    columns of a hit, or None outside the rows ``skip`` to ``skip + size``)."""
+    params: dict[str, object] = {"text": text, "skip": skip, "size": size}
+    arms = []
     key = order_key(text)
     if key:
-        add(MatchKind.ORDER_ID, "SELECT order_id FROM orders WHERE order_key = ?", [key])
-    tracking = normalise(text).text
+        arms.append(0)
+        params["key"] = key
+    # Plain letters and digits are already a scan as normalise leaves it, upper case aside.
+    tracking = text.upper() if text.isascii() and text.isalnum() else normalise(text).text
     if len(tracking) >= 8 and tracking.isalnum():
-        add(MatchKind.TRACKING, "SELECT order_id FROM shipments WHERE tracking_number = ? ORDER BY id DESC",
-            [tracking])
-        # A return may cover several orders: the one it was opened for and those of its items.
-        add(MatchKind.RETURN_TRACKING,
-            "SELECT o.order_id FROM returns r JOIN return_orders o ON o.return_id = r.id"
-            " WHERE r.return_tracking = ? ORDER BY r.id DESC", [tracking])
-    add(MatchKind.BUYER, "SELECT order_id FROM orders WHERE buyer_id = ? COLLATE NOCASE"
-        " ORDER BY created_at DESC", [text])
+        arms += (1, 2)
+        params["tracking"] = tracking
+    arms.append(3)
     if "@" in text:
-        add(MatchKind.EMAIL, "SELECT order_id FROM orders WHERE email = ? COLLATE NOCASE ORDER BY created_at DESC",
-            [text])
+        arms.append(4)
     digits = phone_digits(text)
     if digits:
-        candidates = db.execute(
-            "SELECT order_id, phone_digits FROM orders WHERE phone_tail = ? ORDER BY created_at DESC",
-            [digits[-4:]],
-        )
-        found.extend((order_id, MatchKind.PHONE) for order_id, stored in candidates
-                     if same_phone(stored, digits))
+        params.update(tail=digits[-4:], digits=digits)
+        if len(digits) == 4:
+            arms.append(5)
+        else:
+            arms.append(6)
+            db.register_function(same_phone, deterministic=True, name="kiosk_same_phone")
     if " " not in text:
-        # A sku as typed, or any barcode of the product scanned from the item itself.
-        add(MatchKind.SKU,
-            "SELECT l.order_id FROM order_lines l JOIN orders o ON o.order_id = l.order_id"
-            " WHERE l.sku IN (?, ?, (SELECT sku FROM barcodes WHERE code = ?))"
-            " GROUP BY l.order_id ORDER BY MAX(o.created_at) DESC", [text, text.upper(), text])
-    return found
+        arms.append(7)
+        params["upper"] = text.upper()
+    return db.conn.execute(_exact_statement(tuple(arms)), params).fetchall()
 
 
 def _text_matches(db: sqlite_utils.Database, text: str) -> list[str]:
@@ -222,30 +263,33 @@ def lookup(
         raise KioskError(_("Pages are numbered from 1."))
     if not 1 <= page_size <= MAX_MATCHES:
         raise KioskError(_("A page holds 1 to {limit} orders.").format(limit=MAX_MATCHES))
+    skip = (page - 1) * page_size
     ranked: dict[str, MatchKind] = {}
-    exact = _exact_matches(db, text)
-    for order_id, kind in exact:
-        ranked.setdefault(order_id, kind)
+    rows: dict[str, tuple] = {}
+    per_arm = [0] * len(_ARMS)
+    for row in _exact_matches(db, text, skip, page_size):
+        per_arm[row[0]] += 1
+        ranked.setdefault(row[1], _KIND_OF_ARM[row[0]])
+        if row[2] is not None:
+            rows[row[1]] = row[2:]
+    capped = max(per_arm) >= MAX_MATCHES
     # A scanned slip or waybill names its order: names that happen to contain the code are noise.
-    coded = any(kind in (MatchKind.ORDER_ID, MatchKind.TRACKING, MatchKind.RETURN_TRACKING) for _id, kind in exact)
-    named = [] if coded else _text_matches(db, text)
-    for order_id in named:
-        ranked.setdefault(order_id, MatchKind.NAME)
-    capped = len(named) >= MAX_MATCHES or any(
-        sum(1 for _id, k in exact if k is kind) >= MAX_MATCHES for kind in MatchKind
-    )
+    if not _CODED.intersection(ranked.values()):
+        named = _text_matches(db, text)
+        for order_id in named:
+            ranked.setdefault(order_id, MatchKind.NAME)
+        capped = capped or len(named) >= MAX_MATCHES
     ordered = list(ranked)
-    chosen = ordered[(page - 1) * page_size : page * page_size]
-    rows = {}
-    if chosen:
-        sql = _HITS_SQL.format(marks=", ".join("?" * len(chosen)))
-        rows = {row["order_id"]: row for row in db.query(sql, chosen)}
+    chosen = ordered[skip : skip + page_size]
+    missing = [order_id for order_id in chosen if order_id not in rows]
+    if missing:
+        sql = _HITS_SQL.format(marks=", ".join("?" * len(missing)))
+        rows.update((row[0], row[1:]) for row in db.execute(sql, missing))
     hits = tuple(
         LookupHit(
-            order_id=order_id, matched=ranked[order_id], platform=row["platform"], status=row["status"],
-            recipient_name=row["recipient_name"], buyer_id=row["buyer_id"], created_at=row["created_at"],
-            paid_at=row["paid_at"] or "", carrier=row["carrier"] or "", tracking_number=row["tracking_number"] or "",
-            shipped_at=row["shipped_at"] or "", resend_of=row["resend_of"] or "",
+            order_id=order_id, matched=ranked[order_id], platform=row[0], status=row[1], recipient_name=row[2],
+            buyer_id=row[3], created_at=row[4], paid_at=row[5] or "", resend_of=row[6] or "",
+            carrier=row[7] or "", tracking_number=row[8] or "", shipped_at=row[9] or "",
         )
         for order_id in chosen
         if (row := rows.get(order_id)) is not None

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 import sqlite_utils
 
 from kiosk.claims import end_claim
-from kiosk.db import record_event, utcnow
+from kiosk.db import EventEntry, record_event, record_events, utcnow
 from kiosk.errors import KioskError
 from kiosk.i18n import _, ngettext
 from kiosk.imports.platforms import ORDER_TEXT_FIELDS, Parsed, reject_entry
@@ -32,6 +32,11 @@ CHUNK = 500
 # Orders whose details a later file may change.
 OPEN_STATUSES = ("awaiting_payment", "paid", "on_hold")
 COMPARED_FIELDS = (*ORDER_TEXT_FIELDS, "priority", "platform_status")
+ORDER_COLUMNS = ("order_id", "platform", "status", "platform_status", "created_at", "paid_at", *ORDER_TEXT_FIELDS,
+                 "priority")
+LINE_COLUMNS = ("order_id", "line_no", "sku", "name", "colour", "size", "quantity", "platform_line_id")
+# New rows go in statements of this many rows at most (fewer when SQLite allows fewer parameters).
+ROWS_PER_STATEMENT = 500
 
 
 def import_orders(db: sqlite_utils.Database, source: Source, *, skip_bad: bool = False, dry_run: bool = False,
@@ -93,6 +98,7 @@ def _apply(conn: sqlite3.Connection, parsed: Parsed, summary: ImportSummary, sta
     accepted_skus: set[str] = set()
     new_rows: list[tuple] = []
     new_lines: list[tuple] = []
+    imported: list[EventEntry] = []
     now = utcnow()
     total = len(orders)
     for done, order in enumerate(orders, 1):
@@ -117,27 +123,46 @@ def _apply(conn: sqlite3.Connection, parsed: Parsed, summary: ImportSummary, sta
         if current is None:
             new_rows.append(_order_row(order, now))
             new_lines.extend(_line_rows(order))
-            record_event(conn, "order_imported", order_id=order.order_id, station=station, file=order.file,
-                         line=order.line, platform=order.platform, status=order.status,
-                         lines=len(order.lines), units=sum(line.quantity for line in order.lines))
+            imported.append(("order_imported", order.order_id, None, station, {
+                "file": order.file, "line": order.line, "platform": order.platform, "status": order.status,
+                "lines": len(order.lines), "units": sum(line.quantity for line in order.lines)}))
             summary.imported += 1
-        elif _update(conn, order, current, lines.get(order.order_id, []), summary, station):
+            continue
+        # The events of new orders go first, so the audit log keeps the file's order.
+        _flush_events(conn, imported)
+        if _update(conn, order, current, lines.get(order.order_id, []), summary, station):
             summary.updated += 1
         else:
             summary.unchanged += 1
+    _flush_events(conn, imported)
     _add_unknown_products(conn, parsed, accepted_skus - products.keys(), station)
-    conn.executemany(
-        f"INSERT INTO orders (order_id, platform, status, platform_status, created_at, paid_at,"
-        f" {', '.join(ORDER_TEXT_FIELDS)}, priority) VALUES ({', '.join('?' * (7 + len(ORDER_TEXT_FIELDS)))})",
-        new_rows)
-    conn.executemany(
-        "INSERT INTO order_lines (order_id, line_no, sku, name, colour, size, quantity, platform_line_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", new_lines)
+    _insert_rows(conn, "orders", ORDER_COLUMNS, new_rows)
+    _insert_rows(conn, "order_lines", LINE_COLUMNS, new_lines)
     summary.no_barcode = sum(
         row[0] for chunk in _chunks(sorted(accepted_skus)) for row in conn.execute(
             f"SELECT COUNT(*) FROM products WHERE needs_barcode = 1 AND sku IN ({', '.join('?' * len(chunk))})",
             chunk))
     return problems
+
+
+def _insert_rows(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert ``rows`` many to a statement: the full-text index of orders is written out at the end of
+    every statement, so a statement per row (executemany) costs several times more."""
+    per_statement = max(1, min(ROWS_PER_STATEMENT,
+                               conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(columns)))
+    head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+    one = f"({', '.join('?' * len(columns))})"
+    full = head + ", ".join([one] * per_statement)
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start:start + per_statement]
+        sql = full if len(chunk) == per_statement else head + ", ".join([one] * len(chunk))
+        conn.execute(sql, [value for row in chunk for value in row])
+
+
+def _flush_events(conn: sqlite3.Connection, entries: list[EventEntry]) -> None:
+    if entries:
+        record_events(conn, entries)
+        entries.clear()
 
 
 def _order_row(order: OrderRecord, now: str) -> tuple:
@@ -194,9 +219,7 @@ def _update(conn: sqlite3.Connection, order: OrderRecord, current: dict, current
                      [*(new for _old, new in changes.values()), order_id])
     if lines_differ:
         conn.execute("DELETE FROM order_lines WHERE order_id = ?", (order_id,))
-        conn.executemany(
-            "INSERT INTO order_lines (order_id, line_no, sku, name, colour, size, quantity, platform_line_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", _line_rows(order))
+        _insert_rows(conn, "order_lines", LINE_COLUMNS, _line_rows(order))
     if changes or lines_differ:
         record_event(conn, "order_updated", order_id=order_id, station=station, file=order.file, line=order.line,
                      changes=changes, lines_replaced=lines_differ)

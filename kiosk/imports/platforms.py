@@ -91,6 +91,8 @@ def detect(table: Table) -> str:
 
 
 def _first(rows: list[Row], *names: str) -> str:
+    if len(rows) == 1:  # most orders are one row
+        return rows[0].get(*names)
     for row in rows:
         value = row.get(*names)
         if value:

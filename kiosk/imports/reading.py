@@ -24,6 +24,20 @@ FALLBACK_ENCODINGS = ("gb18030", "cp1252")
 csv.field_size_limit(1024 * 1024)
 
 
+class Columns(dict[str, int | None]):
+    """Header name (case-folded) -> position, shared by every row of a table.
+
+    A name asked for as the code spells it ("Lineitem sku") is folded once and remembered, so
+    the lookup for every later row is one dict access; a column the file lacks maps to None.
+    """
+
+    def __missing__(self, name: str) -> int | None:
+        folded = name.casefold()
+        position = dict.get(self, folded)
+        self[name] = position
+        return position
+
+
 @dataclass(frozen=True, slots=True)
 class Row:
     """One record of a table: the line it starts on, and its cells, found by header name."""
@@ -31,29 +45,22 @@ class Row:
     file: str
     line: int
     raw: list[str]
-    index: dict[str, int]  # header name (case-folded) -> position, shared by every row of the table
+    index: Columns
 
     def get(self, *names: str) -> str:
         """The first non-empty cell among the header names given (compared case-insensitively)."""
         raw = self.raw
+        index = self.index
         for name in names:
-            position = self.index.get(_folded(name))
+            position = index[name]
             if position is not None and position < len(raw):
-                value = clean_cell(raw[position])
+                value = raw[position].strip()
+                # Most cells have no spreadsheet armour: clean_cell only for those that may.
+                if value[:1] in ("=", "'"):
+                    value = clean_cell(value)
                 if value:
                     return value
         return ""
-
-
-_FOLDED: dict[str, str] = {}
-
-
-def _folded(name: str) -> str:
-    # Column names are a handful of constants looked up for every row: fold each once.
-    folded = _FOLDED.get(name)
-    if folded is None:
-        folded = _FOLDED[name] = name.casefold()
-    return folded
 
 
 @dataclass(frozen=True)
@@ -159,13 +166,14 @@ def parse_table(path: Path, text: str, encoding: str) -> Table:
     quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting, strict=True)
     header: list[str] | None = None
-    index: dict[str, int] = {}
+    index = Columns()
     rows: list[Row] = []
+    file = path.name
     try:
         start = 1
         for record in reader:
             line, start = start, reader.line_num + 1
-            if not any(cell.strip() for cell in record):
+            if not "".join(record).strip():
                 continue
             if header is None:
                 header = [cell.strip() for cell in record]
@@ -173,7 +181,7 @@ def parse_table(path: Path, text: str, encoding: str) -> Table:
                     # A repeated header name: the first column of that name counts.
                     index.setdefault(name.casefold(), position)
                 continue
-            rows.append(Row(path.name, line, record, index))
+            rows.append(Row(file, line, record, index))
     except csv.Error as error:
         raise KioskError(_("{file} line {line}: not readable as CSV ({error}).").format(
             file=path.name, line=reader.line_num, error=error)) from error

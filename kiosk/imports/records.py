@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 
 from kiosk.i18n import _, ngettext
 from kiosk.imports.reading import Row
@@ -16,6 +17,10 @@ MAX_QUANTITY = 9999
 MAX_ID = 64
 CHINA_TIME = timezone(timedelta(hours=8))
 MAX_PROBLEMS_NAMED = 3
+_QUANTITY = re.compile(r"\d+(\.0+)?")
+_CONTROL = re.compile(r"[\x00-\x1f]")
+_ZONE_WORD = re.compile(r"\s*(?:UTC|GMT|Z)$")
+_ZONE_OFFSET = re.compile(r"\s+([+-]\d{2}:?\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,7 @@ class OrderRecord:
 def parse_quantity(value: str, column: str) -> int:
     text = value.strip()
     # Spreadsheets write whole numbers as "2.0" once a column was touched.
-    if re.fullmatch(r"\d+(\.0+)?", text):
+    if _QUANTITY.fullmatch(text):
         quantity = int(text.split(".")[0])
         if quantity <= MAX_QUANTITY:
             return quantity
@@ -104,18 +109,29 @@ def parse_time(value: str, column: str, zone: tzinfo | None = None) -> str | Non
     if moment is None:
         raise RowError(column, _("{value!r} is not a date and time.").format(value=text))
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone) if zone is not None else moment.astimezone()
+        if zone is None:
+            # Not remembered: the machine's zone is read anew each time.
+            return moment.astimezone().astimezone(UTC).isoformat(timespec="milliseconds")
+        moment = moment.replace(tzinfo=zone)
+    return _stored_time(moment)
+
+
+# A file repeats its times (every row of an order, orders paid in the same second): each distinct
+# text is read once.
+@lru_cache(maxsize=4096)
+def _stored_time(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
+@lru_cache(maxsize=4096)
 def _moment(text: str) -> datetime | None:
     try:
         return datetime.fromisoformat(text)  # ISO 8601, as Amazon writes: the common case, tried first
     except ValueError:
         pass
     # Shopify's "2026-11-27 08:00:00 +0800", "... UTC", Taobao's "2026/11/27 8:00:00".
-    normal = re.sub(r"\s*(?:UTC|GMT|Z)$", "+00:00", text.replace("/", "-"))
-    normal = re.sub(r"\s+([+-]\d{2}:?\d{2})$", r"\1", normal)
+    normal = _ZONE_WORD.sub("+00:00", text.replace("/", "-"))
+    normal = _ZONE_OFFSET.sub(r"\1", normal)
     try:
         return datetime.fromisoformat(normal)
     except ValueError:
@@ -132,7 +148,7 @@ def check_id(value: str, column: str, what: str) -> str:
     text = value.strip()
     if not text:
         raise RowError(column, _("no {what}.").format(what=what))
-    if len(text) > MAX_ID or any(ord(char) < 32 for char in text):
+    if len(text) > MAX_ID or _CONTROL.search(text):
         raise RowError(column, _("{value!r} is not a {what}.").format(value=text[:80], what=what))
     return text
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import sqlite3
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -302,10 +301,9 @@ def shipment_rows(db: sqlite_utils.Database, day: BusinessDay, settings: ReportS
     from kiosk.carriers import carrier_name
 
     marks = ", ".join("?" * len(PACKING_FAULTS))
-    # MATERIALIZED: the claim time is looked up once per parcel, not once per use below.
-    cursor = db.conn.cursor()
-    cursor.row_factory = sqlite3.Row  # rows read by name, without a dict per row
-    raw = cursor.execute(
+    # MATERIALIZED: the claim time is looked up once per parcel, not once per use below. Rows are
+    # read by position (the names are listed once, in _ROW_COLUMNS order).
+    raw = db.conn.execute(
         f"""
         WITH day AS MATERIALIZED (
             SELECT s.id, s.shipped_at, s.order_id, s.carrier, s.carrier_id, {CARRIER_KEY} AS carrier_key,
@@ -323,11 +321,13 @@ def shipment_rows(db: sqlite_utils.Database, day: BusinessDay, settings: ReportS
                 (SELECT SUM(ol.quantity) FROM order_lines ol WHERE ol.order_id = d.order_id) AS ordered_units
             FROM day d
         )
-        SELECT z.*, o.platform, COALESCE(op.name, z.operator) AS packer_name,
-            (SELECT COUNT(*) FROM scans sc WHERE sc.order_id = z.order_id AND sc.scanned_at >= z.claimed_at
-                AND sc.scanned_at <= z.shipped_at) AS scans,
-            (SELECT group_concat(sc.result) FROM scans sc WHERE sc.order_id = z.order_id AND sc.result != 'accepted'
-                AND sc.scanned_at >= z.claimed_at AND sc.scanned_at <= z.shipped_at) AS refused,
+        SELECT z.id, z.shipped_at, z.order_id, z.carrier, z.carrier_id, z.carrier_key, z.tracking_number,
+            z.package_no, z.package_count, z.operator, z.station, z.completes, z.claimed_at,
+            z.sl_items, z.sl_units, z.ordered_items, z.ordered_units,
+            o.platform, COALESCE(op.name, z.operator) AS packer_name,
+            -- Every scan of the packing session, in one pass: the refused ones are counted from it.
+            (SELECT group_concat(sc.result) FROM scans sc WHERE sc.order_id = z.order_id
+                AND sc.scanned_at >= z.claimed_at AND sc.scanned_at <= z.shipped_at) AS results,
             (SELECT SUM(CASE WHEN p.quantity > 0 THEN p.quantity ELSE z.ordered_units END) FROM problems p
                 WHERE p.order_id = z.order_id AND p.reported_at > z.shipped_at AND p.kind IN ({marks})) AS faults
         FROM sized z JOIN orders o ON o.order_id = z.order_id
@@ -337,36 +337,42 @@ def shipment_rows(db: sqlite_utils.Database, day: BusinessDay, settings: ReportS
         [*params, *PACKING_FAULTS],
     ).fetchall()
     names: dict[str, str] = {}
+    zone = settings.zone
     rows = []
-    for r in raw:
-        complete = bool(r["completes"])
+    for (shipment_id, shipped_at, order_id, carrier, carrier_id, carrier_key, tracking_number, package_no,
+         package_count, operator, station, completes, claimed_at, sl_items, sl_units, ordered_items,
+         ordered_units, platform, packer_name, results, faults) in raw:
+        complete = bool(completes)
         # Shipments recorded before shipment lines existed carry the whole order.
-        units = (r["sl_units"] if r["sl_units"] is not None else r["ordered_units"] or 0) if complete else 0
-        items = (r["sl_items"] if r["sl_units"] is not None else r["ordered_items"]) if complete else 0
-        shipped = datetime.fromisoformat(r["shipped_at"])
+        units = (sl_units if sl_units is not None else ordered_units or 0) if complete else 0
+        items = (sl_items if sl_units is not None else ordered_items) if complete else 0
+        shipped = datetime.fromisoformat(shipped_at)
         pack_seconds = None
         scans, refused = 0, {}
-        if complete and r["claimed_at"]:
-            pack_seconds = round((shipped - datetime.fromisoformat(r["claimed_at"])).total_seconds())
-            scans = r["scans"]
-            if r["refused"]:
-                refused = dict(sorted(Counter(r["refused"].split(",")).items()))
-        carrier = r["carrier"]
-        if r["carrier_id"]:
-            if r["carrier_id"] not in names:
-                names[r["carrier_id"]] = carrier_name(r["carrier_id"], r["carrier"])
-            carrier = names[r["carrier_id"]]
+        if complete and claimed_at:
+            pack_seconds = round((shipped - datetime.fromisoformat(claimed_at)).total_seconds())
+            if results:
+                session = results.split(",")
+                scans = len(session)
+                wrong = [result for result in session if result != "accepted"]
+                if wrong:
+                    refused = dict(sorted(Counter(wrong).items()))
+        if carrier_id:
+            if carrier_id not in names:
+                names[carrier_id] = carrier_name(carrier_id, carrier)
+            carrier = names[carrier_id]
+        ordered = (ordered_units or 0) if complete else 0
         rows.append(ShipmentRow(
-            shipment_id=r["id"], shipped_at=r["shipped_at"],
-            local_time=shipped.astimezone(settings.zone).isoformat(timespec="seconds"),
-            order_id=r["order_id"], platform=r["platform"], carrier=carrier,
-            carrier_key=r["carrier_key"], tracking_number=r["tracking_number"], package_no=r["package_no"],
-            package_count=r["package_count"], packer=r["operator"], packer_name=r["packer_name"],
-            station=r["station"], completes_order=complete, items=items, units=units,
-            ordered_units=(r["ordered_units"] or 0) if complete else 0, pack_seconds=pack_seconds,
-            short=complete and units < (r["ordered_units"] or 0), scans=scans,
+            shipment_id=shipment_id, shipped_at=shipped_at,
+            local_time=shipped.astimezone(zone).isoformat(timespec="seconds"),
+            order_id=order_id, platform=platform, carrier=carrier,
+            carrier_key=carrier_key, tracking_number=tracking_number, package_no=package_no,
+            package_count=package_count, packer=operator, packer_name=packer_name,
+            station=station, completes_order=complete, items=items, units=units,
+            ordered_units=ordered, pack_seconds=pack_seconds,
+            short=complete and units < ordered, scans=scans,
             accepted_scans=scans - sum(refused.values()), refused=refused,
-            problem_units=min(r["faults"] or 0, units) if complete else 0,
+            problem_units=min(faults or 0, units) if complete else 0,
         ))
     return rows
 
