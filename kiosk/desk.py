@@ -20,6 +20,7 @@ import sqlite_utils
 from kiosk.auth import Operator, approve_as_supervisor, authenticate, find_operator, record_logout
 from kiosk.claims import claim_order, heartbeat, release_order, station_claim
 from kiosk.config import Config
+from kiosk.desk_labels import LabelsDesk
 from kiosk.errors import KioskError
 from kiosk.hold_reasons import SHORT_AWAITING_APPROVAL
 from kiosk.i18n import _
@@ -86,7 +87,7 @@ class Decision:
 
 # -- the desk ---------------------------------------------------------------------------------
 
-class Desk:
+class Desk(LabelsDesk):
     """One station session: the operator logged in, and the order open at the station, if any."""
 
     def __init__(self, db: sqlite_utils.Database, config: Config, printing: PrintService | None = None) -> None:
@@ -531,8 +532,10 @@ class Desk:
         """Record a print attempt's outcome; what to tell the desk about it, if anything."""
         from kiosk.print_service import outcome_notice
 
+        from kiosk.print_queue import get_job
+
         self.printing.finish(outcome)
-        return outcome_notice(outcome)
+        return outcome_notice(outcome, retried=get_job(self.db, outcome.job_id).attempts > 1)
 
     def void_shipment(self, shipment_id: int, reason: str) -> VoidResult:
         from kiosk.voids import void_shipment

@@ -6,14 +6,15 @@ import gc
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
 from kiosk.errors import KioskError
-from kiosk.i18n import N_, _, format_number
+from kiosk.i18n import N_, _, format_number, ngettext
 from kiosk.timefmt import waiting_for
-from screens.messages import LogOutRequested
+from screens.messages import LabelPrinted, LogOutRequested
 from screens.scan_screen import ScanScreen
 from screens.widgets.banner import Banner
 from screens.widgets.footer import KioskFooter
@@ -39,6 +40,7 @@ class QueueScreen(ScanScreen):
         Binding("pagedown", "page(1)", N_("Next page"), priority=True),
         Binding("pageup", "page(-1)", N_("Previous page"), priority=True),
         Binding("f5", "refresh_queue", N_("Refresh")),
+        Binding("f8", "reprint_last_label", N_("Reprint label")),
         Binding("f10", "log_out", N_("Log out")),
     ]
 
@@ -54,6 +56,7 @@ class QueueScreen(ScanScreen):
         yield Static(id="queue-header")
         yield ScanInput(placeholder=_("scan a packing slip, or Enter to open the highlighted order"), id="scan")
         yield Banner(id="banner")
+        yield Static(id="unprinted")
         yield RowTable(_("Order"), _("Platform"), _("Recipient"), _("Items"), _("Waiting"), _("Flags"),
                        shrinkable=(RECIPIENT_COLUMN, PLATFORM_COLUMN, FLAGS_COLUMN), id="orders")
         yield KioskFooter()
@@ -105,6 +108,46 @@ class QueueScreen(ScanScreen):
         )
         if not total:
             self.query_one(Banner).show(_("No paid orders waiting. F5 to refresh."), "info")
+        self.show_unprinted()
+
+    def show_unprinted(self) -> None:
+        """This station's labels that did not print stay in sight until they print or are dealt with."""
+        jobs = self.desk.unprinted_labels()
+        line = self.query_one("#unprinted", Static)
+        line.display = bool(jobs)
+        if not jobs:
+            return
+        if len(jobs) == 1:
+            job = jobs[0]
+            text = _("Not printed: {kind} {subject} (job {job_id}): {error}").format(
+                kind=job.kind_name, subject=job.subject, job_id=job.job_id, error=job.error)
+        else:
+            text = ngettext("{count} label not printed: {subjects}", "{count} labels not printed: {subjects}",
+                            len(jobs)).format(count=format_number(len(jobs)),
+                                              subjects=", ".join(job.subject for job in jobs))
+        line.update(Text(text + " " + _("(F8 reprints the last label; a supervisor sees all on F9)")))
+
+    @on(LabelPrinted)
+    def label_printed(self) -> None:
+        self.show_unprinted()
+
+    def action_reprint_last_label(self) -> None:
+        from screens.prompt import PromptDialog, required
+
+        def answered(reason: str | None) -> None:
+            if not reason:
+                return
+            try:
+                job = self.desk.reprint_last_label(reason)
+            except KioskError as error:
+                self.refuse(str(error))
+                return
+            self.query_one(Banner).show(_("Reprint of the label of {order_id} queued as job {job_id} for {printer}.").format(
+                order_id=job.subject, job_id=job.job_id, printer=job.printer), "ok")
+            self.show_unprinted()
+
+        self.app.push_screen(PromptDialog(_("Reprint the last shipping label of this station: why?"),
+                                          check=required, max_length=200), answered)
 
     def action_move(self, step: int) -> None:
         table = self.query_one(RowTable)
