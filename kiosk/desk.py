@@ -530,9 +530,8 @@ class Desk(LabelsDesk):
 
     def print_finished(self, outcome: PrintOutcome) -> PrintNotice | None:
         """Record a print attempt's outcome; what to tell the desk about it, if anything."""
-        from kiosk.print_service import outcome_notice
-
         from kiosk.print_queue import get_job
+        from kiosk.print_service import outcome_notice
 
         self.printing.finish(outcome)
         return outcome_notice(outcome, retried=get_job(self.db, outcome.job_id).attempts > 1)

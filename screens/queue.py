@@ -142,8 +142,8 @@ class QueueScreen(ScanScreen):
             except KioskError as error:
                 self.refuse(str(error))
                 return
-            self.query_one(Banner).show(_("Reprint of the label of {order_id} queued as job {job_id} for {printer}.").format(
-                order_id=job.subject, job_id=job.job_id, printer=job.printer), "ok")
+            done = _("Reprint of the label of {order_id} queued as job {job_id} for {printer}.")
+            self.query_one(Banner).show(done.format(order_id=job.subject, job_id=job.job_id, printer=job.printer), "ok")
             self.show_unprinted()
 
         self.app.push_screen(PromptDialog(_("Reprint the last shipping label of this station: why?"),
