@@ -255,13 +255,18 @@ class Desk(LabelsDesk):
             raise KioskError(_("Quantity must be 1 to {limit}.").format(limit=MAX_BULK_QUANTITY))
         self._bulk_quantity = quantity
 
+    def reset_quantity(self) -> None:
+        """The next scan counts one unit again."""
+        self._bulk_quantity = 1
+
     def scan(self, raw: str) -> ScanOutcome:
-        """One item scan, counted as the bulk quantity; an accepted scan sets the quantity back to 1."""
+        """One item scan, counted as the bulk quantity; any scan, accepted or refused, sets the quantity
+        back to 1 (a refused bulk scan must not leave 12 units waiting for the next, different item)."""
         session = self._require_open()
-        outcome = session.scan(raw, self._bulk_quantity)
-        if outcome.accepted:
+        try:
+            return session.scan(raw, self._bulk_quantity)
+        finally:
             self._bulk_quantity = 1
-        return outcome
 
     def undo(self) -> ScanOutcome:
         return self._require_open().undo_last()

@@ -215,13 +215,16 @@ class PackScreen(ScanScreen):
             requested = requested_carrier(session.order)
             self.call_after_refresh(self.desk.prepare_label, carrier_name(requested) if requested else "", *parcel)
 
-    def _show_outcome(self, outcome: ScanOutcome) -> None:
+    def _show_outcome(self, outcome: ScanOutcome, quantity_dropped: bool = False) -> None:
         banner = self.query_one(Banner)
         if outcome.accepted:
             banner.show(outcome.message, "ok")
         else:
-            banner.show(outcome.message, "error")
-            self.app.refuse(outcome.message)
+            message = outcome.message
+            if quantity_dropped:
+                message += " " + _("The quantity is back to 1: press F2 again for the next bulk scan.")
+            banner.show(message, "error")
+            self.app.refuse(message)
         if outcome.line_no is not None:
             progress = next(p for p in self.session.lines if p.line.line_no == outcome.line_no)
             self.query_one(DataTable).update_cell(
@@ -240,15 +243,17 @@ class PackScreen(ScanScreen):
         if self.session.stage is Stage.WAYBILL:
             self.ship(value)
             return
+        bulk = self.desk.bulk_quantity
         try:
             outcome = self.desk.scan(value)
         except KioskError as error:
             self._refuse(str(error))
+            self._refresh_progress()
             return
         if outcome.result is ScanResult.NOT_HELD:
             self.stop(outcome.message)
             return
-        self._show_outcome(outcome)
+        self._show_outcome(outcome, quantity_dropped=bulk > 1 and not outcome.accepted)
         if self.session.stage is Stage.WAYBILL:
             self.query_one(Banner).show(
                 "{} {}".format(outcome.message, _("All items verified: scan the waybill.")), "ok"
@@ -470,14 +475,18 @@ class PackScreen(ScanScreen):
 
     def action_quantity(self) -> None:
         def chosen(answer: str | None) -> None:
-            if answer:
-                try:
-                    self.desk.set_quantity(int(answer))
-                except KioskError as error:
-                    self._refuse(str(error))
-                    return
-                self._refresh_progress()
             self.query_one(ScanInput).focus()
+            if not answer:
+                self._quantity_back_to_one()
+                return
+            try:
+                self.desk.set_quantity(int(answer))
+            except KioskError as error:
+                self._refuse(str(error))
+                return
+            self._refresh_progress()
+            self.query_one(Banner).show(
+                _("Next scan counts {quantity} units. Escape sets it back to 1.").format(quantity=answer), "info")
 
         self.app.push_screen(
             PromptDialog(
@@ -489,9 +498,19 @@ class PackScreen(ScanScreen):
             chosen,
         )
 
+    def _quantity_back_to_one(self) -> None:
+        if self.desk.bulk_quantity > 1:
+            self.desk.reset_quantity()
+            self.query_one(Banner).show(_("Quantity back to 1: the next scan counts one unit."), "info")
+        self._refresh_progress()
+
     def action_put_back(self) -> None:
         if self.stopped:
             self.dismiss_to_queue(self.stopped)
+            return
+        if self.desk.bulk_quantity > 1:
+            # Escape first undoes a bulk quantity not used yet; once more, it puts the order back.
+            self._quantity_back_to_one()
             return
         def answered(yes: bool | None) -> None:
             if not yes:
