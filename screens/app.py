@@ -30,6 +30,7 @@ from screens.lock import LockScreen
 from screens.login import LoginScreen
 from screens.messages import LabelPrinted, LogOutRequested
 from screens.scan_screen import ScanScreen
+from screens.widgets.banner import Banner
 from screens.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
@@ -199,9 +200,17 @@ class KioskApp(App):
     # -- feedback ------------------------------------------------------------
 
     def refuse(self, message: str) -> None:
-        """A refusal everyone notices: the bell, and an error notification."""
+        """A refusal everyone notices: the bell, and the message in the red banner of the screen in
+        front. A screen without a banner (a dialog) gets an error notification instead: a toast
+        would outlive the refusal (the next green scan, the next screen) and cover the screen."""
         self.bell()
-        self.notify(message, severity="error", markup=False)
+        banners = self.screen.query(Banner)
+        if not banners:
+            self.notify(message, severity="error", markup=False)
+            return
+        banner = banners.first()
+        if message not in banner.message:  # the screen may have said it already, with more
+            banner.show(message, "error")
 
     # -- labels --------------------------------------------------------------
 
