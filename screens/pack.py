@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -114,11 +114,12 @@ class PackScreen(ScanScreen):
         table = self.query_one(DataTable)
         table.can_focus = False
         table.add_column("#", key="no")
-        table.add_column(_("Item"), key="item")
-        table.add_column(_("Variant"), key="variant")
+        # Before the names: a long name on a narrow terminal is cut at the right, never the count.
         # As wide as the widest the cell can get ("3 of 3 (1 short) ✓"): widening a column as it
         # changes lets a frame show a row cut at the old width (textual#3533).
         table.add_column(_("Packed"), key="packed", width=self._packed_width())
+        table.add_column(_("Item"), key="item")
+        table.add_column(_("Variant"), key="variant")
         self._render_lines()
         self._refresh_progress()
         if self.resumed:
@@ -163,8 +164,11 @@ class PackScreen(ScanScreen):
         notes.set_class(self.session.notes_acknowledged, "read")
 
     def _packed_width(self) -> int:
+        # The widest a cell can get, shorts a supervisor may approve later included: every number
+        # as wide as the line's quantity.
         widest = max(
-            (LineProgress(p.line, p.expected, p.short) for p in self.session.lines),
+            (LineProgress(replace(p.line, quantity=p.line.quantity * 2), p.line.quantity, p.line.quantity)
+             for p in self.session.lines),
             key=lambda progress: self._packed_cell(progress).cell_len,
         )
         return max(self._packed_cell(widest).cell_len, cell_width(_("Packed")))
@@ -174,8 +178,8 @@ class PackScreen(ScanScreen):
         table.clear()
         for progress in self.session.lines:
             line = progress.line
-            table.add_row(str(line.line_no), Text(line.name), Text(line.variant),
-                          self._packed_cell(progress), key=str(line.line_no))
+            table.add_row(str(line.line_no), self._packed_cell(progress), Text(line.name), Text(line.variant),
+                          key=str(line.line_no))
 
     @staticmethod
     def _packed_cell(progress: LineProgress) -> Text:

@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from kiosk.order_queue import QueueEntry
 
 
-# On a narrow terminal these give up width, the widest first (a long name, or flags that end
-# in a requested carrier's full name); the order number, counts and waiting time never do.
+# On a narrow terminal these give up width, the widest first (a long name); the flags only when
+# those are as short as they go; the order number, counts and waiting time never do.
 PLATFORM_COLUMN, RECIPIENT_COLUMN, FLAGS_COLUMN = 1, 2, 5
 
 
@@ -58,7 +58,7 @@ class QueueScreen(ScanScreen):
         yield Banner(id="banner")
         yield Static(id="unprinted")
         yield RowTable(_("Order"), _("Platform"), _("Recipient"), _("Items"), _("Waiting"), _("Flags"),
-                       shrinkable=(RECIPIENT_COLUMN, PLATFORM_COLUMN, FLAGS_COLUMN), id="orders")
+                       shrinkable=(RECIPIENT_COLUMN, PLATFORM_COLUMN), shrink_last=(FLAGS_COLUMN,), id="orders")
         yield KioskFooter()
 
     def on_mount(self) -> None:

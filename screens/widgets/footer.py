@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
+from textual import events
 from textual.app import ComposeResult
+from textual.containers import HorizontalGroup
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -17,7 +20,8 @@ KeysShown = tuple[str, tuple[tuple[str, str, bool], ...]]
 
 
 class KioskFooter(Footer):
-    """Footer whose key descriptions go through the catalog when they are shown.
+    """Footer whose key descriptions go through the catalog when they are shown, on as many lines
+    as the terminal's width needs: every key a screen offers stays in sight, even at 80 columns.
 
     Bindings are class attributes, fixed at import; translating at compose
     time lets the language change at login without rebuilding the bindings.
@@ -29,10 +33,16 @@ class KioskFooter(Footer):
     shows, or their language, changed.
     """
 
+    DEFAULT_CSS = """
+    KioskFooter { height: auto; max-height: 4; layout: vertical; }
+    KioskFooter > .footer-row { width: 1fr; height: 1; }
+    """
+
     def __init__(self) -> None:
-        # Compact: a packer's 80-column terminal must show every function key.
         super().__init__(compact=True)
         self.shown: KeysShown | None = None
+        # The keys on each line, as drawn: a resize redraws only when they would move.
+        self.rows: tuple[int, ...] = ()
 
     def keys_to_show(self) -> KeysShown:
         keys = tuple(
@@ -51,10 +61,41 @@ class KioskFooter(Footer):
         if self.shown is None or self.keys_to_show() != self.shown:
             super().bindings_changed(screen)
 
+    def on_resize(self, event: events.Resize) -> None:
+        keys = [_key_width(key) for key in self.query(FooterKey)]
+        if keys and self._split(keys, event.size.width) != self.rows:
+            self.refresh(recompose=True)
+
+    @staticmethod
+    def _split(widths: list[int], width: int) -> tuple[int, ...]:
+        """How many keys go on each line, in order, for a footer ``width`` cells wide."""
+        rows: list[int] = []
+        used = 0
+        for key_width in widths:
+            if rows and used + key_width <= width:
+                rows[-1] += 1
+                used += key_width
+            else:
+                rows.append(1)
+                used = key_width
+        return tuple(rows)
+
     def compose(self) -> ComposeResult:
         if self._bindings_ready:
             self.shown = self.keys_to_show()
+        keys = []
         for widget in super().compose():
             if isinstance(widget, FooterKey):
                 widget.description = _(widget.description)
-            yield widget
+            keys.append(widget)
+        self.rows = self._split([_key_width(key) for key in keys], self.size.width or self.app.size.width)
+        start = 0
+        for count in self.rows:
+            with HorizontalGroup(classes="footer-row"):
+                yield from keys[start:start + count]
+            start += count
+
+
+def _key_width(key: FooterKey) -> int:
+    """Cells a key takes in the compact footer: "f2 Quantity" and the margin after it."""
+    return cell_len(key.key_display) + (1 + cell_len(key.description) if key.description else 0) + 1
