@@ -494,7 +494,7 @@ class PackScreen(ScanScreen):
 
         self.app.push_screen(
             PromptDialog(
-                _("How many units does the next scan count? Type a number, then Enter."),
+                _("How many units does the next scan count? Type a number, then F12."),
                 check=whole_number(1, MAX_BULK_QUANTITY),
                 input_type="integer",
                 max_length=3,

@@ -66,5 +66,5 @@ async def labels_reported(pilot: Pilot, timeout: float = 10.0) -> None:
 
 async def answer_prompt(pilot: Pilot, text: str) -> None:
     """Type an answer into a PromptDialog, as a person does, and confirm it."""
-    await pilot.press(*text, "enter")
+    await pilot.press(*text, "f12")
     await pilot.pause()

@@ -8,8 +8,9 @@ from kiosk.desk import Desk
 from kiosk.errors import KioskError
 from screens.confirm import ConfirmDialog
 from screens.pack import PackScreen
+from screens.prompt import PromptDialog
 from tests.conftest import EAN
-from tests.pilot import SIZE, RecordingApp, answer_prompt, banner, log_in, scan
+from tests.pilot import SIZE, RecordingApp, answer_prompt, banner, log_in, post_scans, scan
 
 
 def prompt_line(app) -> str:
@@ -76,3 +77,39 @@ async def test_escape_in_the_quantity_prompt_leaves_one_unit(config):
         assert app.desk.bulk_quantity == 1
         await scan(pilot, EAN["SW-RED-M"])
         assert app.screen.session.lines[0].packed == 1
+
+
+async def test_a_scan_cannot_answer_the_quantity_prompt(config):
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-1")
+        await pilot.press("f2")
+        assert isinstance(app.screen, PromptDialog)
+        bells = app.bells
+        post_scans(app, ["12", "3"])  # a burst: digits and Enter, twice, without waiting
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, PromptDialog)
+        assert app.screen.query_one("#answer").value == ""
+        assert "Enter cannot answer here" in str(app.screen.query_one("#prompt-error").render())
+        assert app.bells == bells + 2
+        assert app.desk.bulk_quantity == 1
+        await pilot.press("2", "f12")  # a person types and confirms
+        assert isinstance(app.screen, PackScreen)
+        assert app.desk.bulk_quantity == 2
+
+
+async def test_a_scan_cannot_answer_the_parcels_prompt(config):
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-1")
+        await pilot.press("f6")
+        post_scans(app, ["2"], suffix=("ctrl+j", "\n"))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, PromptDialog)
+        assert app.screen.query_one("#answer").value == ""
+        await pilot.press("escape")
+        assert app.desk.session.parcel_count == 1

@@ -15,7 +15,7 @@ from kiosk.print_service import outcome_notice
 from kiosk.voids import void_shipment
 from printing.fonts import FontSpec, MissingGlyphs
 from screens.prompt import PromptDialog
-from tests.pilot import SIZE, RecordingApp, banner, labels_reported, log_in
+from tests.pilot import SIZE, RecordingApp, answer_prompt, banner, labels_reported, log_in
 from tests.test_print_jobs import ship
 
 
@@ -94,7 +94,7 @@ async def test_the_queue_shows_unprinted_labels_until_a_reprint_prints(db, confi
         assert "Not printed: shipping label SO-1 (job 1): printer zebra is offline" in unprinted_line(app)
         await pilot.press("f8")
         assert isinstance(app.screen, PromptDialog)
-        await pilot.press(*"jammed", "enter")
+        await answer_prompt(pilot, "jammed")
         await labels_reported(pilot)
         assert "Reprint of the label of SO-1 queued as job 2" in banner(app).message
         assert unprinted_line(app) == ""
