@@ -17,6 +17,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import App
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.message import Message
 
 from kiosk.config import Config
@@ -204,11 +205,11 @@ class KioskApp(App):
         front. A screen without a banner (a dialog) gets an error notification instead: a toast
         would outlive the refusal (the next green scan, the next screen) and cover the screen."""
         self.bell()
-        banners = self.screen.query(Banner)
-        if not banners:
+        try:
+            banner = self.screen.query_one(Banner)
+        except NoMatches:
             self.notify(message, severity="error", markup=False)
             return
-        banner = banners.first()
         if message not in banner.message:  # the screen may have said it already, with more
             banner.show(message, "error")
 

@@ -41,8 +41,10 @@ class KioskFooter(Footer):
     def __init__(self) -> None:
         super().__init__(compact=True)
         self.shown: KeysShown | None = None
-        # The keys on each line, as drawn: a resize redraws only when they would move.
+        # The keys on each line, as drawn, and the cells each takes: a resize redraws only when
+        # they would move.
         self.rows: tuple[int, ...] = ()
+        self.key_widths: list[int] = []
 
     def keys_to_show(self) -> KeysShown:
         keys = tuple(
@@ -62,8 +64,7 @@ class KioskFooter(Footer):
             super().bindings_changed(screen)
 
     def on_resize(self, event: events.Resize) -> None:
-        keys = [_key_width(key) for key in self.query(FooterKey)]
-        if keys and self._split(keys, event.size.width) != self.rows:
+        if self.key_widths and self._split(self.key_widths, event.size.width) != self.rows:
             self.refresh(recompose=True)
 
     @staticmethod
@@ -88,7 +89,8 @@ class KioskFooter(Footer):
             if isinstance(widget, FooterKey):
                 widget.description = _(widget.description)
             keys.append(widget)
-        self.rows = self._split([_key_width(key) for key in keys], self.size.width or self.app.size.width)
+        self.key_widths = [_key_width(key) for key in keys]
+        self.rows = self._split(self.key_widths, self.size.width or self.app.size.width)
         start = 0
         for count in self.rows:
             with HorizontalGroup(classes="footer-row"):
