@@ -196,7 +196,7 @@ def row_text(progress: LineProgress, packed: int) -> str:
 
     line = progress.line
     cell = PackScreen._packed_cell(LineProgress(line, packed)).plain
-    return f"{line.line_no} {line.name} {line.variant} {cell}"
+    return f"{line.line_no} {cell} {line.name} {line.variant}"
 
 
 def lines_region(app: KioskApp) -> Any:

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import importlib
 import json
-import shutil
 import sys
 from pathlib import Path
 
 import click
-import platformdirs
 
 from kiosk import __version__
 from kiosk.command_context import PROG_NAME, Context
-from kiosk.config import APP_NAME, Config, load_config
+from kiosk.config import Config, load_config
 from kiosk.crashlog import error_text, report_crash
 from kiosk.errors import KioskError
 from kiosk.i18n import LANGUAGES, N_, _, choose_language, environment_language, set_language
@@ -34,13 +32,22 @@ def _create_demo_database(path: Path) -> Path:
 
 
 def _demo_config(config: Config) -> Config:
-    """A fresh demo database (and its own spool folder) for every ``kiosk --demo``."""
-    demo_dir = Path(platformdirs.user_data_dir(APP_NAME)) / "demo"
-    if demo_dir.exists():
-        shutil.rmtree(demo_dir)
-    config.database = _create_demo_database(demo_dir / "kiosk-demo.db")
-    config.spool_dir = demo_dir / "spool"
+    """A fresh demo database (and its own spool folder) in a folder of its own for every ``kiosk --demo``.
+
+    Earlier runs are never removed while in use (see kiosk.demo_runs).
+    """
+    from kiosk.demo_runs import start_demo_run
+
+    run = start_demo_run()
+    config.database = _create_demo_database(run.database)
+    config.spool_dir = run.spool_dir
+    _say_where_the_demo_is(config)
     return config
+
+
+def _say_where_the_demo_is(config: Config) -> None:
+    click.echo(inert(_("Demo database: {path}").format(path=config.database)), err=True)
+    click.echo(inert(_("Labels are in {folder}").format(folder=config.spool_dir)), err=True)
 
 
 class _TranslatedHelpOption:
@@ -130,6 +137,8 @@ def cli(ctx: click.Context, config_file: str | None, database: str | None, demo:
     ctx.obj = Context(config, config_file=config_file, database=database, lang=lang)
     if ctx.invoked_subcommand is None:
         code = run_kiosk(config, station_prefix)
+        if demo:
+            click.echo(inert(_("Demo database: {path}").format(path=config.database)))
         if code:
             ctx.exit(code)
 

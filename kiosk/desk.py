@@ -21,6 +21,7 @@ from kiosk.auth import Operator, approve_as_supervisor, authenticate, find_opera
 from kiosk.claims import claim_order, heartbeat, release_order, station_claim
 from kiosk.config import Config
 from kiosk.desk_aftersales import AfterSalesDesk
+from kiosk.desk_labels import LabelsDesk
 from kiosk.desk_supervisor import SupervisorDay
 from kiosk.errors import KioskError
 from kiosk.hold_reasons import SHORT_AWAITING_APPROVAL
@@ -88,7 +89,7 @@ class Decision:
 
 # -- the desk ---------------------------------------------------------------------------------
 
-class Desk(SupervisorDay, AfterSalesDesk):
+class Desk(SupervisorDay, AfterSalesDesk, LabelsDesk):
     """One station session: the operator logged in, and the order open at the station, if any."""
 
     def __init__(self, db: sqlite_utils.Database, config: Config, printing: PrintService | None = None) -> None:
@@ -256,13 +257,18 @@ class Desk(SupervisorDay, AfterSalesDesk):
             raise KioskError(_("Quantity must be 1 to {limit}.").format(limit=MAX_BULK_QUANTITY))
         self._bulk_quantity = quantity
 
+    def reset_quantity(self) -> None:
+        """The next scan counts one unit again."""
+        self._bulk_quantity = 1
+
     def scan(self, raw: str) -> ScanOutcome:
-        """One item scan, counted as the bulk quantity; an accepted scan sets the quantity back to 1."""
+        """One item scan, counted as the bulk quantity; any scan, accepted or refused, sets the quantity
+        back to 1 (a refused bulk scan must not leave 12 units waiting for the next, different item)."""
         session = self._require_open()
-        outcome = session.scan(raw, self._bulk_quantity)
-        if outcome.accepted:
+        try:
+            return session.scan(raw, self._bulk_quantity)
+        finally:
             self._bulk_quantity = 1
-        return outcome
 
     def undo(self) -> ScanOutcome:
         return self._require_open().undo_last()
@@ -531,10 +537,11 @@ class Desk(SupervisorDay, AfterSalesDesk):
 
     def print_finished(self, outcome: PrintOutcome) -> PrintNotice | None:
         """Record a print attempt's outcome; what to tell the desk about it, if anything."""
+        from kiosk.print_queue import get_job
         from kiosk.print_service import outcome_notice
 
         self.printing.finish(outcome)
-        return outcome_notice(outcome)
+        return outcome_notice(outcome, retried=get_job(self.db, outcome.job_id).attempts > 1)
 
     def void_shipment(self, shipment_id: int, reason: str) -> VoidResult:
         from kiosk.voids import void_shipment

@@ -15,9 +15,10 @@ import click
 from kiosk.db import record_event, transaction
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
-from kiosk.item_labels import MAX_COPIES, SYMBOLOGY, check_size, find_item, item_label
+from kiosk.item_labels import MAX_COPIES, SYMBOLOGY, find_item, item_label
 from kiosk.labels import item_document, label_for_shipment, shipping_document
 from kiosk.orders import get_order, status_name
+from printing.item_labels import ITEM_LABEL_SIZES
 from printing.labels import LABEL_SIZES
 from printing.outputs import FORMATS, LabelDocument, document_files
 from printing.spool import safe_name
@@ -122,6 +123,10 @@ def label(obj: Context, order_id: str | None, sku: str | None, copies: int | Non
         raise click.UsageError(_("--copies, --kind and --condition are for item labels (--sku)."))
     suffix = Path(output).suffix.lower().lstrip(".") if output and output != "-" else ""
     fmt = fmt or (suffix if suffix in FORMATS else "png")
+    if suffix and suffix != fmt:
+        # A PNG in a.txt opens nowhere: the name says what the file is.
+        raise click.UsageError(_("-o {name} does not end in .{format}: name the file .{format}, or choose the format"
+                                 " with --format.").format(name=Path(output).name, format=fmt))
     config = obj.config
     resolution = int(dpi) if dpi else config.label_dpi
     db = obj.db()
@@ -132,7 +137,10 @@ def label(obj: Context, order_id: str | None, sku: str | None, copies: int | Non
         parts = _shipping(db, config, order_id, size, resolution)
         subject: dict[str, object] = {}
     else:
-        size = check_size(size or config.item_label_size)
+        size = size or config.item_label_size
+        if size not in ITEM_LABEL_SIZES:
+            raise click.UsageError(_("--size for item labels is one of {sizes}.").format(
+                sizes=", ".join(ITEM_LABEL_SIZES)))
         item = find_item(db, sku, kind)
         sticker = item_label(item, condition or "")
         parts = [_Part(item_document(sticker, size, copies or 1, resolution, config.label_font), f"item-{item.code}")]

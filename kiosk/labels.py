@@ -161,7 +161,9 @@ def label_captions() -> LabelCaptions:
 
 def _field_name(field: str) -> str:
     if field.startswith("caption "):
-        return _("caption {name}").format(name=field.removeprefix("caption "))
+        # The printing layer names a caption by its LabelCaptions field: show its words.
+        text = getattr(label_captions(), field.removeprefix("caption "), field)
+        return _("the caption “{text}”").format(text=text)
     number = re.search(r"\d+", field)
     key = re.sub(r"\d+", "{n}", field)
     if key not in FIELD_NAMES:

@@ -107,6 +107,30 @@ def list_jobs(db: sqlite_utils.Database, limit: int = LIST_LIMIT) -> list[PrintJ
     return [_job(row) for row in failed + rest]
 
 
+def unprinted_jobs(db: sqlite_utils.Database, station: str, limit: int = LIST_LIMIT) -> list[PrintJob]:
+    """This station's jobs that did not print and nobody dealt with yet, oldest first: failed (or
+    queued again for a retry), not void, and not reprinted since by a job that did print."""
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM print_jobs pj WHERE station = ?"
+        " AND (status = 'failed' OR (status = 'queued' AND attempts > 0)) AND voided_at IS NULL"
+        " AND NOT EXISTS (SELECT 1 FROM print_jobs r WHERE r.reprint_of = COALESCE(pj.reprint_of, pj.id)"
+        " AND r.id > pj.id AND r.status = 'sent')"
+        " ORDER BY id LIMIT ?",
+        [station, limit],
+    ).fetchall()
+    return [_job(row) for row in rows]
+
+
+def last_shipping_job(db: sqlite_utils.Database, station: str) -> PrintJob | None:
+    """The newest shipping label printed (or tried) at this station whose shipment is not void."""
+    row = db.execute(
+        f"SELECT {_COLUMNS} FROM print_jobs WHERE station = ? AND kind = ? AND voided_at IS NULL"
+        " ORDER BY id DESC LIMIT 1",
+        [station, SHIPPING_LABEL],
+    ).fetchone()
+    return None if row is None else _job(row)
+
+
 def create_job(
     conn: sqlite3.Connection,
     *,

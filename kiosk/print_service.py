@@ -50,15 +50,20 @@ class PrintNotice:
         return self.severity != "information"
 
 
-def outcome_notice(outcome: PrintOutcome) -> PrintNotice | None:
+def outcome_notice(outcome: PrintOutcome, retried: bool = False) -> PrintNotice | None:
     """The line the desk shows for a print attempt; None for a timed retry that failed again
-    (nobody at the desk is waiting for it, and the print-jobs screen lists it)."""
+    (nobody at the desk is waiting for it; the queue and the print-jobs screen list it).
+
+    `retried`: the job had failed before (someone asked for this attempt)."""
     shipping = outcome.kind == SHIPPING_LABEL
     if outcome.background:
         if outcome.error:
             return None
         return PrintNotice(_("Queued label for {subject} printed on {printer}.").format(
             subject=outcome.subject, printer=outcome.printer))
+    if retried and outcome.error:
+        return PrintNotice(_("Job {job_id} failed again: {problem}").format(job_id=outcome.job_id,
+                                                                           problem=outcome.error), "error")
     if outcome.retryable:
         text = (_("Order {order_id} is shipped; printer offline: label queued. It prints when {printer} is back.")
                 if shipping else

@@ -523,6 +523,11 @@ MIGRATIONS: list[str] = [
         started_at TEXT NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 14: the queue screen lists this station's unprinted labels; a label reprinted since (and
+    # printed) is dealt with, found through its reprints.
+    """
+    CREATE INDEX print_jobs_reprint_of ON print_jobs (reprint_of);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

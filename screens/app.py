@@ -17,6 +17,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import App
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.message import Message
 
 from kiosk.config import Config
@@ -30,6 +31,7 @@ from screens.lock import LockScreen
 from screens.login import LoginScreen
 from screens.messages import LabelPrinted, LogOutRequested
 from screens.scan_screen import ScanScreen
+from screens.widgets.banner import Banner
 from screens.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
@@ -231,9 +233,17 @@ class KioskApp(App):
     # -- feedback ------------------------------------------------------------
 
     def refuse(self, message: str) -> None:
-        """A refusal everyone notices: the bell, and an error notification."""
+        """A refusal everyone notices: the bell, and the message in the red banner of the screen in
+        front. A screen without a banner (a dialog) gets an error notification instead: a toast
+        would outlive the refusal (the next green scan, the next screen) and cover the screen."""
         self.bell()
-        self.notify(message, severity="error", markup=False)
+        try:
+            banner = self.screen.query_one(Banner)
+        except NoMatches:
+            self.notify(message, severity="error", markup=False)
+            return
+        if message not in banner.message:  # the screen may have said it already, with more
+            banner.show(message, "error")
 
     # -- labels --------------------------------------------------------------
 

@@ -48,7 +48,8 @@ class ExceptionsScreen(SupervisorDayKeys, SupervisorListScreen[Decision]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(_("What"), _("Order"), _("Detail"), _("Since"), _("Who"))
+        # The detail last: a long one is cut at the right on a narrow terminal, never Since or Who.
+        table.add_columns(_("What"), _("Order"), _("Since"), _("Who"), _("Detail"))
         self.reload()
         table.focus()
 
@@ -60,8 +61,8 @@ class ExceptionsScreen(SupervisorDayKeys, SupervisorListScreen[Decision]):
         table = self.query_one(DataTable)
         table.clear()
         for index, row in enumerate(rows):
-            table.add_row(kinds[row.kind], Text(row.order_id), Text(row.detail), short_time(row.since),
-                          Text(row.who), key=str(index))
+            table.add_row(kinds[row.kind], Text(row.order_id), short_time(row.since), Text(row.who),
+                          Text(row.detail), key=str(index))
         if not rows:
             self.query_one(Banner).show(_("Nothing needs a decision."), "info")
         self._show_history()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -115,11 +115,12 @@ class PackScreen(ScanScreen):
         table = self.query_one(DataTable)
         table.can_focus = False
         table.add_column("#", key="no")
-        table.add_column(_("Item"), key="item")
-        table.add_column(_("Variant"), key="variant")
+        # Before the names: a long name on a narrow terminal is cut at the right, never the count.
         # As wide as the widest the cell can get ("3 of 3 (1 short) ✓"): widening a column as it
         # changes lets a frame show a row cut at the old width (textual#3533).
         table.add_column(_("Packed"), key="packed", width=self._packed_width())
+        table.add_column(_("Item"), key="item")
+        table.add_column(_("Variant"), key="variant")
         self._render_lines()
         self._refresh_progress()
         if self.resumed:
@@ -164,8 +165,11 @@ class PackScreen(ScanScreen):
         notes.set_class(self.session.notes_acknowledged, "read")
 
     def _packed_width(self) -> int:
+        # The widest a cell can get, shorts a supervisor may approve later included: every number
+        # as wide as the line's quantity.
         widest = max(
-            (LineProgress(p.line, p.expected, p.short) for p in self.session.lines),
+            (LineProgress(replace(p.line, quantity=p.line.quantity * 2), p.line.quantity, p.line.quantity)
+             for p in self.session.lines),
             key=lambda progress: self._packed_cell(progress).cell_len,
         )
         return max(self._packed_cell(widest).cell_len, cell_width(_("Packed")))
@@ -175,8 +179,8 @@ class PackScreen(ScanScreen):
         table.clear()
         for progress in self.session.lines:
             line = progress.line
-            table.add_row(str(line.line_no), Text(line.name), Text(line.variant),
-                          self._packed_cell(progress), key=str(line.line_no))
+            table.add_row(str(line.line_no), self._packed_cell(progress), Text(line.name), Text(line.variant),
+                          key=str(line.line_no))
 
     @staticmethod
     def _packed_cell(progress: LineProgress) -> Text:
@@ -216,13 +220,16 @@ class PackScreen(ScanScreen):
             requested = requested_carrier(session.order)
             self.call_after_refresh(self.desk.prepare_label, carrier_name(requested) if requested else "", *parcel)
 
-    def _show_outcome(self, outcome: ScanOutcome) -> None:
+    def _show_outcome(self, outcome: ScanOutcome, quantity_dropped: bool = False) -> None:
         banner = self.query_one(Banner)
         if outcome.accepted:
             banner.show(outcome.message, "ok")
         else:
-            banner.show(outcome.message, "error")
-            self.app.refuse(outcome.message)
+            message = outcome.message
+            if quantity_dropped:
+                message += " " + _("The quantity is back to 1: press F2 again for the next bulk scan.")
+            banner.show(message, "error")
+            self.app.refuse(message)
         if outcome.line_no is not None:
             progress = next(p for p in self.session.lines if p.line.line_no == outcome.line_no)
             self.query_one(DataTable).update_cell(
@@ -241,15 +248,17 @@ class PackScreen(ScanScreen):
         if self.session.stage is Stage.WAYBILL:
             self.ship(value)
             return
+        bulk = self.desk.bulk_quantity
         try:
             outcome = self.desk.scan(value)
         except KioskError as error:
             self._refuse(str(error))
+            self._refresh_progress()
             return
         if outcome.result is ScanResult.NOT_HELD:
             self.stop(outcome.message)
             return
-        self._show_outcome(outcome)
+        self._show_outcome(outcome, quantity_dropped=bulk > 1 and not outcome.accepted)
         if self.session.stage is Stage.WAYBILL:
             self.query_one(Banner).show(
                 "{} {}".format(outcome.message, _("All items verified: scan the waybill.")), "ok"
@@ -471,18 +480,22 @@ class PackScreen(ScanScreen):
 
     def action_quantity(self) -> None:
         def chosen(answer: str | None) -> None:
-            if answer:
-                try:
-                    self.desk.set_quantity(int(answer))
-                except KioskError as error:
-                    self._refuse(str(error))
-                    return
-                self._refresh_progress()
             self.query_one(ScanInput).focus()
+            if not answer:
+                self._quantity_back_to_one()
+                return
+            try:
+                self.desk.set_quantity(int(answer))
+            except KioskError as error:
+                self._refuse(str(error))
+                return
+            self._refresh_progress()
+            self.query_one(Banner).show(
+                _("Next scan counts {quantity} units. Escape sets it back to 1.").format(quantity=answer), "info")
 
         self.app.push_screen(
             PromptDialog(
-                _("How many units does the next scan count? Type a number, then Enter."),
+                _("How many units does the next scan count? Type a number, then F12."),
                 check=whole_number(1, MAX_BULK_QUANTITY),
                 input_type="integer",
                 max_length=3,
@@ -490,9 +503,19 @@ class PackScreen(ScanScreen):
             chosen,
         )
 
+    def _quantity_back_to_one(self) -> None:
+        if self.desk.bulk_quantity > 1:
+            self.desk.reset_quantity()
+            self.query_one(Banner).show(_("Quantity back to 1: the next scan counts one unit."), "info")
+        self._refresh_progress()
+
     def action_put_back(self) -> None:
         if self.stopped:
             self.dismiss_to_queue(self.stopped)
+            return
+        if self.desk.bulk_quantity > 1:
+            # Escape first undoes a bulk quantity not used yet; once more, it puts the order back.
+            self._quantity_back_to_one()
             return
         def answered(yes: bool | None) -> None:
             if not yes:

@@ -149,7 +149,7 @@ class PrintJobsScreen(SupervisorListScreen[PrintJob]):
         if job is None:
             return
         self._act(lambda: self.desk.retry_job(job.job_id),
-                  _("Job {job_id} sent again to {printer}.").format(job_id=job.job_id, printer=job.printer))
+                  _("Job {job_id}: trying {printer} again.").format(job_id=job.job_id, printer=job.printer))
 
     def action_redirect(self) -> None:
         job = self.current

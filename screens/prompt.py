@@ -1,4 +1,8 @@
-"""Ask for one line of text (a quantity, a reason, a note): Enter answers, Escape cancels."""
+"""Ask for one line of text (a quantity, a reason, a note): F12 answers, Escape cancels.
+
+A packer meets these with a scanner in hand, and a scan is text and Enter: Enter never answers,
+so a scan that lands here (its digits would make a fine quantity) is refused and cleared.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from collections.abc import Callable
 from typing import Literal
 
 from rich.text import Text
-from textual import on
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,14 +18,31 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from kiosk.i18n import N_, _
+from screens.widgets.scan_input import SCAN_SUFFIX_KEYS
 
 # Returns the error to show for an answer, or None when the answer is fine.
 Check = Callable[[str], str | None]
 
 
+class AnswerInput(Input):
+    """The answer field: the keys a scanner ends a code with are refused here, before Input's own
+    Enter binding could submit (and the field is cleared: what came before them was scanned)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key in SCAN_SUFFIX_KEYS:
+            event.stop()
+            event.prevent_default()
+            self.value = ""
+            dialog: PromptDialog = self.screen  # type: ignore[assignment]
+            dialog.refuse_suffix(event.key)
+
+
 class PromptDialog(ModalScreen[str | None]):
     CSS_PATH = "dialogs.tcss"
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
+    BINDINGS = [
+        Binding("f12", "confirm", N_("Done")),
+        Binding("escape", "cancel", N_("Cancel")),
+    ]
 
     def __init__(
         self,
@@ -42,16 +63,21 @@ class PromptDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Text(self.question))
-            yield Input(value=self.value, type=self.input_type, max_length=self.max_length, id="answer")
-            yield Static(_("Enter: done    Escape: cancel"), classes="dialog-keys")
+            yield AnswerInput(value=self.value, type=self.input_type, max_length=self.max_length, id="answer")
+            yield Static(_("F12: done    Escape: cancel"), classes="dialog-keys")
             yield Static(id="prompt-error", classes="dialog-error")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
-    @on(Input.Submitted)
-    def submitted(self, message: Input.Submitted) -> None:
-        answer = message.value.strip()
+    def refuse_suffix(self, key: str) -> None:
+        self.query_one("#prompt-error", Static).update(
+            _("Type the answer, then press F12: Enter cannot answer here (a scan ends with it)."))
+        if key != "tab":  # a scan ends with one suffix: one bell per scan
+            self.app.bell()
+
+    def action_confirm(self) -> None:
+        answer = self.query_one(AnswerInput).value.strip()
         problem = self.check(answer) if self.check else None
         if problem:
             self.query_one("#prompt-error", Static).update(Text(problem))

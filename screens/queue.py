@@ -6,14 +6,15 @@ import gc
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
 from kiosk.errors import KioskError
-from kiosk.i18n import N_, _, format_number
+from kiosk.i18n import N_, _, format_number, ngettext
 from kiosk.timefmt import waiting_for
-from screens.messages import LogOutRequested
+from screens.messages import LabelPrinted, LogOutRequested
 from screens.scan_screen import ScanScreen
 from screens.supervisor_day import QUEUE_DAY_BINDINGS, QueueDayKeys
 from screens.widgets.banner import Banner
@@ -26,8 +27,8 @@ if TYPE_CHECKING:
     from kiosk.order_queue import QueueEntry
 
 
-# On a narrow terminal these give up width, the widest first (a long name, or flags that end
-# in a requested carrier's full name); the order number, counts and waiting time never do.
+# On a narrow terminal these give up width, the widest first (a long name); the flags only when
+# those are as short as they go; the order number, counts and waiting time never do.
 PLATFORM_COLUMN, RECIPIENT_COLUMN, FLAGS_COLUMN = 1, 2, 5
 
 
@@ -40,6 +41,7 @@ class QueueScreen(QueueDayKeys, ScanScreen):
         Binding("pagedown", "page(1)", N_("Next page"), priority=True),
         Binding("pageup", "page(-1)", N_("Previous page"), priority=True),
         Binding("f5", "refresh_queue", N_("Refresh")),
+        Binding("f8", "reprint_last_label", N_("Reprint label")),
         Binding("f10", "log_out", N_("Log out")),
         *QUEUE_DAY_BINDINGS,
     ]
@@ -56,8 +58,9 @@ class QueueScreen(QueueDayKeys, ScanScreen):
         yield Static(id="queue-header")
         yield ScanInput(placeholder=_("scan a packing slip, or Enter to open the highlighted order"), id="scan")
         yield Banner(id="banner")
+        yield Static(id="unprinted")
         yield RowTable(_("Order"), _("Platform"), _("Recipient"), _("Items"), _("Waiting"), _("Flags"),
-                       shrinkable=(RECIPIENT_COLUMN, PLATFORM_COLUMN, FLAGS_COLUMN), id="orders")
+                       shrinkable=(RECIPIENT_COLUMN, PLATFORM_COLUMN), shrink_last=(FLAGS_COLUMN,), id="orders")
         yield KioskFooter()
 
     def on_mount(self) -> None:
@@ -107,6 +110,46 @@ class QueueScreen(QueueDayKeys, ScanScreen):
         )
         if not total:
             self.query_one(Banner).show(_("No paid orders waiting. F5 to refresh."), "info")
+        self.show_unprinted()
+
+    def show_unprinted(self) -> None:
+        """This station's labels that did not print stay in sight until they print or are dealt with."""
+        jobs = self.desk.unprinted_labels()
+        line = self.query_one("#unprinted", Static)
+        line.display = bool(jobs)
+        if not jobs:
+            return
+        if len(jobs) == 1:
+            job = jobs[0]
+            text = _("Not printed: {kind} {subject} (job {job_id}): {error}").format(
+                kind=job.kind_name, subject=job.subject, job_id=job.job_id, error=job.error)
+        else:
+            text = ngettext("{count} label not printed: {subjects}", "{count} labels not printed: {subjects}",
+                            len(jobs)).format(count=format_number(len(jobs)),
+                                              subjects=", ".join(job.subject for job in jobs))
+        line.update(Text(text + " " + _("(F8 reprints the last label; a supervisor sees all on F9)")))
+
+    @on(LabelPrinted)
+    def label_printed(self) -> None:
+        self.show_unprinted()
+
+    def action_reprint_last_label(self) -> None:
+        from screens.prompt import PromptDialog, required
+
+        def answered(reason: str | None) -> None:
+            if not reason:
+                return
+            try:
+                job = self.desk.reprint_last_label(reason)
+            except KioskError as error:
+                self.refuse(str(error))
+                return
+            done = _("Reprint of the label of {order_id} queued as job {job_id} for {printer}.")
+            self.query_one(Banner).show(done.format(order_id=job.subject, job_id=job.job_id, printer=job.printer), "ok")
+            self.show_unprinted()
+
+        self.app.push_screen(PromptDialog(_("Reprint the last shipping label of this station: why?"),
+                                          check=required, max_length=200), answered)
 
     def action_move(self, step: int) -> None:
         table = self.query_one(RowTable)

@@ -62,3 +62,9 @@ async def labels_reported(pilot: Pilot, timeout: float = 10.0) -> None:
             raise TimeoutError(f"print jobs {sorted(app.desk.printing.printing_now)} never reported back")
         await asyncio.sleep(0.01)
     await pilot.pause()
+
+
+async def answer_prompt(pilot: Pilot, text: str) -> None:
+    """Type an answer into a PromptDialog, as a person does, and confirm it."""
+    await pilot.press(*text, "f12")
+    await pilot.pause()

@@ -123,7 +123,7 @@ async def test_each_parcel_of_several_has_its_label_drawn_ahead(config, db, monk
         await log_in(pilot)
         await scan(pilot, "SO-1", *SO1_ITEMS)
         await pilot.press("f6")
-        await pilot.press("2", "enter")  # two parcels, decided after the items were verified
+        await pilot.press("2", "f12")  # two parcels, decided after the items were verified
         await app.workers.wait_for_complete()
         await scan(pilot, "1Z999AA10123456784")
         await app.workers.wait_for_complete()
@@ -217,7 +217,7 @@ async def test_undo_and_bulk_quantity_keys(config):
         await log_in(pilot)
         await scan(pilot, "SO-1")
         await pilot.press("f2")
-        await pilot.press("2", "enter")
+        await pilot.press("2", "f12")
         await scan(pilot, EAN["SW-RED-M"])
         session = app.screen.session
         assert session.lines[0].packed == 2

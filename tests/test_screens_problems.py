@@ -156,7 +156,7 @@ async def test_supervisor_resolves_a_problem_and_approves_a_short_shipment_from_
         await pilot.press("9", "9", "9", "9", "enter")
         assert banner(app).message == "Order SO-1 may ship short: it is back in the queue."
         await pilot.press("v")
-        await pilot.press(*"repacked", "enter")
+        await pilot.press(*"repacked", "f12")
         assert banner(app).message == "Problem resolved."
         await pilot.press("escape")
         assert isinstance(app.screen, QueueScreen)
@@ -192,7 +192,7 @@ async def test_a_multi_parcel_order_prints_a_label_per_parcel(config, db):
         await log_in(pilot)
         await scan(pilot, "SO-1", EAN["SW-RED-M"], EAN["SW-RED-M"], EAN["TOTE-BLK"])
         await pilot.press("f6")
-        await pilot.press("2", "enter")
+        await pilot.press("2", "f12")
         assert "parcel 1 of 2" in str(app.screen.query_one("#prompt").render())
         await scan(pilot, "1Z999AA10123456784")
         assert banner(app).message.startswith("Parcel 1 of 2 recorded (1Z999AA10123456784).")

@@ -48,18 +48,21 @@ def _row(key: str, cells: Sequence[str | Text], signature: Hashable) -> Row:
     return Row(key, texts, signature, tuple(cell_len(text.plain) for text in texts))
 
 
-def column_widths(natural: list[int], available: int, shrinkable: Sequence[int] | None = None) -> list[int]:
+def column_widths(natural: list[int], available: int, shrinkable: Sequence[int] | None = None,
+                  shrink_last: Sequence[int] = ()) -> list[int]:
     """Natural widths, with the widest ``shrinkable`` column (all by default) shortened, down to
     MIN_SHRUNK_WIDTH, while the table is wider than ``available``: a long name loses its tail,
-    and the flags beside it stay whole. What still does not fit is cut off at the right."""
+    and the flags beside it stay whole. The ``shrink_last`` columns give up width only once the
+    others are down to the minimum. What still does not fit is cut off at the right."""
     widths = list(natural)
-    candidates = list(range(len(widths)) if shrinkable is None else shrinkable)
-    while sum(widths) > available and candidates:
-        widest = max(candidates, key=widths.__getitem__)
-        if widths[widest] <= MIN_SHRUNK_WIDTH:
-            candidates.remove(widest)
-            continue
-        widths[widest] = max(MIN_SHRUNK_WIDTH, widths[widest] - (sum(widths) - available))
+    for stage in (list(range(len(widths)) if shrinkable is None else shrinkable), shrink_last):
+        candidates = list(stage)
+        while sum(widths) > available and candidates:
+            widest = max(candidates, key=widths.__getitem__)
+            if widths[widest] <= MIN_SHRUNK_WIDTH:
+                candidates.remove(widest)
+                continue
+            widths[widest] = max(MIN_SHRUNK_WIDTH, widths[widest] - (sum(widths) - available))
     return widths
 
 
@@ -95,11 +98,13 @@ class RowTable(ScrollView, can_focus=False):
     cursor_row: reactive[int] = reactive(0, always_update=True)
 
     def __init__(
-        self, *columns: str, shrinkable: Sequence[int] | None = None, id: str | None = None  # noqa: A002
+        self, *columns: str, shrinkable: Sequence[int] | None = None, shrink_last: Sequence[int] = (),
+        id: str | None = None,  # noqa: A002
     ) -> None:
         super().__init__(id=id)
         self.columns = tuple(Text(column) for column in columns)
         self.shrinkable = shrinkable
+        self.shrink_last = shrink_last
         self.rows: tuple[Row, ...] = ()
         self._natural: list[int] = [cell_len(column.plain) for column in self.columns]
         # (row signature or HEADER, "cursor" / "even" / "odd" / "header", drawn width) -> line
@@ -150,7 +155,8 @@ class RowTable(ScrollView, can_focus=False):
         return self.scrollable_content_region.width
 
     def _widths(self, available: int) -> list[int]:
-        return column_widths(self._natural, available - 2 * CELL_PADDING * len(self._natural), self.shrinkable)
+        return column_widths(self._natural, available - 2 * CELL_PADDING * len(self._natural), self.shrinkable,
+                             self.shrink_last)
 
     def _line_kind(self, index: int) -> str:
         if index == -1:
