@@ -1,7 +1,9 @@
 """Ask for one line of text (a quantity, a reason, a note): F12 answers, Escape cancels.
 
 A packer meets these with a scanner in hand, and a scan is text and Enter: Enter never answers,
-so a scan that lands here (its digits would make a fine quantity) is refused and cleared.
+so a scan that lands here (its digits would make a fine quantity) is refused and cleared. A
+question whose answer IS a scan (an order number, a return parcel's tracking number) is asked
+with ``scan_answers=True``: there Enter answers too.
 """
 
 from __future__ import annotations
@@ -29,11 +31,16 @@ class AnswerInput(Input):
     Enter binding could submit (and the field is cleared: what came before them was scanned)."""
 
     async def _on_key(self, event: events.Key) -> None:
+        dialog: PromptDialog = self.screen  # type: ignore[assignment]
+        if event.key in SCAN_SUFFIX_KEYS and dialog.scan_answers:
+            event.stop()
+            event.prevent_default()
+            dialog.action_confirm()
+            return
         if event.key in SCAN_SUFFIX_KEYS:
             event.stop()
             event.prevent_default()
             self.value = ""
-            dialog: PromptDialog = self.screen  # type: ignore[assignment]
             dialog.refuse_suffix(event.key)
 
 
@@ -52,8 +59,10 @@ class PromptDialog(ModalScreen[str | None]):
         input_type: Literal["text", "integer"] = "text",
         max_length: int = 500,
         value: str = "",
+        scan_answers: bool = False,
     ) -> None:
         super().__init__()
+        self.scan_answers = scan_answers
         self.question = question
         self.check = check
         self.input_type = input_type

@@ -68,7 +68,8 @@ def jump_to_order(app: KioskApp, desk: Desk | None = None) -> None:
         if number:
             open_timeline(app, desk, number)
 
-    app.push_screen(PromptDialog(_("Open which order? Type or scan its number."), check=required), answered)
+    app.push_screen(PromptDialog(_("Open which order? Type or scan its number."), check=required, scan_answers=True),
+                    answered)
 
 
 class TimelineScreen(Screen):
@@ -306,7 +307,7 @@ class TimelineScreen(Screen):
 
         self.app.push_screen(PromptDialog(
             _("Return of order {order_id}: scan the return parcel's tracking number (Enter: it has none).").format(
-                order_id=self.timeline.order_id)), answered)
+                order_id=self.timeline.order_id), scan_answers=True), answered)
 
     def action_open_return(self) -> None:
         registered = [view for view in self.returns if view.status != "closed"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.notifications import Notify
 from textual.widgets import Static
 
 from fixtures.load import create_demo_database
@@ -159,14 +158,14 @@ async def test_a_supervisor_jumps_to_an_order_by_number_and_sees_the_phone_whole
 
 async def test_a_packers_jump_to_an_order_is_refused_with_the_reason(demo):
     db, config = demo
-    seen = []
     app = RecordingApp(config)
-    async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, "P001", "1234")
         await pilot.press("ctrl+o")
         assert isinstance(app.screen, QueueScreen)
-    assert "Li Wei cannot open order histories: only after-sales staff and supervisors can." in [
-        message.notification.message for message in seen if isinstance(message, Notify)]
+        # Said in the queue's own red banner, with the bell.
+        assert banner(app).message == "Li Wei cannot open order histories: only after-sales staff and supervisors can."
+        assert app.bells == 1
 
 
 async def test_a_supervisor_searches_from_the_exceptions_list_and_moves_a_claim_on(demo):
