@@ -24,7 +24,7 @@ from kiosk.crashlog import error_text, report_crash
 from kiosk.db import open_database
 from kiosk.desk import Desk
 from kiosk.i18n import N_, _, current_language, set_language
-from kiosk.inert import inert
+from kiosk.inert import inert, inert_lines
 from screens.approve import SupervisorApproval
 from screens.lock import LockScreen
 from screens.login import LoginScreen
@@ -201,7 +201,7 @@ class KioskApp(App):
     def refuse(self, message: str) -> None:
         """A refusal everyone notices: the bell, and an error notification."""
         self.bell()
-        self.notify(message, severity="error", markup=False)
+        self.notify(inert_lines(message), severity="error", markup=False)
 
     # -- labels --------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _, format_number
+from kiosk.inert import inert
 from kiosk.timefmt import waiting_for
 from screens.messages import LogOutRequested
 from screens.scan_screen import ScanScreen
@@ -89,7 +90,7 @@ class QueueScreen(ScanScreen):
         # just shipped starts there.
         self.query_one(RowTable).set_rows([
             (entry.order_id, (entry.order_id, entry.platform, entry.recipient_name, format_number(entry.unit_count),
-                              waiting_for(entry.paid_at), Text(" ".join(entry.flags), style="bold yellow")))
+                              waiting_for(entry.paid_at), Text(inert(" ".join(entry.flags)), style="bold yellow")))
             for entry in self.entries
         ])
         operator = self.desk.operator
@@ -98,8 +99,8 @@ class QueueScreen(ScanScreen):
             Text(
                 _("Queue: {first}-{last} of {total} paid orders waiting · {name} ({badge}) · {station}").format(
                     first=format_number(self.page_start + 1 if total else 0), last=format_number(last),
-                    total=format_number(total), name=operator.name if operator else "",
-                    badge=operator.badge if operator else "", station=self.desk.station,
+                    total=format_number(total), name=inert(operator.name) if operator else "",
+                    badge=inert(operator.badge) if operator else "", station=inert(self.desk.station),
                 )
             )
         )

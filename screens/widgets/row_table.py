@@ -21,6 +21,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from kiosk.inert import inert
+
 CELL_PADDING = 1  # blank cells each side of a value, as DataTable draws them
 MIN_SHRUNK_WIDTH = 8  # a column shortened to fit the width keeps at least this many cells
 
@@ -94,7 +96,8 @@ class RowTable(ScrollView, can_focus=False):
     def set_rows(self, rows: Sequence[tuple[str, Sequence[str | Text]]]) -> None:
         """Replace every row: (key, cells) pairs, cells as plain strings or styled Text."""
         self.rows = tuple(
-            Row(key, tuple(cell if isinstance(cell, Text) else Text(cell) for cell in cells)) for key, cells in rows
+            Row(key, tuple(cell if isinstance(cell, Text) else Text(inert(cell)) for cell in cells))
+            for key, cells in rows
         )
         self._natural = [
             max([cell_len(self.columns[index].plain), *(cell_len(row.cells[index].plain) for row in self.rows)])
