@@ -129,10 +129,10 @@ class Desk:
 
     def check_badge(self, raw: str) -> Operator:
         """The first step of a login: a badge that exists and is active."""
-        badge = raw.strip().upper()
-        operator = find_operator(self.db, badge)
+        operator = find_operator(self.db, raw.strip().upper())
         if operator is None:
-            raise KioskError(_("Unknown or disabled badge {badge}. Scan your badge again.").format(badge=badge))
+            # Never echoed: what is typed where a badge belongs is often a PIN.
+            raise KioskError(_("Unknown or disabled badge. Scan your badge again."))
         return operator
 
     def log_in(self, badge: str, pin: str) -> Operator:
@@ -206,11 +206,15 @@ class Desk:
 
     def open_order(self, raw: str) -> str:
         """Claim an order (a scanned packing slip) and open it here; returns its id."""
-        from kiosk.scanning import clean_scan
+        from kiosk.orders import find_order_id
+        from kiosk.scanning import clean_scan, looks_like_pin, not_a_barcode
 
         operator = self._require_packer()
+        code = clean_scan(raw)
+        if looks_like_pin(code) and find_order_id(self.db.conn, code) is None:
+            raise not_a_barcode()
         # The claim finds the order as it was typed ("1010" for "#1010"): open what it found.
-        order_id = claim_order(self.db, clean_scan(raw), operator.badge, self.station).order_id
+        order_id = claim_order(self.db, code, operator.badge, self.station).order_id
         self._open(order_id)
         return order_id
 
