@@ -229,7 +229,7 @@ class KioskApp(App):
         """
         if threading.get_ident() != self._thread_id:
             return  # another thread's wait: this screen is not blocked by it
-        for banner in self.screen.query(Banner):
+        for banner in self.screen.walk_children(Banner):
             banner.show(_("Waiting for the database: another station or program is holding it..."), "warning")
         screen = self.screen
         self._display(screen, screen._compositor.render_update(full=True, screen_stack=self._background_screens))
