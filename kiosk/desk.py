@@ -20,6 +20,7 @@ import sqlite_utils
 from kiosk.auth import Operator, approve_as_supervisor, authenticate, find_operator, record_logout
 from kiosk.claims import claim_order, heartbeat, release_order, station_claim
 from kiosk.config import Config
+from kiosk.desk_recovery import RecoveryDesk
 from kiosk.errors import KioskError
 from kiosk.hold_reasons import SHORT_AWAITING_APPROVAL
 from kiosk.i18n import _
@@ -86,7 +87,7 @@ class Decision:
 
 # -- the desk ---------------------------------------------------------------------------------
 
-class Desk:
+class Desk(RecoveryDesk):
     """One station session: the operator logged in, and the order open at the station, if any."""
 
     def __init__(self, db: sqlite_utils.Database, config: Config, printing: PrintService | None = None) -> None:
@@ -214,7 +215,8 @@ class Desk:
         if looks_like_pin(code) and find_order_id(self.db.conn, code) is None:
             raise not_a_barcode()
         # The claim finds the order as it was typed ("1010" for "#1010"): open what it found.
-        order_id = claim_order(self.db, code, operator.badge, self.station).order_id
+        order_id = claim_order(self.db, code, operator.badge, self.station,
+                               stale_after=timedelta(minutes=self.config.stale_claim_minutes)).order_id
         self._open(order_id)
         return order_id
 

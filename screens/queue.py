@@ -10,10 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from kiosk.claims import StaleClaim
+from kiosk.desk_recovery import TAKE_OVER_CLAIM
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _, format_number
 from kiosk.inert import inert
 from kiosk.timefmt import waiting_for
+from screens.approve import SupervisorApproval
 from screens.messages import LogOutRequested
 from screens.scan_screen import ScanScreen
 from screens.widgets.banner import Banner
@@ -41,6 +44,7 @@ class QueueScreen(ScanScreen):
         Binding("pageup", "page(-1)", N_("Previous page"), priority=True),
         Binding("f5", "refresh_queue", N_("Refresh")),
         Binding("f10", "log_out", N_("Log out")),
+        Binding("f8", "take_over", N_("Take over"), show=False),
     ]
 
     def __init__(self, desk: Desk) -> None:
@@ -50,6 +54,8 @@ class QueueScreen(ScanScreen):
         self.page_size = 1
         self.entries: list[QueueEntry] = []
         self.resumed_before = False
+        # The order last refused because its station went silent: F8 asks a supervisor to hand it over.
+        self.stale_order: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-header")
@@ -135,10 +141,31 @@ class QueueScreen(ScanScreen):
         try:
             self.desk.open_order(order_id)
         except KioskError as error:
+            self.stale_order = error.order_id if isinstance(error, StaleClaim) else None
             self.refuse(str(error))
             return
         self.query_one(Banner).show("")
         self._open_pack_screen()
+
+    def action_take_over(self) -> None:
+        order_id = self.stale_order
+        if order_id is None:
+            return
+
+        def approved(supervisor: Desk | None) -> None:
+            if supervisor is None:
+                return
+            try:
+                self.desk.take_over(order_id, supervisor)
+            except KioskError as error:
+                self.refuse(str(error))
+                return
+            self.stale_order = None
+            self._open_pack_screen()
+
+        self.app.push_screen(SupervisorApproval(
+            self.desk, _("Hand order {order_id} to this station? Its station has gone silent.").format(
+                order_id=inert(order_id)), action=TAKE_OVER_CLAIM, order_id=order_id), approved)
 
     def _open_pack_screen(self, resumed: bool = False) -> None:
         from screens.pack import PackScreen  # on first use: it is the heaviest screen to import
