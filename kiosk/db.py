@@ -51,6 +51,27 @@ def utc_before(window: timedelta) -> str:
         return datetime.min.replace(tzinfo=UTC).isoformat(timespec="milliseconds")
 
 
+def _storable(value: object) -> bool:
+    if not isinstance(value, str) or value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class _Connection(sqlite3.Connection):
+    """A connection that refuses a lone surrogate (an undecodable input byte) in a statement's
+    parameters with the kiosk's message, reads included: SQLite would raise UnicodeEncodeError."""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        values = parameters.values() if isinstance(parameters, dict) else parameters
+        if not all(_storable(value) for value in values):
+            raise KioskError(_("The input holds bytes that are not valid text: nothing was saved."))
+        return super().execute(sql, parameters)
+
+
 def open_database(path: str | Path) -> sqlite_utils.Database:
     """Open (creating or migrating as needed) the kiosk database at ``path``.
 
@@ -67,7 +88,7 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
     try:
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so that a
         # write transaction takes the lock up front instead of failing halfway.
-        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, factory=_Connection)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
