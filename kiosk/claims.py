@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlite_utils
 
-from kiosk.db import record_event, transaction, utcnow
+from kiosk.db import record_event, transaction, utc_before, utcnow
 from kiosk.errors import KioskError
 from kiosk.hold_reasons import hold_reason_text
 from kiosk.i18n import _
@@ -22,6 +23,16 @@ class Claim:
     station: str
     claimed_at: str
     resumed: bool = False
+
+
+class StaleClaim(KioskError):
+    """The order is held by another station that has not been heard from for ``stale_claim_minutes``:
+    a supervisor may hand it to the station that scanned it (``take_over_claim``)."""
+
+    def __init__(self, message: str, order_id: str, station: str) -> None:
+        super().__init__(message)
+        self.order_id = order_id
+        self.station = station
 
 
 def _refusal(order: dict, conn) -> str:
@@ -50,11 +61,12 @@ def _refusal(order: dict, conn) -> str:
 
 
 def claim_order(
-    db: sqlite_utils.Database, order_id: str, operator: str, station: str
+    db: sqlite_utils.Database, order_id: str, operator: str, station: str, stale_after: timedelta | None = None
 ) -> Claim:
     """Open an order for packing at ``station``; the check and the claim are one transaction.
 
-    The same station gets its own claim back (a restart resumes the order).
+    The same station gets its own claim back (a restart resumes the order). An order held by a
+    station silent for ``stale_after`` raises StaleClaim, so that a supervisor can hand it over.
     """
     typed = order_id.strip()
     with transaction(db) as conn:
@@ -65,12 +77,19 @@ def claim_order(
         row = cursor.fetchone()
         order = dict(zip([c[0] for c in cursor.description], row, strict=True))
         held = conn.execute(
-            "SELECT c.operator, c.station, c.claimed_at, o.name FROM claims c"
+            "SELECT c.operator, c.station, c.claimed_at, o.name, c.heartbeat_at FROM claims c"
             " JOIN operators o ON o.badge = c.operator WHERE c.order_id = ?",
             (order_id,),
         ).fetchone()
         if held is not None:
-            holder, held_station, claimed_at, holder_name = held
+            holder, held_station, claimed_at, holder_name, beaten_at = held
+            if held_station != station and stale_after is not None and beaten_at < utc_before(stale_after):
+                raise StaleClaim(
+                    _("Order {order_id} is held by {station}, not heard from since {when}: a supervisor can hand it"
+                      " to this station (F4).").format(order_id=order_id, station=held_station,
+                                                       when=short_time(beaten_at)),
+                    order_id, held_station,
+                )
             if held_station != station:
                 raise KioskError(
                     _("Order {order_id} is held by {name} at {station} since {when}.").format(
@@ -95,6 +114,34 @@ def claim_order(
         )
         set_status(conn, order_id, "packing", operator=operator, station=station,
                    reason="opened for packing")
+    return Claim(order_id, operator, station, now)
+
+
+def take_over_claim(
+    db: sqlite_utils.Database, order_id: str, operator: str, station: str, *, supervisor: str,
+    stale_after: timedelta,
+) -> Claim:
+    """Hand an order whose station went silent for ``stale_after`` to ``station``, a supervisor approving.
+
+    One transaction re-checks that the claim is still another station's and still stale, ends it
+    (its scans no longer count: the items are on the silent station's bench, and that station is
+    told at its next login) and claims the order here; the event names the supervisor.
+    """
+    with transaction(db) as conn:
+        held = conn.execute("SELECT station, heartbeat_at FROM claims WHERE order_id = ?", (order_id,)).fetchone()
+        if held is None or held[0] == station:
+            raise KioskError(_("Order {order_id} is not held by another station: scan it again.").format(
+                order_id=order_id))
+        if held[1] >= utc_before(stale_after):
+            raise KioskError(_("{station} was heard from at {when}: order {order_id} stays there.").format(
+                station=held[0], when=short_time(held[1]), order_id=order_id))
+        previous = end_claim(conn, order_id, stopped_by=station, status="packing",
+                             reason="taken over by another station")
+        now = utcnow()
+        conn.execute("INSERT INTO claims (order_id, operator, station, claimed_at, heartbeat_at)"
+                     " VALUES (?, ?, ?, ?, ?)", (order_id, operator, station, now, now))
+        record_event(conn, "claim_taken_over", order_id=order_id, operator=operator, station=station,
+                     from_station=previous, approved_by=supervisor, silent_since=held[1])
     return Claim(order_id, operator, station, now)
 
 
@@ -140,7 +187,7 @@ def end_claim(conn: sqlite3.Connection, order_id: str, *, stopped_by: str | None
 
 @dataclass(frozen=True)
 class StoppedOrder:
-    """An order taken off this station by someone else (cancelled, held, put back)."""
+    """An order taken off this station by someone else (cancelled, held, put back, handed over)."""
 
     order_id: str
     status: str
@@ -155,6 +202,9 @@ class StoppedOrder:
             return _("Order {order_id} was put on hold ({reason}) while this station was off: put its items"
                      " back.").format(order_id=self.order_id,
                                       reason=hold_reason_text(self.reason) or _("no reason given"))
+        if self.status == "packing":
+            return _("Order {order_id} was handed to another station while this station was silent: put its items"
+                     " back.").format(order_id=self.order_id)
         return _("Order {order_id} was put back in the queue by a supervisor while this station was off: put its"
                  " items back.").format(order_id=self.order_id)
 

@@ -6,7 +6,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -25,7 +25,12 @@ BUSY_TIMEOUT_MS = 5000
 # is waited for again, with growing pauses, for this long in all before the action is refused.
 BUSY_GIVE_UP_SECONDS = 30.0
 _FIRST_PAUSE = 0.05
-_pause = time.sleep  # the wait between attempts (tests replace it so that no test sleeps)
+_pause = time.sleep  # the wait between attempts (tests replace it and _clock so that no test sleeps)
+_clock = time.monotonic
+# Told when a transaction starts waiting for a busy database (after SQLite's own busy timeout ran
+# out once): the kiosk says "waiting for the database" while its thread waits. One per process,
+# like the station it runs.
+_busy_listener: Callable[[], None] | None = None
 
 # Primary SQLite result codes (sqlite3.Error.sqlite_errorcode & 0xff).
 _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_NOTADB = 8, 10, 11, 13, 26
@@ -49,6 +54,27 @@ def utc_before(window: timedelta) -> str:
         return datetime.min.replace(tzinfo=UTC).isoformat(timespec="milliseconds")
 
 
+def _storable(value: object) -> bool:
+    if not isinstance(value, str) or value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class _Connection(sqlite3.Connection):
+    """A connection that refuses a lone surrogate (an undecodable input byte) in a statement's
+    parameters with the kiosk's message, reads included: SQLite would raise UnicodeEncodeError."""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        values = parameters.values() if isinstance(parameters, dict) else parameters
+        if not all(_storable(value) for value in values):
+            raise KioskError(_("The input holds bytes that are not valid text: nothing was saved."))
+        return super().execute(sql, parameters)
+
+
 def open_database(path: str | Path) -> sqlite_utils.Database:
     """Open (creating or migrating as needed) the kiosk database at ``path``.
 
@@ -65,7 +91,7 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
     try:
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so that a
         # write transaction takes the lock up front instead of failing halfway.
-        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, factory=_Connection)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
@@ -200,19 +226,33 @@ def _refusal(error: BaseException) -> KioskError | None:
     return None
 
 
+def on_busy_wait(listener: Callable[[], None] | None) -> None:
+    """Call ``listener`` (None: nobody) whenever a transaction starts waiting for a busy database.
+
+    It runs on the waiting thread, before the first pause, once per transaction; the refusal
+    that may follow is the transaction's KioskError as usual.
+    """
+    global _busy_listener
+    _busy_listener = listener
+
+
 def _begin(conn: sqlite3.Connection) -> None:
     """BEGIN IMMEDIATE, waiting out a busy database with growing pauses for a bounded time."""
-    deadline = time.monotonic() + BUSY_GIVE_UP_SECONDS
+    deadline = _clock() + BUSY_GIVE_UP_SECONDS
     pause = _FIRST_PAUSE
+    told = False
     while True:
         try:
             conn.execute("BEGIN IMMEDIATE")
             return
         except sqlite3.OperationalError as error:
             code = (error.sqlite_errorcode or 0) & 0xFF
-            if code not in (_SQLITE_BUSY, _SQLITE_LOCKED) or time.monotonic() >= deadline:
+            if code not in (_SQLITE_BUSY, _SQLITE_LOCKED) or _clock() >= deadline:
                 raise
-        _pause(min(pause, max(0.0, deadline - time.monotonic())))
+        if not told and _busy_listener is not None:
+            told = True
+            _busy_listener()
+        _pause(min(pause, max(0.0, deadline - _clock())))
         pause = min(pause * 2, 1.0)
 
 

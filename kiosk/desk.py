@@ -22,6 +22,7 @@ from kiosk.claims import claim_order, heartbeat, release_order, station_claim
 from kiosk.config import Config
 from kiosk.desk_aftersales import AfterSalesDesk
 from kiosk.desk_labels import LabelsDesk
+from kiosk.desk_recovery import RecoveryDesk
 from kiosk.desk_supervisor import SupervisorDay
 from kiosk.errors import KioskError
 from kiosk.hold_reasons import SHORT_AWAITING_APPROVAL
@@ -89,7 +90,7 @@ class Decision:
 
 # -- the desk ---------------------------------------------------------------------------------
 
-class Desk(SupervisorDay, AfterSalesDesk, LabelsDesk):
+class Desk(SupervisorDay, AfterSalesDesk, LabelsDesk, RecoveryDesk):
     """One station session: the operator logged in, and the order open at the station, if any."""
 
     def __init__(self, db: sqlite_utils.Database, config: Config, printing: PrintService | None = None) -> None:
@@ -132,10 +133,10 @@ class Desk(SupervisorDay, AfterSalesDesk, LabelsDesk):
 
     def check_badge(self, raw: str) -> Operator:
         """The first step of a login: a badge that exists and is active."""
-        badge = raw.strip().upper()
-        operator = find_operator(self.db, badge)
+        operator = find_operator(self.db, raw.strip().upper())
         if operator is None:
-            raise KioskError(_("Unknown or disabled badge {badge}. Scan your badge again.").format(badge=badge))
+            # Never echoed: what is typed where a badge belongs is often a PIN.
+            raise KioskError(_("Unknown or disabled badge. Scan your badge again."))
         return operator
 
     def log_in(self, badge: str, pin: str) -> Operator:
@@ -209,11 +210,16 @@ class Desk(SupervisorDay, AfterSalesDesk, LabelsDesk):
 
     def open_order(self, raw: str) -> str:
         """Claim an order (a scanned packing slip) and open it here; returns its id."""
-        from kiosk.scanning import clean_scan
+        from kiosk.orders import find_order_id
+        from kiosk.scanning import clean_scan, looks_like_pin, not_a_barcode
 
         operator = self._require_packer()
+        code = clean_scan(raw)
+        if looks_like_pin(code) and find_order_id(self.db.conn, code) is None:
+            raise not_a_barcode()
         # The claim finds the order as it was typed ("1010" for "#1010"): open what it found.
-        order_id = claim_order(self.db, clean_scan(raw), operator.badge, self.station).order_id
+        order_id = claim_order(self.db, code, operator.badge, self.station,
+                               stale_after=timedelta(minutes=self.config.stale_claim_minutes)).order_id
         self._open(order_id)
         return order_id
 

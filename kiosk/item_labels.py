@@ -17,7 +17,7 @@ from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
 from kiosk.orders import variant_text
 from kiosk.print_queue import ITEM_LABEL, create_job
-from kiosk.scanning import clean_scan
+from kiosk.scanning import clean_scan, looks_like_pin, not_a_barcode
 from printing.barcodes import gtin_problem
 from printing.item_labels import ITEM_LABEL_SIZES, ItemLabel
 
@@ -61,6 +61,8 @@ def find_item(db: sqlite_utils.Database, value: str, kind: str | None = None) ->
     sku = scanned[2] if scanned else value
     product = db.execute("SELECT name, colour, size FROM products WHERE sku = ?", [sku]).fetchone()
     if product is None:
+        if looks_like_pin(value):
+            raise not_a_barcode()
         raise KioskError(_("Unknown SKU or item code {value}.").format(value=value))
     codes = db.execute("SELECT code, kind FROM barcodes WHERE sku = ? ORDER BY rowid", [sku]).fetchall()
     if scanned and (kind is None or scanned[1] == kind):

@@ -16,7 +16,7 @@ from kiosk.hold_reasons import hold_reason_text
 from kiosk.i18n import _, ngettext
 from kiosk.orders import OrderLine, find_order_id, get_lines, get_order, variant_text
 from kiosk.problems import approved_shortages
-from kiosk.scanning import clean_scan
+from kiosk.scanning import HIDDEN_CODE, clean_scan, looks_like_pin, not_a_barcode
 
 MAX_BULK_QUANTITY = 999
 MAX_PARCELS = 20
@@ -220,6 +220,9 @@ class PackSession:
             code = clean_scan(raw)
         except KioskError as error:
             return self._record(raw.strip()[:64] or "(empty)", ScanOutcome(ScanResult.UNREADABLE, str(error)))
+        if looks_like_pin(code) and product_for_code(self.db, code) is None and self._order_slip(code) is None:
+            # Someone's PIN typed into the scan field: refused, and kept out of scans and events.
+            return self._record(HIDDEN_CODE, ScanOutcome(ScanResult.UNKNOWN_CODE, str(not_a_barcode())))
         return self._record(code, self._judge(code, quantity))
 
     def _judge(self, code: str, quantity: int) -> ScanOutcome:

@@ -210,6 +210,17 @@ def due_retries(db: sqlite_utils.Database, station: str, *, max_attempts: int, w
     return [row[0] for row in rows]
 
 
+def unfinished_jobs(db: sqlite_utils.Database, station: str) -> list[int]:
+    """This station's jobs not sent yet and not void (queued or failed), oldest first."""
+    rows = db.execute(
+        "SELECT pj.id FROM print_jobs pj LEFT JOIN shipments s ON s.id = pj.shipment_id"
+        " WHERE pj.status IN ('failed', 'queued') AND pj.voided_at IS NULL"
+        " AND COALESCE(NULLIF(pj.station, ''), s.station, '') = ? ORDER BY pj.id",
+        [station],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
 def claim_due_retries(
     db: sqlite_utils.Database, station: str, *, max_attempts: int, wait_seconds: int, skip: set[int] | None = None
 ) -> list[int]:

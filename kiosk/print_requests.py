@@ -17,7 +17,7 @@ import sqlite_utils
 
 from kiosk.errors import KioskError
 from kiosk.i18n import _
-from kiosk.print_queue import ITEM_LABEL, get_job
+from kiosk.print_queue import ITEM_LABEL, get_job, unfinished_jobs
 from kiosk.printers import Printer, PrinterOffline, get_printer, send
 
 if TYPE_CHECKING:
@@ -74,6 +74,21 @@ def job_request(db: sqlite_utils.Database, job_id: int, config: Config) -> Print
                         f"{label.order_id}-{label.tracking_number}{suffix}",
                         f"{label.order_id} {label.tracking_number}", config.label_size, config.label_dpi,
                         config.label_font, media=config.cups_media, shipping=label)
+
+
+def published_unrecorded(db: sqlite_utils.Database, config: Config) -> list[tuple[int, Path]]:
+    """This station's jobs whose label file is out although the job was never marked sent: a kiosk
+    killed between publishing a label and recording it. (job, file) pairs, to be recorded, not printed again."""
+    found = []
+    for job_id in unfinished_jobs(db, config.station):
+        try:
+            request = job_request(db, job_id, config)
+        except KioskError:
+            continue  # cannot be printed at all: its retry says why
+        path = request.printer.published(request.stem)
+        if path is not None:
+            found.append((job_id, path))
+    return found
 
 
 def draw(request: PrintRequest, renderer: LabelRenderer | None = None) -> LabelDocument:

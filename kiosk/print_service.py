@@ -26,7 +26,14 @@ import sqlite_utils
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.print_queue import SHIPPING_LABEL, claim_due_retries, finish_print_job
-from kiosk.print_requests import PrintOutcome, PrintRequest, attempt, job_request, unprintable
+from kiosk.print_requests import (
+    PrintOutcome,
+    PrintRequest,
+    attempt,
+    job_request,
+    published_unrecorded,
+    unprintable,
+)
 from kiosk.staged_labels import StagedLabel
 
 if TYPE_CHECKING:
@@ -102,8 +109,24 @@ class PrintService:
         """Start the worker threads; `on_finished` hears every attempt's outcome, on a worker thread."""
         if self._pool is not None:
             raise RuntimeError("the print service is running already")
+        self.recover()
         self._on_finished = on_finished
         self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="labels")
+
+    def recover(self) -> list[int]:
+        """What a killed kiosk left behind, put right before anything prints: its hidden temporary
+        label files are removed, and a label it published without recording is recorded as sent
+        (the file is there: printing it again would print it twice). Returns the jobs recorded."""
+        from kiosk.printers import configured_printers
+        from printing.spool import remove_stale_temporaries
+
+        for folder in sorted({printer.folder for printer in configured_printers(self.config).values()}):
+            remove_stale_temporaries(folder)
+        recorded = []
+        for job_id, path in published_unrecorded(self.db, self.config):
+            finish_print_job(self.db, job_id, file=str(path), station=self.config.station)
+            recorded.append(job_id)
+        return recorded
 
     def stop(self) -> None:
         """Let the labels under way finish (their shipments are committed already), then stop."""

@@ -9,6 +9,25 @@ from kiosk.i18n import _
 # catch two codes that ran together or a key held down.
 MAX_SCAN_LENGTH = 64
 
+# Stored in place of a code that could be someone's PIN (see looks_like_pin).
+HIDDEN_CODE = "(hidden)"
+
+
+def looks_like_pin(code: str) -> bool:
+    """A code that could be a PIN typed into the wrong field: 4 to 8 digits and nothing else.
+
+    Such a code is refused without being shown or stored *unless* it is a barcode, order number
+    or waybill number the desk knows: a real EAN-8 (or a shop's four-digit order number) still
+    works, and EAN-13 / UPC-A codes are longer than any PIN. The caller checks that it is unknown.
+    """
+    return code.isascii() and code.isdigit() and 4 <= len(code) <= 8
+
+
+def not_a_barcode() -> KioskError:
+    """The refusal for an unknown code that looks like a PIN: it quotes nothing."""
+    return KioskError(_("That is no barcode this desk knows, and it could be a PIN: it was neither shown nor kept."
+                        " Scan the barcode."))
+
 
 def clean_scan(raw: str) -> str:
     """The code a scan carries, without the whitespace scanners add around it.

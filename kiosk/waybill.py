@@ -15,7 +15,7 @@ from kiosk.db import utc_before
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.remote import DEFAULT_RULES, RemoteRule, remote_rule_for
-from kiosk.scanning import clean_scan
+from kiosk.scanning import clean_scan, looks_like_pin, not_a_barcode
 from kiosk.timefmt import short_time
 
 if TYPE_CHECKING:
@@ -96,6 +96,8 @@ def check_waybill(db: sqlite_utils.Database, raw: str, order: dict, rules: Waybi
                 result.number, candidates,
             )
     if result.reason is not Reason.OK or result.carrier is None:
+        if looks_like_pin(code):
+            raise not_a_barcode()
         raise KioskError(describe(result))
     match = result.carrier
     if expected and match.carrier_id != expected and not has_recent_approval(db, order["order_id"], CARRIER_OVERRIDE):

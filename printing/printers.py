@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from printing.formats import FORMATS
-from printing.spool import StagedFile, stage_file
+from printing.spool import StagedFile, safe_name, stage_file
 
 RAW_PORT = 9100
 LP_TIMEOUT_SECONDS = 30.0
@@ -89,6 +89,11 @@ class Printer:
     def _hand_over(self, paths: list[Path], files: list[bytes], title: str, media: str) -> None:
         """What the backend does once the files are in its folder (a spool folder: nothing)."""
 
+    def published(self, stem: str) -> Path | None:
+        """The file `send` published for `stem`, when finding it proves the label went out (a spool
+        folder's file is the print). Cups and raw printers publish before they hand over: never."""
+        return None
+
     def _stage(self, files: list[bytes], stem: str) -> list[StagedFile]:
         names = [stem] if len(files) == 1 else [f"{stem}-{n}" for n in range(1, len(files) + 1)]
         staged: list[StagedFile] = []
@@ -120,6 +125,13 @@ class SpoolPrinter(Printer):
     backend: ClassVar[str] = "spool"
     formats: ClassVar[tuple[str, ...]] = FORMATS
     default_format: ClassVar[str] = "png"
+
+    def published(self, stem: str) -> Path | None:
+        for name in (stem, f"{stem}-1"):  # one file, or the first of several
+            path = self.folder / f"{safe_name(name)}.{self.format}"
+            if path.is_file():
+                return path
+        return None
 
 
 @dataclass(frozen=True)

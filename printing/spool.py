@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import tempfile
 import time
 from dataclasses import dataclass
@@ -60,8 +61,9 @@ def stage_file(data: bytes, spool_dir: str | os.PathLike[str], name: str, suffix
     folder = Path(spool_dir)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{safe_name(name)}.{suffix}"
-    # The temporary name does not end in the suffix, so watchers filtering on *.png ignore it.
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+    # The temporary name does not end in the suffix, so watchers filtering on *.png ignore it; it
+    # names its writer (host and process), so a restarted kiosk knows a dead process's leftovers.
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{_writer()}.", suffix=".tmp")
     try:
         # mkstemp makes the file private (0600); the print service often runs as another user.
         os.chmod(tmp, 0o644)
@@ -76,8 +78,35 @@ def stage_file(data: bytes, spool_dir: str | os.PathLike[str], name: str, suffix
 
 
 # A staged label lives for the moment its shipment takes to commit. A temporary this old was left
-# by a process that was killed; a younger one may belong to another station sharing the folder.
+# by a process that was killed; a younger one may belong to another station sharing the folder,
+# unless its name says it was written by a process of this host that is no longer running.
 STALE_AFTER_SECONDS = 600.0
+_WRITER = re.compile(r"^\.(?P<host>[A-Za-z0-9_-]+)~(?P<pid>[0-9]+)\.")
+
+
+def _host() -> str:
+    return safe_name(socket.gethostname()).replace(".", "_")[:40] or "host"
+
+
+def _writer() -> str:
+    return f"{_host()}~{os.getpid()}"
+
+
+def _dead_writer(name: str) -> bool:
+    """True when ``name`` was staged by a process of this host that has ended."""
+    match = _WRITER.match(name)
+    if match is None or match["host"] != _host():
+        return False
+    pid = int(match["pid"])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # alive, another user's
+    return False
 
 
 def remove_stale_temporaries(
@@ -85,8 +114,8 @@ def remove_stale_temporaries(
 ) -> list[Path]:
     """Remove the hidden ``.*.tmp`` files that killed processes left in a spool folder; returns them.
 
-    Called at start (by the print service): only files of stage_file's own naming pattern, and only
-    those last written more than ``older_than`` seconds ago, are removed.
+    Called at start (by the print service): only files of stage_file's own naming pattern, written
+    by a process of this host that has ended or last written more than ``older_than`` seconds ago.
     """
     folder = Path(spool_dir)
     if not folder.is_dir():
@@ -95,7 +124,8 @@ def remove_stale_temporaries(
     removed = []
     for path in folder.glob(".*.tmp"):
         try:
-            if path.is_file() and not path.is_symlink() and path.stat().st_mtime < cutoff:
+            if path.is_file() and not path.is_symlink() and (
+                    _dead_writer(path.name) or path.stat().st_mtime < cutoff):
                 path.unlink()
                 removed.append(path)
         except FileNotFoundError:

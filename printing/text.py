@@ -14,12 +14,28 @@ from PIL import Image, ImageDraw
 from printing.fonts import Font, missing_glyphs
 
 
+def _drawable(char: str) -> bool:
+    """False for what a label leaves out rather than refusing to print: control and format
+    characters (escape sequences, NUL, bidi overrides, zero-width joiners), lone surrogates,
+    variation selectors and the pictographs of the emoji blocks, which no label font has. A name
+    is still readable without them. Other characters a font lacks (a private-use code point, Chinese
+    in a Latin font) are still refused by the glyph check: the label would be misread without them."""
+    code = ord(char)
+    if 0x1F000 <= code <= 0x1FAFF or 0xFE00 <= code <= 0xFE0F:
+        return False
+    return unicodedata.category(char) not in ("Cc", "Cf", "Cs")
+
+
 def clean(text: str) -> str:
-    """NFC, with runs of whitespace (tabs, newlines from CSV exports) turned into one space.
+    """NFC, with runs of whitespace (tabs, newlines from CSV exports) turned into one space and
+    what no label can draw (:func:`_drawable`) left out.
 
     Pillow would draw an embedded newline as a second line, overrunning the layout.
     """
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    text = " ".join(unicodedata.normalize("NFC", text).split())
+    if text.isprintable() and text.isascii():  # the common case, checked in C
+        return text
+    return " ".join("".join(char for char in text if _drawable(char)).split())
 
 
 @lru_cache(maxsize=8192)

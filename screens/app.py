@@ -7,6 +7,7 @@ and hands to every screen; screens tell the App what happened with Messages.
 from __future__ import annotations
 
 import gc
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,10 +23,10 @@ from textual.message import Message
 
 from kiosk.config import Config
 from kiosk.crashlog import error_text, report_crash
-from kiosk.db import open_database
+from kiosk.db import on_busy_wait, open_database
 from kiosk.desk import Desk
 from kiosk.i18n import N_, _, current_language, set_language
-from kiosk.inert import inert
+from kiosk.inert import inert, inert_lines
 from screens.approve import SupervisorApproval
 from screens.lock import LockScreen
 from screens.login import LoginScreen
@@ -97,6 +98,7 @@ class KioskApp(App):
         )
 
     def on_mount(self) -> None:
+        on_busy_wait(self.waiting_for_database)
         # The print threads hand each outcome back as a message, recorded on this thread.
         self.desk.printing.start(lambda outcome: self.post_message(LabelFinished(outcome)))
         self.push_screen(self.login_screen)
@@ -240,7 +242,7 @@ class KioskApp(App):
         try:
             banner = self.screen.query_one(Banner)
         except NoMatches:
-            self.notify(message, severity="error", markup=False)
+            self.notify(inert_lines(message), severity="error", markup=False)
             return
         if message not in banner.message:  # the screen may have said it already, with more
             banner.show(message, "error")
@@ -278,8 +280,22 @@ class KioskApp(App):
         self.notify(inert(notice.text), severity=notice.severity, markup=False,
                     timeout=10 if notice.severity == "warning" else self.NOTIFICATION_TIMEOUT)
 
+    def waiting_for_database(self) -> None:
+        """A transaction on this thread waits for a busy database (kiosk.db retries for a bounded time).
+
+        The event loop is blocked by that wait, so the notice is drawn now rather than at the next
+        frame; the action then goes through, or is refused with the transaction's message.
+        """
+        if threading.get_ident() != self._thread_id:
+            return  # another thread's wait: this screen is not blocked by it
+        for banner in self.screen.walk_children(Banner):
+            banner.show(_("Waiting for the database: another station or program is holding it..."), "warning")
+        screen = self.screen
+        self._display(screen, screen._compositor.render_update(full=True, screen_stack=self._background_screens))
+
     def on_unmount(self) -> None:
         self.record_print_outcomes()
+        on_busy_wait(None)
         # A label being written finishes: its shipment is committed already.
         self.desk.printing.stop()
         # Let the collector see this app's objects again: a process that runs several apps

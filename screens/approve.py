@@ -14,6 +14,7 @@ from textual.widgets import Input, Static
 
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
+from kiosk.inert import inert_lines
 from screens.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ class SupervisorApproval(ModalScreen["Desk | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text(self.question))
+            yield Static(Text(inert_lines(self.question)))
             yield Static(_("Supervisor: scan your badge, then type your PIN. Escape cancels."), id="approve-prompt")
             yield ScanInput(placeholder=_("badge"), id="approve-badge")
             yield Input(placeholder=_("PIN"), password=True, id="approve-pin", max_length=8)
@@ -63,7 +64,7 @@ class SupervisorApproval(ModalScreen["Desk | None"]):
         try:
             supervisor = self.desk.as_supervisor(self.badge, pin, action=self.action, order_id=self.order_id)
         except KioskError as error:
-            self.query_one("#approve-error", Static).update(Text(str(error)))
+            self.query_one("#approve-error", Static).update(Text(inert_lines(str(error))))
             self.app.refuse(str(error))
             self.query_one("#approve-pin").display = False
             badge = self.query_one("#approve-badge", ScanInput)

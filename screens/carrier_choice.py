@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from kiosk.i18n import N_, _
+from kiosk.inert import inert
 from screens.widgets.scan_input import SCAN_SUFFIX_KEYS
 
 # F1 to F8: the pack screen's own keys are behind this dialog, and a scanner never sends these.
@@ -34,9 +35,9 @@ class CarrierChoiceDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Text(_("{number} fits more than one carrier. Which carrier's label is it?").format(
-                number=self.number)), classes="dialog-title")
+                number=inert(self.number))), classes="dialog-title")
             for key, (_carrier_id, name) in zip(CHOICE_KEYS, self.candidates, strict=False):
-                yield Static(Text(f"{key.upper()}  {name}"))
+                yield Static(Text(inert(f"{key.upper()}  {name}")))
             yield Static(_("Escape: scan another waybill"), classes="dialog-keys")
             yield Static(id="choice-error", classes="dialog-error")
 

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from kiosk.i18n import N_, _
+from kiosk.inert import inert_lines
 from screens.widgets.scan_input import SCAN_SUFFIX_KEYS
 
 
@@ -33,7 +34,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text(self.question))
+            yield Static(Text(inert_lines(self.question)))
             yield Static(_("F12: yes    Escape: no"), classes="dialog-keys")
             yield Static(id="confirm-error", classes="dialog-error")
 

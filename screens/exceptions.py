@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 
 from kiosk.desk import Decision
 from kiosk.i18n import N_, _
+from kiosk.inert import inert
 from kiosk.timefmt import short_time
 from screens.approve import SupervisorApproval
 from screens.print_jobs import PrintJobsScreen
@@ -40,7 +41,7 @@ class ExceptionsScreen(SupervisorDayKeys, SupervisorListScreen[Decision]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(_("Exceptions · {name}").format(name=self.supervisor.name)), id="exceptions-header")
+        yield Static(Text(_("Exceptions · {name}").format(name=inert(self.supervisor.name))), id="exceptions-header")
         yield DataTable(id="exceptions", cursor_type="row", zebra_stripes=True)
         yield Banner(id="banner")
         yield Static(id="history")
@@ -61,8 +62,8 @@ class ExceptionsScreen(SupervisorDayKeys, SupervisorListScreen[Decision]):
         table = self.query_one(DataTable)
         table.clear()
         for index, row in enumerate(rows):
-            table.add_row(kinds[row.kind], Text(row.order_id), short_time(row.since), Text(row.who),
-                          Text(row.detail), key=str(index))
+            table.add_row(kinds[row.kind], Text(inert(row.order_id)), short_time(row.since), Text(inert(row.who)),
+                          Text(inert(row.detail)), key=str(index))
         if not rows:
             self.query_one(Banner).show(_("Nothing needs a decision."), "info")
         self._show_history()
@@ -76,9 +77,10 @@ class ExceptionsScreen(SupervisorDayKeys, SupervisorListScreen[Decision]):
         if row is None:
             history.update("")
             return
-        text = Text(_("History of {order_id}").format(order_id=row.order_id) + "\n", style="bold")
+        text = Text(_("History of {order_id}").format(order_id=inert(row.order_id)) + "\n", style="bold")
         for entry in self.desk.order_history(row.order_id, limit=HISTORY_LINES):
-            text.append(f"{short_time(entry.at)}  {entry.what}  {entry.operator} {entry.station}  {entry.details}\n")
+            line = f"{short_time(entry.at)}  {entry.what}  {entry.operator} {entry.station}  {entry.details}"
+            text.append(inert(line) + "\n")
         history.update(text)
 
     # -- actions -------------------------------------------------------------

@@ -14,6 +14,7 @@ from textual.widgets import Input, Static
 
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
+from kiosk.inert import inert, inert_lines
 from kiosk.item_labels import MAX_COPIES, ItemLabelRequest, check_copies
 from screens.widgets.scan_input import ScanInput
 
@@ -51,7 +52,7 @@ class ItemLabelDialog(ModalScreen[ItemLabelRequest | None]):
         self.query_one("#item-code").focus()
 
     def _error(self, message: str) -> None:
-        self.query_one("#item-error", Static).update(Text(message))
+        self.query_one("#item-error", Static).update(Text(inert_lines(message)))
         self.app.bell()
 
     def receive_scan(self, value: str) -> None:
@@ -64,7 +65,8 @@ class ItemLabelDialog(ModalScreen[ItemLabelRequest | None]):
         self.code = item.code
         self.query_one("#item-error", Static).update("")
         self.query_one("#item-found", Static).update(
-            Text(_("{name} {variant}: {code}").format(name=item.name, variant=item.variant, code=item.code))
+            Text(_("{name} {variant}: {code}").format(name=inert(item.name), variant=inert(item.variant),
+                                                      code=inert(item.code)))
         )
         self.query_one("#item-prompt", Static).update(
             _("How many labels? Type a number from 1 to {limit}, then Enter.").format(limit=MAX_COPIES)

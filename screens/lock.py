@@ -14,6 +14,7 @@ from textual.widgets import Input, Static
 
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
+from kiosk.inert import inert, inert_lines
 from screens.messages import LogOutRequested
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ class LockScreen(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Static(
                 Text(_("Locked after no activity. {name}: type your PIN to carry on, or F10 to log out.").format(
-                    name=name))
+                    name=inert(name)))
             )
             yield Input(password=True, id="pin", max_length=8)
             yield Static(id="lock-error", classes="dialog-error")
@@ -49,7 +50,7 @@ class LockScreen(ModalScreen[bool]):
         try:
             self.desk.unlock(message.value)
         except KioskError as error:
-            self.query_one("#lock-error", Static).update(Text(str(error)))
+            self.query_one("#lock-error", Static).update(Text(inert_lines(str(error))))
             self.app.refuse(str(error))
             return
         self.dismiss(True)

@@ -14,6 +14,7 @@ from textual.widgets import Input, Static
 
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
+from kiosk.inert import inert
 from screens.scan_screen import ScanScreen
 from screens.widgets.banner import Banner
 from screens.widgets.footer import KioskFooter
@@ -64,7 +65,7 @@ class LoginScreen(ScanScreen):
         self.badge = ""
         self.query_one("#login-title", Static).update(_("Packing desk"))
         self.query_one("#login-station", Static).update(
-            Text(_("Station {station}").format(station=self.desk.station))
+            Text(_("Station {station}").format(station=inert(self.desk.station)))
         )
         self.query_one("#login-prompt", Static).update(_("Scan your badge"))
         badge_input = self.query_one("#badge", ScanInput)
@@ -88,7 +89,7 @@ class LoginScreen(ScanScreen):
             return
         self.badge = operator.badge
         self.query_one("#login-prompt", Static).update(
-            Text(_("{name}: type your PIN, then Enter").format(name=operator.name))
+            Text(_("{name}: type your PIN, then Enter").format(name=inert(operator.name)))
         )
         self.query_one("#badge").display = False
         pin = self.query_one("#pin", Input)

@@ -16,6 +16,7 @@ from kiosk.carriers import carrier_name
 from kiosk.cells import cell_width
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
+from kiosk.inert import inert, inert_lines
 from kiosk.item_labels import ItemLabelRequest
 from kiosk.packing import MAX_BULK_QUANTITY, MAX_PARCELS, LineProgress, ScanOutcome, ScanResult, Stage
 from kiosk.waybill import CARRIER_OVERRIDE, CarrierChoiceNeeded, requested_carrier
@@ -105,8 +106,8 @@ class PackScreen(ScanScreen):
         self.query_one("#order-header", Static).update(
             Text(
                 _("Order {order_id} · {platform} · {name} · {station}").format(
-                    order_id=order["order_id"], platform=order["platform"], name=operator.name if operator else "",
-                    station=self.desk.station,
+                    order_id=inert(order["order_id"]), platform=inert(order["platform"]),
+                    name=inert(operator.name) if operator else "", station=inert(self.desk.station),
                 )
             )
         )
@@ -138,7 +139,7 @@ class PackScreen(ScanScreen):
     def _recipient_text(self) -> Text:
         order = self.session.order
         place = " ".join(part for part in (order["city"], order["province"], order["country"]) if part)
-        text = Text(_("To {name} · {place}").format(name=order["recipient_name"], place=place))
+        text = Text(_("To {name} · {place}").format(name=inert(order["recipient_name"]), place=inert(place)))
         area = self.desk.remote_area()
         if area:
             text.append("  " + _("REMOTE ({area})").format(area=_(area.name)), style="bold yellow")
@@ -155,9 +156,9 @@ class PackScreen(ScanScreen):
             return
         parts = []
         if order["buyer_note"].strip():
-            parts.append(Text.assemble((_("Buyer note: "), "bold"), order["buyer_note"].strip()))
+            parts.append(Text.assemble((_("Buyer note: "), "bold"), inert_lines(order["buyer_note"].strip())))
         if order["seller_note"].strip():
-            parts.append(Text.assemble((_("Seller note: "), "bold"), order["seller_note"].strip()))
+            parts.append(Text.assemble((_("Seller note: "), "bold"), inert_lines(order["seller_note"].strip())))
         if not self.session.notes_acknowledged:
             parts.append(Text(_("Press F4 when you have read the notes."), style="bold"))
         text = Text("\n").join(parts)
@@ -179,8 +180,8 @@ class PackScreen(ScanScreen):
         table.clear()
         for progress in self.session.lines:
             line = progress.line
-            table.add_row(str(line.line_no), self._packed_cell(progress), Text(line.name), Text(line.variant),
-                          key=str(line.line_no))
+            table.add_row(str(line.line_no), self._packed_cell(progress), Text(inert(line.name)),
+                          Text(inert(line.variant)), key=str(line.line_no))
 
     @staticmethod
     def _packed_cell(progress: LineProgress) -> Text:

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from kiosk.cells import truncate_cells
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _, format_number
+from kiosk.inert import inert, inert_lines
 from kiosk.print_queue import SHIPPING_LABEL, PrintJob
 from kiosk.timefmt import short_time
 from screens.approve import SupervisorApproval
@@ -50,8 +51,8 @@ class PrinterChoice(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text(self.question))
-            yield OptionList(*(Option(Text(f"{name}  ({where})"), id=name) for name, where in self.printers))
+            yield Static(Text(inert_lines(self.question)))
+            yield OptionList(*(Option(Text(inert(f"{name}  ({where})")), id=name) for name, where in self.printers))
             yield Static(_("Enter: choose    Escape: cancel"), classes="dialog-keys")
 
     def on_mount(self) -> None:
@@ -101,15 +102,16 @@ class PrintJobsScreen(SupervisorListScreen[PrintJob]):
         for job in self.rows:
             status = Text(job.status_name, style="bold red" if job.status == "failed" and not job.voided_at else "")
             error = truncate_cells(job.error, ERROR_CELLS)
-            table.add_row(str(job.job_id), short_time(job.updated_at), job.kind_name, Text(job.subject),
-                          Text(job.printer), status, format_number(job.attempts), Text(error), key=str(job.job_id))
+            table.add_row(str(job.job_id), short_time(job.updated_at), job.kind_name, Text(inert(job.subject)),
+                          Text(inert(job.printer)), status, format_number(job.attempts), Text(inert(error)),
+                          key=str(job.job_id))
         rows = [job.job_id for job in self.rows]
         table.move_cursor(row=rows.index(keep) if keep in rows else 0)
         failed = sum(1 for job in self.rows if job.status == "failed" and not job.voided_at)
         self.query_one("#jobs-header", Static).update(
             Text(_("Print jobs · {failed} failed · {name} ({badge}) · {station}").format(
-                failed=format_number(failed), name=self.supervisor.name, badge=self.supervisor.badge,
-                station=self.desk.station))
+                failed=format_number(failed), name=inert(self.supervisor.name), badge=inert(self.supervisor.badge),
+                station=inert(self.desk.station)))
         )
         self._show_detail()
 
@@ -120,14 +122,14 @@ class PrintJobsScreen(SupervisorListScreen[PrintJob]):
             detail.update(_("No print jobs yet."))
             return
         lines = [_("Job {job_id} · {kind} · {subject} · created {created} · station {station}").format(
-            job_id=job.job_id, kind=job.kind_name, subject=job.subject, created=short_time(job.created_at),
-            station=job.station or "-")]
+            job_id=job.job_id, kind=job.kind_name, subject=inert(job.subject), created=short_time(job.created_at),
+            station=inert(job.station or "-"))]
         if job.error:
-            lines.append(_("Error: {error}").format(error=job.error))
+            lines.append(_("Error: {error}").format(error=inert(job.error)))
         if job.file:
-            lines.append(_("File: {file}").format(file=job.file))
+            lines.append(_("File: {file}").format(file=inert(job.file)))
         if job.reason:
-            lines.append(_("Reason: {reason}").format(reason=job.reason))
+            lines.append(_("Reason: {reason}").format(reason=inert(job.reason)))
         detail.update(Text("\n".join(lines)))
 
     @on(DataTable.RowHighlighted)

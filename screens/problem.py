@@ -15,6 +15,7 @@ from textual.widgets import Static
 from kiosk.errors import KioskError
 from kiosk.hold_reasons import PROBLEM_KINDS
 from kiosk.i18n import N_, _
+from kiosk.inert import inert, inert_lines
 from screens.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ class ProblemDialog(ModalScreen[ProblemReport | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text(_("Problem with order {order_id}").format(order_id=self.session.order_id)),
+            yield Static(Text(_("Problem with order {order_id}").format(order_id=inert(self.session.order_id))),
                          classes="dialog-title")
             yield Static(id="problem-question")
             yield ScanInput(id="problem-answer")
@@ -90,7 +91,7 @@ class ProblemDialog(ModalScreen[ProblemReport | None]):
         try:
             getattr(self, f"_answer_{self.step}")(value.strip())
         except KioskError as error:
-            self.query_one("#problem-error", Static).update(Text(str(error)))
+            self.query_one("#problem-error", Static).update(Text(inert_lines(str(error))))
             self.app.bell()
 
     def _answer_kind(self, answer: str) -> None:

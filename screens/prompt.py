@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from kiosk.i18n import N_, _
+from kiosk.inert import inert_lines
 from screens.widgets.scan_input import SCAN_SUFFIX_KEYS
 
 # Returns the error to show for an answer, or None when the answer is fine.
@@ -71,7 +72,7 @@ class PromptDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text(self.question))
+            yield Static(Text(inert_lines(self.question)))
             yield AnswerInput(value=self.value, type=self.input_type, max_length=self.max_length, id="answer")
             yield Static(_("F12: done    Escape: cancel"), classes="dialog-keys")
             yield Static(id="prompt-error", classes="dialog-error")
@@ -89,7 +90,7 @@ class PromptDialog(ModalScreen[str | None]):
         answer = self.query_one(AnswerInput).value.strip()
         problem = self.check(answer) if self.check else None
         if problem:
-            self.query_one("#prompt-error", Static).update(Text(problem))
+            self.query_one("#prompt-error", Static).update(Text(inert_lines(problem)))
             self.app.bell()
             return
         self.dismiss(answer)

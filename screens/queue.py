@@ -11,9 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from kiosk.claims import StaleClaim
+from kiosk.desk_recovery import TAKE_OVER_CLAIM
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _, format_number, ngettext
+from kiosk.inert import inert
 from kiosk.timefmt import waiting_for
+from screens.approve import SupervisorApproval
 from screens.messages import LabelPrinted, LogOutRequested
 from screens.scan_screen import ScanScreen
 from screens.supervisor_day import QUEUE_DAY_BINDINGS, QueueDayKeys
@@ -44,6 +48,7 @@ class QueueScreen(QueueDayKeys, ScanScreen):
         Binding("f8", "reprint_last_label", N_("Reprint label")),
         Binding("f10", "log_out", N_("Log out")),
         *QUEUE_DAY_BINDINGS,
+        Binding("f4", "take_over", N_("Take over"), show=False),
     ]
 
     def __init__(self, desk: Desk) -> None:
@@ -53,6 +58,8 @@ class QueueScreen(QueueDayKeys, ScanScreen):
         self.page_size = 1
         self.entries: list[QueueEntry] = []
         self.resumed_before = False
+        # The order last refused because its station went silent: F8 asks a supervisor to hand it over.
+        self.stale_order: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-header")
@@ -94,7 +101,7 @@ class QueueScreen(QueueDayKeys, ScanScreen):
         # just shipped starts there.
         self.query_one(RowTable).set_rows([
             (entry.order_id, (entry.order_id, entry.platform, entry.recipient_name, format_number(entry.unit_count),
-                              waiting_for(entry.paid_at), Text(" ".join(entry.flags), style="bold yellow")))
+                              waiting_for(entry.paid_at), Text(inert(" ".join(entry.flags)), style="bold yellow")))
             for entry in self.entries
         ])
         operator = self.desk.operator
@@ -103,8 +110,8 @@ class QueueScreen(QueueDayKeys, ScanScreen):
             Text(
                 _("Queue: {first}-{last} of {total} paid orders waiting · {name} ({badge}) · {station}").format(
                     first=format_number(self.page_start + 1 if total else 0), last=format_number(last),
-                    total=format_number(total), name=operator.name if operator else "",
-                    badge=operator.badge if operator else "", station=self.desk.station,
+                    total=format_number(total), name=inert(operator.name) if operator else "",
+                    badge=inert(operator.badge) if operator else "", station=inert(self.desk.station),
                 )
             )
         )
@@ -179,10 +186,31 @@ class QueueScreen(QueueDayKeys, ScanScreen):
         try:
             self.desk.open_order(order_id)
         except KioskError as error:
+            self.stale_order = error.order_id if isinstance(error, StaleClaim) else None
             self.refuse(str(error))
             return
         self.query_one(Banner).show("")
         self._open_pack_screen()
+
+    def action_take_over(self) -> None:
+        order_id = self.stale_order
+        if order_id is None:
+            return
+
+        def approved(supervisor: Desk | None) -> None:
+            if supervisor is None:
+                return
+            try:
+                self.desk.take_over(order_id, supervisor)
+            except KioskError as error:
+                self.refuse(str(error))
+                return
+            self.stale_order = None
+            self._open_pack_screen()
+
+        self.app.push_screen(SupervisorApproval(
+            self.desk, _("Hand order {order_id} to this station? Its station has gone silent.").format(
+                order_id=inert(order_id)), action=TAKE_OVER_CLAIM, order_id=order_id), approved)
 
     def _open_pack_screen(self, resumed: bool = False) -> None:
         from screens.pack import PackScreen  # on first use: it is the heaviest screen to import

@@ -1,4 +1,4 @@
-"""Many stations on one database file: 8 processes claim, pack and ship orders at once.
+"""Many stations on one database file: 8 processes claim, pack and ship 500 orders at once.
 
 Behind the ``slow`` marker (``pytest -m slow``): it starts real processes that contend for the
 write lock, which is what the busy-database waiting in kiosk.db.transaction is for.
@@ -22,7 +22,7 @@ from tests.conftest import EAN
 pytestmark = pytest.mark.slow
 
 PROCESSES = 8
-ORDERS = 160
+ORDERS = 500
 
 
 def add_orders(path: Path) -> None:

@@ -349,7 +349,7 @@ async def test_wrong_pin_and_unknown_badge_are_refused_at_login(config):
     app = RecordingApp(config)
     async with app.run_test(size=SIZE) as pilot:
         await scan(pilot, "NOBODY")
-        assert banner(app).message == "Unknown or disabled badge NOBODY. Scan your badge again."
+        assert banner(app).message == "Unknown or disabled badge. Scan your badge again."
         await log_in(pilot, "P001", "0000")
         assert isinstance(app.screen, LoginScreen)
         assert banner(app).message == "Wrong PIN for P001. 4 tries left."

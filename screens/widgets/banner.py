@@ -7,6 +7,8 @@ from typing import Literal
 from rich.text import Text
 from textual.widgets import Static
 
+from kiosk.inert import inert_lines
+
 Tone = Literal["ok", "error", "info", "warning"]
 
 
@@ -24,5 +26,5 @@ class Banner(Static):
     def show(self, message: str, tone: Tone = "info") -> None:
         self.message = message
         # Scanned codes and names come from outside: never read them as markup.
-        self.update(Text(message))
+        self.update(Text(inert_lines(message)))
         self.set_classes(tone)

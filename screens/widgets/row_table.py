@@ -25,6 +25,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from kiosk.inert import inert
+
 CELL_PADDING = 1  # blank cells each side of a value, as DataTable draws them
 MIN_SHRUNK_WIDTH = 8  # a column shortened to fit the width keeps at least this many cells
 HEADER = ("header",)  # the header line's place among the row signatures
@@ -44,7 +46,8 @@ def _cell_signature(cell: str | Text) -> Hashable:
 
 
 def _row(key: str, cells: Sequence[str | Text], signature: Hashable) -> Row:
-    texts = tuple(cell if isinstance(cell, Text) else Text(cell) for cell in cells)
+    # Cells given as text come from data (names, order numbers): shown inert.
+    texts = tuple(cell if isinstance(cell, Text) else Text(inert(cell)) for cell in cells)
     return Row(key, texts, signature, tuple(cell_len(text.plain) for text in texts))
 
 
