@@ -19,6 +19,7 @@ from pathlib import Path
 import platformdirs
 
 from kiosk.config import APP_NAME
+from kiosk.file_locks import try_lock
 
 DATABASE_NAME = "kiosk-demo.db"
 KEEP_RUNS = 3
@@ -54,20 +55,6 @@ class DemoRun:
             self.handle = -1
 
 
-def _lock(path: Path, *, create: bool) -> int | None:
-    """The handle of an exclusive lock on ``path``, or None when another process holds it."""
-    try:
-        handle = os.open(path, os.O_RDWR | (os.O_CREAT if create else 0), 0o600)
-    except FileNotFoundError:
-        return None
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(handle)
-        return None
-    return handle
-
-
 def database_open_elsewhere(database: Path) -> bool:
     """Whether another process has this WAL database open (a station run with ``--db``)."""
     try:
@@ -91,7 +78,7 @@ def start_demo_run(root: Path | None = None, keep: int = KEEP_RUNS) -> DemoRun:
     root.mkdir(parents=True, exist_ok=True)
     # Made and locked under a hidden name, then renamed: a pruning run never sees it unlocked.
     staging = Path(tempfile.mkdtemp(prefix=".new-", dir=root))
-    handle = _lock(staging / _LOCK_NAME, create=True)
+    handle = try_lock(staging / _LOCK_NAME)
     assert handle is not None  # nobody else knows the folder yet
     folder = root / f"{_RUN_PREFIX}{datetime.now():%Y%m%d-%H%M%S-%f}-{os.getpid()}"
     staging.rename(folder)
@@ -104,7 +91,7 @@ def _prune(root: Path, keep: int, current: Path) -> None:
     runs = sorted((p for p in root.iterdir() if p.is_dir() and p.name.startswith(_RUN_PREFIX)), reverse=True)
     old = [run for run in runs if run != current][max(keep - 1, 0):]
     for run in old:
-        handle = _lock(run / _LOCK_NAME, create=False)
+        handle = try_lock(run / _LOCK_NAME, create=False)
         if handle is None:
             continue  # a live demo still runs there
         try:

@@ -8,7 +8,6 @@ the same order under one name.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ import sqlite_utils
 
 from kiosk.config import APP_NAME
 from kiosk.errors import KioskError
+from kiosk.file_locks import is_locked, try_lock
 from kiosk.i18n import _
 
 # Web stations are numbered from 1; a warehouse with more live browser desks than this has
@@ -52,11 +52,8 @@ def _lock_path(folder: Path, name: str) -> Path:
 def _try_lock(folder: Path, name: str) -> StationLock | None:
     folder.mkdir(parents=True, exist_ok=True)
     path = _lock_path(folder, name)
-    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(handle)
+    handle = try_lock(path)
+    if handle is None:
         return None
     os.ftruncate(handle, 0)
     os.write(handle, str(os.getpid()).encode())
@@ -99,16 +96,7 @@ def running_stations(folder: Path | None = None) -> set[str]:
     folder = folder or stations_folder()
     if not folder.is_dir():
         return set()
-    running = set()
-    for path in folder.glob("*.lock"):
-        handle = os.open(path, os.O_RDWR)
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            running.add(path.stem)
-        finally:
-            os.close(handle)
-    return running
+    return {path.stem for path in folder.glob("*.lock") if is_locked(path)}
 
 
 @dataclass(frozen=True)
