@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -21,10 +22,18 @@ from kiosk.i18n import _
 from kiosk.schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 5000
-# A write lock held longer than SQLite's own busy timeout (another station's slow disk, a backup)
-# is waited for again, with growing pauses, for this long in all before the action is refused.
+# Taking the write lock (BEGIN IMMEDIATE) waits its own way: SQLite's busy handler sleeps up to
+# 100 ms at a time, and with several stations writing, a waiter asleep keeps missing the moments
+# the lock is free (a scan's p99 reached 440 ms with 7 other stations). So SQLite waits at most
+# this long, and the kiosk retries after short pauses, growing only once the wait is long.
+BEGIN_BUSY_TIMEOUT_MS = 2
+# A write lock held this long (another station's slow disk, a backup) is said on screen ...
+BUSY_NOTICE_AFTER_SECONDS = 0.5
+# ... and waited for, with growing pauses, for this long in all before the action is refused.
 BUSY_GIVE_UP_SECONDS = 30.0
-_FIRST_PAUSE = 0.05
+_FIRST_PAUSE = 0.001
+_SHORT_PAUSES_FOR = 1.0  # seconds of pauses of at most _SHORT_PAUSE before they grow
+_SHORT_PAUSE = 0.005
 _pause = time.sleep  # the wait between attempts (tests replace it and _clock so that no test sleeps)
 _clock = time.monotonic
 # Told when a transaction starts waiting for a busy database (after SQLite's own busy timeout ran
@@ -237,23 +246,30 @@ def on_busy_wait(listener: Callable[[], None] | None) -> None:
 
 
 def _begin(conn: sqlite3.Connection) -> None:
-    """BEGIN IMMEDIATE, waiting out a busy database with growing pauses for a bounded time."""
-    deadline = _clock() + BUSY_GIVE_UP_SECONDS
+    """BEGIN IMMEDIATE, waiting out a busy database with short, then growing, pauses for a bounded time."""
+    started = _clock()
+    deadline = started + BUSY_GIVE_UP_SECONDS
     pause = _FIRST_PAUSE
     told = False
-    while True:
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            return
-        except sqlite3.OperationalError as error:
-            code = (error.sqlite_errorcode or 0) & 0xFF
-            if code not in (_SQLITE_BUSY, _SQLITE_LOCKED) or _clock() >= deadline:
-                raise
-        if not told and _busy_listener is not None:
-            told = True
-            _busy_listener()
-        _pause(min(pause, max(0.0, deadline - _clock())))
-        pause = min(pause * 2, 1.0)
+    conn.execute(f"PRAGMA busy_timeout = {BEGIN_BUSY_TIMEOUT_MS}")
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                code = (error.sqlite_errorcode or 0) & 0xFF
+                if code not in (_SQLITE_BUSY, _SQLITE_LOCKED) or _clock() >= deadline:
+                    raise
+            waited = _clock() - started
+            if not told and _busy_listener is not None and waited >= BUSY_NOTICE_AFTER_SECONDS:
+                told = True
+                _busy_listener()
+            # Jittered, so that stations retrying together do not collide again.
+            _pause(min(pause * random.uniform(0.5, 1.0), max(0.0, deadline - _clock())))
+            pause = min(pause * 2, _SHORT_PAUSE if waited < _SHORT_PAUSES_FOR else 1.0)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 @contextmanager

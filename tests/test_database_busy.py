@@ -64,7 +64,8 @@ async def test_a_scan_waits_for_the_database_on_screen_then_is_refused_and_nothi
         await open_so1(pilot, app)
         held_elsewhere.execute("BEGIN IMMEDIATE")
         await scan(pilot, EAN["SW-RED-M"])
-        assert WAITING in seen_while_waiting[0]  # drawn while the scan waited, before any pause
+        # Drawn while the scan waited, once the wait was long enough to notice, not at once.
+        assert WAITING not in seen_while_waiting[0] and any(WAITING in shown for shown in seen_while_waiting)
         assert sum(fake_clock) == pytest.approx(db_module.BUSY_GIVE_UP_SECONDS)
         assert banner(app).message.startswith("The database is busy (another station or program has held it")
         assert app.bells == 1 and app.is_running
@@ -76,7 +77,7 @@ async def test_a_scan_waits_for_the_database_on_screen_then_is_refused_and_nothi
     assert db.execute("SELECT COUNT(*) FROM scans WHERE result = 'accepted'").fetchone()[0] == 1
 
 
-async def test_a_short_wait_shows_the_notice_and_the_scan_then_counts(config, db, held_elsewhere, monkeypatch):
+async def test_a_short_wait_shows_no_notice_and_the_scan_then_counts(config, db, held_elsewhere, monkeypatch):
     app = RecordingApp(config)
     seen: list[str] = []
 
@@ -89,7 +90,8 @@ async def test_a_short_wait_shows_the_notice_and_the_scan_then_counts(config, db
         await open_so1(pilot, app)
         held_elsewhere.execute("BEGIN IMMEDIATE")
         await scan(pilot, EAN["SW-RED-M"])
-        assert len(seen) == 1 and WAITING in seen[0]
+        # A few milliseconds behind another station: nothing to tell the packer.
+        assert len(seen) == 1 and WAITING not in seen[0]
         assert banner(app).message.startswith("OK: ")
     assert db.execute("SELECT COUNT(*) FROM scans WHERE result = 'accepted'").fetchone()[0] == 1
 
