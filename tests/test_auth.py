@@ -50,7 +50,7 @@ def test_a_pin_typed_where_the_badge_belongs_is_never_echoed(db):
 
 def test_too_many_wrong_pins_lock_the_badge_even_with_the_right_pin(db):
     for _ in range(MAX_FAILED_LOGINS):
-        with pytest.raises(KioskError):
+        with pytest.raises(KioskError, match="Wrong PIN for P001"):
             authenticate(db, "P001", "0000", "DESK-1")
     with pytest.raises(KioskError, match="Too many wrong PINs"):
         authenticate(db, "P001", "1234", "DESK-1")

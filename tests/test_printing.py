@@ -253,7 +253,7 @@ def test_summarize_items_ends_in_more_items_when_cut() -> None:
     assert summarize_items((), 3) == []
     german = LabelCaptions(more_items="weitere Artikel")
     assert summarize_items(items, 2, german)[-1] == "+6 weitere Artikel"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="max_lines must be at least 1"):
         summarize_items(items, 0)
 
 
@@ -545,7 +545,7 @@ def test_safe_name(name: str, expected: str) -> None:
 
 
 def test_safe_name_refuses_nothing_left() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="cannot make a spool file name"):
         safe_name("\u5f20\u4f1f")
 
 

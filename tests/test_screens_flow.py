@@ -400,7 +400,7 @@ async def test_an_unexpected_error_shows_one_line_and_logs_the_traceback(config,
 
     monkeypatch.setattr("kiosk.order_queue.queue_page", broken)
     app = RecordingApp(config)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="disk on fire"):
         async with app.run_test(size=SIZE) as pilot:
             await log_in(pilot)
     shown = " ".join(capfd.readouterr().err.split())
