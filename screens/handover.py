@@ -67,6 +67,23 @@ def note_columns() -> tuple[str, ...]:
     return _("Written"), _("By"), _("For shift"), _("Orders"), _("Note")
 
 
+def notes_layout() -> ComposeResult:
+    """What both note screens show: a header, the notes, the one under the cursor, feedback, keys."""
+    yield Static(id="handover-header")
+    yield DataTable(id="notes", cursor_type="row", zebra_stripes=True)
+    yield Static(id="note-text")
+    yield Banner(id="banner")
+    yield KioskFooter()
+
+
+def notes_table(screen: Screen) -> DataTable:
+    """The notes table of a note screen, its columns set and the focus on it."""
+    table = screen.query_one(DataTable)
+    table.add_columns(*note_columns())
+    table.focus()
+    return table
+
+
 class HandoverAckScreen(Screen[None]):
     """Right after login: each note for this shift the operator has not read, acknowledged with F2.
 
@@ -86,17 +103,11 @@ class HandoverAckScreen(Screen[None]):
         self.notes = list(notes)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="handover-header")
-        yield DataTable(id="notes", cursor_type="row", zebra_stripes=True)
-        yield Static(id="note-text")
-        yield Banner(id="banner")
-        yield KioskFooter()
+        yield from notes_layout()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns(*note_columns())
+        notes_table(self)
         self.show()
-        table.focus()
 
     def show(self) -> None:
         operator = self.desk.operator
@@ -225,17 +236,11 @@ class HandoverBookScreen(SupervisorListScreen["HandoverNote"]):
     BINDINGS = [Binding("w", "write", N_("Write a note"))]
 
     def compose(self) -> ComposeResult:
-        yield Static(id="handover-header")
-        yield DataTable(id="notes", cursor_type="row", zebra_stripes=True)
-        yield Static(id="note-text")
-        yield Banner(id="banner")
-        yield KioskFooter()
+        yield from notes_layout()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns(*note_columns())
+        notes_table(self)
         self.reload()
-        table.focus()
 
     def reload(self) -> None:
         succeeded, rows = self.attempt(self.desk.unacknowledged_handover_notes)
