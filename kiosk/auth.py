@@ -248,12 +248,19 @@ def approve_as_supervisor(
     Raises KioskError when the badge is not a supervisor's or the PIN is wrong.
     """
     operator = authenticate(db, badge, pin, station)
+    record_approval(db, operator, station, action=action, order_id=order_id)
+    return operator
+
+
+def record_approval(db: sqlite_utils.Database, operator: Operator, station: str, *, action: str,
+                    order_id: str | None = None, confirmed: str = "badge_pin") -> None:
+    """A supervisor's approval of one action, as an event: given with badge and PIN at someone's
+    station, or confirmed (``confirmed="session"``) by the supervisor logged in at this one."""
     if not operator.is_supervisor:
         raise KioskError(_("{name} is not a supervisor: a supervisor must approve this.").format(name=operator.name))
     with transaction(db) as conn:
         record_event(conn, "supervisor_approved", order_id=order_id, operator=operator.badge, station=station,
-                     action=action)
-    return operator
+                     action=action, confirmed=confirmed)
 
 
 # A supervisor's approval counts only for the order it was given for, and only this long.
@@ -366,3 +373,10 @@ def list_operators(db: sqlite_utils.Database) -> list[dict]:
     for row in rows:
         row["locked"] = is_locked(db, row["badge"])
     return rows
+
+
+def locked_operators(db: sqlite_utils.Database) -> list[Operator]:
+    """Active operators whose badge is locked just now (too many wrong PINs), by badge."""
+    return [_row_to_operator(row)
+            for row in db.query("SELECT * FROM operators WHERE active = 1 ORDER BY badge")
+            if is_locked(db, row["badge"])]

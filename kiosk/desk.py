@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from kiosk.auth import Operator, approve_as_supervisor, authenticate, find_operator, record_logout
+from kiosk.auth import Operator, approve_as_supervisor, authenticate, find_operator, record_approval, record_logout
 from kiosk.claims import claim_order, heartbeat, release_order, station_claim
 from kiosk.config import Config
 from kiosk.desk_aftersales import AfterSalesDesk
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from kiosk.print_queue import PrintJob
     from kiosk.print_requests import PrintOutcome
     from kiosk.remote import RemoteRule
+    from kiosk.sessions import LiveStation
     from kiosk.shipping import Shipment
     from kiosk.voids import VoidResult
 
@@ -196,6 +197,20 @@ class Desk(SupervisorDay, AfterSalesDesk, LabelsDesk, RecoveryDesk):
         desk._approval_only = True
         return desk
 
+    def approve_here(self, *, action: str, order_id: str | None = None) -> Desk:
+        """The supervisor at this desk approves on their own session: one confirmation on the screen,
+        no second badge and PIN. The approval is an event, as with ``as_supervisor``; returns this desk
+        (the approver). A packer is refused: their station asks a supervisor's badge and PIN."""
+        record_approval(self.db, self._require_supervisor(), self.station, action=action, order_id=order_id,
+                        confirmed="session")
+        return self
+
+    @property
+    def is_supervisor(self) -> bool:
+        """A supervisor works at this desk (logged in, or approving with badge and PIN): their
+        actions on another person's work take one confirmation, not a second badge and PIN."""
+        return self._operator is not None and self._operator.is_supervisor
+
     # -- the queue ----------------------------------------------------------------------------
 
     def queue(self, start: int = 0) -> QueuePage:
@@ -323,11 +338,12 @@ class Desk(SupervisorDay, AfterSalesDesk, LabelsDesk, RecoveryDesk):
             self._session = None
         return shipment
 
-    def check_problem(self, kind: str, line_no: int | None, quantity: int, description: str) -> None:
+    def check_problem(self, kind: str, line_no: int | None, quantity: int, description: str,
+                      photo_path: str = "") -> None:
         """Refuses a problem report that would be refused (asked as the packer answers each question)."""
         from kiosk.problems import check_report
 
-        check_report(self.db, self._require_open().order_id, line_no, kind, quantity, description)
+        check_report(self.db, self._require_open().order_id, line_no, kind, quantity, description, photo_path)
 
     def report_problem(self, *, kind: str, line_no: int | None = None, quantity: int = 0, description: str = "",
                        photo_path: str = "", hold: bool = True) -> ProblemReported:
@@ -344,7 +360,9 @@ class Desk(SupervisorDay, AfterSalesDesk, LabelsDesk, RecoveryDesk):
         return ProblemReported(problem_id, held=hold)
 
     def decide_short(self, problem_id: int, approver: Desk | None) -> ShortDecision:
-        """The packer asked to ship short: a supervisor approved at the desk (``as_supervisor``), or nobody did.
+        """The packer asked to ship short: a supervisor approved (``as_supervisor`` at a packer's desk,
+        ``approve_here`` when the supervisor is logged in), or nobody did. A problem with the whole
+        order ships the units packed so far.
 
         Nobody approved: the order goes on hold until a supervisor decides, it never ships short.
         Approved so that nothing would be left to ship: the order goes on hold too (no empty parcel).
@@ -427,11 +445,11 @@ class Desk(SupervisorDay, AfterSalesDesk, LabelsDesk, RecoveryDesk):
         self._require_supervisor()
         return order_history(self.db, order_id, limit=limit)
 
-    def release(self, order_id: str) -> None:
-        """A held order, or one whose claim went stale, goes back to the queue."""
+    def release(self, order_id: str, note: str) -> None:
+        """A held order, or one whose claim went stale, goes back to the queue; the note says why."""
         from kiosk.problems import release_to_queue
 
-        release_to_queue(self.db, order_id, self._require_supervisor(), self.station)
+        release_to_queue(self.db, order_id, note, self._require_supervisor(), self.station)
 
     def cancel_order(self, order_id: str, reason: str) -> None:
         from kiosk.problems import cancel_order
@@ -453,7 +471,8 @@ class Desk(SupervisorDay, AfterSalesDesk, LabelsDesk, RecoveryDesk):
         resolve_problem(self.db, problem_id, resolution, self._require_supervisor(), self.station)
 
     def approve_short(self, problem_id: int) -> None:
-        """Needs this supervisor's badge and PIN for the order just now (``as_supervisor``, action short_shipment)."""
+        """Needs this supervisor's approval for the order just now (``as_supervisor`` or ``approve_here``,
+        action short_shipment)."""
         from kiosk.problems import approve_short
 
         approve_short(self.db, problem_id, self._require_supervisor(), self.station)
@@ -461,7 +480,34 @@ class Desk(SupervisorDay, AfterSalesDesk, LabelsDesk, RecoveryDesk):
     def end_session_of(self, badge: str) -> str:
         """End a badge's session at another station (it died, or the badge was left logged in); returns where."""
         supervisor = self._require_supervisor()
-        return end_session_of(self.db, badge.strip().upper(), by=supervisor.badge, station=self.station).station
+        badge = badge.strip().upper()
+        if badge == supervisor.badge and not self._approval_only:
+            raise KioskError(_("That is your own session: log out instead (F10 on the queue)."))
+        return end_session_of(self.db, badge, by=supervisor.badge, station=self.station).station
+
+    def live_sessions(self) -> list[LiveStation]:
+        """Who is logged in where, and the order each station holds (for a supervisor)."""
+        from kiosk.sessions import live_stations
+
+        self._require_supervisor()
+        return live_stations(self.db)
+
+    def locked_badges(self) -> list[Operator]:
+        """Badges locked after too many wrong PINs (for a supervisor)."""
+        from kiosk.auth import locked_operators
+
+        self._require_supervisor()
+        return locked_operators(self.db)
+
+    def unlock_badge(self, badge: str) -> Operator:
+        """A supervisor lifts a badge's lockout (as ``kiosk operators unlock`` does); returns its operator."""
+        from kiosk.auth import is_locked, require_operator, unlock_badge
+
+        supervisor = self._require_supervisor()
+        operator = require_operator(self.db, badge)
+        if not is_locked(self.db, operator.badge):
+            raise KioskError(_("Badge {badge} is not locked.").format(badge=operator.badge))
+        return unlock_badge(self.db, operator.badge, by=supervisor.badge)
 
     # -- supervisor: operators ----------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from kiosk.hold_reasons import hold_reason_text
 from kiosk.i18n import _, ngettext
 from kiosk.orders import OrderLine, find_order_id, get_lines, get_order, variant_text
 from kiosk.problems import approved_shortages
-from kiosk.scanning import HIDDEN_CODE, clean_scan, looks_like_pin, not_a_barcode
+from kiosk.scanning import HIDDEN_CODE, clean_scan, looks_like_pin, not_a_barcode, packed_by_line
 
 MAX_BULK_QUANTITY = 999
 MAX_PARCELS = 20
@@ -70,17 +70,6 @@ class LineProgress:
     @property
     def remaining(self) -> int:
         return max(self.expected - self.packed, 0)
-
-
-def packed_by_line(conn: sqlite3.Connection, order_id: str) -> dict[int, int]:
-    """Units counted per order line: accepted scans not undone."""
-    return dict(
-        conn.execute(
-            "SELECT line_no, SUM(quantity) FROM scans WHERE order_id = ?"
-            " AND result = 'accepted' AND undone_at IS NULL GROUP BY line_no",
-            (order_id,),
-        ).fetchall()
-    )
 
 
 class PackSession:

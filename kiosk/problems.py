@@ -16,6 +16,7 @@ from kiosk.errors import KioskError
 from kiosk.hold_reasons import NOTHING_TO_SHIP, PROBLEM_KINDS, hold_reason_text, problem_hold
 from kiosk.i18n import N_, _
 from kiosk.orders import get_order, set_status
+from kiosk.scanning import packed_by_line
 
 # Kinds a packer can only explain in words.
 DESCRIPTION_REQUIRED = {"other", "wrong_item"}
@@ -127,15 +128,19 @@ def cancel_order(db: sqlite_utils.Database, order_id: str, reason: str, operator
         set_status(conn, order_id, "cancelled", operator=operator, station=station, reason=reason.strip())
 
 
-def release_to_queue(db: sqlite_utils.Database, order_id: str, supervisor: Operator, station: str) -> None:
-    """A held order (or one whose claim went stale) goes back to the queue."""
+def release_to_queue(db: sqlite_utils.Database, order_id: str, note: str, supervisor: Operator,
+                     station: str) -> None:
+    """A held order (or one whose claim went stale) goes back to the queue; the supervisor's note
+    says why, on the order's history."""
     _require_supervisor(supervisor)
     order = get_order(db, order_id)
     if order is None:
         raise KioskError(_("No order {order_id}.").format(order_id=order_id))
+    if not note.strip():
+        raise KioskError(_("Say why the order goes back to the queue."))
     with transaction(db) as conn:
         end_claim(conn, order_id, stopped_by=station, status="paid")
-        set_status(conn, order_id, "paid", operator=supervisor.badge, station=station, reason="released by supervisor")
+        set_status(conn, order_id, "paid", operator=supervisor.badge, station=station, reason=note.strip())
 
 
 def approve_short(
@@ -143,27 +148,33 @@ def approve_short(
 ) -> None:
     """Let the order ship without the units of this problem; a held order returns to the queue.
 
-    Only a supervisor whose badge and PIN were checked just now for this order
-    (an approval event written by kiosk.auth.approve_as_supervisor) may do it.
+    A problem with the whole order (no line) ships the units packed so far: every unit not
+    counted yet is short. A held order has nothing counted (its scans were cleared), so it stays
+    on hold for a decision: no parcel leaves empty.
+
+    Only a supervisor who approved this just now for this order (an approval event written by
+    kiosk.auth.record_approval: badge and PIN, or their own session) may do it.
     """
     problem = _problem_row(db, problem_id)
     _require_supervisor(supervisor)
     if not has_recent_approval(db, problem["order_id"], "short_shipment", supervisor.badge):
-        raise KioskError(_("A supervisor must approve this with badge and PIN first."))
-    if problem["line_no"] is None or problem["quantity"] < 1:
-        raise KioskError(_("Only a problem with a line and a quantity can be shipped short."))
+        raise KioskError(_("A supervisor must approve this first."))
+    if problem["line_no"] is not None and problem["quantity"] < 1:
+        raise KioskError(_("Only a problem with a quantity can be shipped short."))
     if problem["status"] != "open":
         raise KioskError(_("Problem {problem_id} is already {status}.").format(
             problem_id=problem_id, status=_(PROBLEM_STATUS_NAMES.get(problem["status"], problem["status"]))))
+    order_id = problem["order_id"]
     with transaction(db) as conn:
         conn.execute(
             "UPDATE problems SET status = 'approved_short', approved_by = ? WHERE id = ?",
             (supervisor.badge, problem_id),
         )
-        record_event(conn, "short_approved", order_id=problem["order_id"], operator=supervisor.badge,
-                     station=station, problem_id=problem_id, line_no=problem["line_no"],
-                     quantity=problem["quantity"])
-        order_id = problem["order_id"]
+        quantity = problem["quantity"]
+        if problem["line_no"] is None:
+            quantity = _short_all_not_packed(conn, problem_id, order_id)
+        record_event(conn, "short_approved", order_id=order_id, operator=supervisor.badge,
+                     station=station, problem_id=problem_id, line_no=problem["line_no"], quantity=quantity)
         status = conn.execute("SELECT status FROM orders WHERE order_id = ?", (order_id,)).fetchone()[0]
         if not anything_to_ship(conn, order_id):
             # No parcel leaves empty: the order waits for a supervisor's decision (cancel it, or wait for stock).
@@ -174,6 +185,22 @@ def approve_short(
         elif status == "on_hold":
             set_status(conn, order_id, "paid", operator=supervisor.badge, station=station,
                        reason="short shipment approved")
+
+
+def _short_all_not_packed(conn: sqlite3.Connection, problem_id: int, order_id: str) -> int:
+    """Inside a transaction: a whole-order problem approved short, recorded line by line as the
+    units not counted yet (scans not undone) nor short already; returns how many units that is."""
+    short = approved_shortages(conn, order_id)
+    packed = packed_by_line(conn, order_id)
+    total = 0
+    for line_no, ordered in conn.execute(
+            "SELECT line_no, quantity FROM order_lines WHERE order_id = ?", (order_id,)).fetchall():
+        missing = ordered - short.get(line_no, 0) - packed.get(line_no, 0)
+        if missing > 0:
+            conn.execute("INSERT INTO problem_lines (problem_id, line_no, quantity) VALUES (?, ?, ?)",
+                         (problem_id, line_no, missing))
+            total += missing
+    return total
 
 
 def anything_to_ship(conn: sqlite3.Connection, order_id: str) -> bool:
@@ -209,12 +236,17 @@ PROBLEM_STATUS_NAMES = {"open": N_("open"), "approved_short": N_("approved to sh
 
 
 def approved_shortages(conn: sqlite3.Connection, order_id: str) -> dict[int, int]:
-    """Units per line that a supervisor let this order ship without."""
+    """Units per line that a supervisor let this order ship without (a whole-order problem's
+    shortage is kept line by line in problem_lines)."""
     return dict(
         conn.execute(
-            "SELECT line_no, SUM(quantity) FROM problems WHERE order_id = ? AND status = 'approved_short'"
+            "SELECT line_no, SUM(quantity) FROM ("
+            " SELECT line_no, quantity FROM problems"
+            " WHERE order_id = ? AND status = 'approved_short' AND line_no IS NOT NULL"
+            " UNION ALL SELECT pl.line_no, pl.quantity FROM problems p JOIN problem_lines pl ON pl.problem_id = p.id"
+            " WHERE p.order_id = ? AND p.status = 'approved_short')"
             " GROUP BY line_no",
-            (order_id,),
+            (order_id, order_id),
         ).fetchall()
     )
 

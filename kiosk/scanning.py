@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 
@@ -47,3 +49,14 @@ def clean_scan(raw: str) -> str:
             )
         )
     return code
+
+
+def packed_by_line(conn: sqlite3.Connection, order_id: str) -> dict[int, int]:
+    """Units counted per order line: accepted scans not undone."""
+    return dict(
+        conn.execute(
+            "SELECT line_no, SUM(quantity) FROM scans WHERE order_id = ?"
+            " AND result = 'accepted' AND undone_at IS NULL GROUP BY line_no",
+            (order_id,),
+        ).fetchall()
+    )

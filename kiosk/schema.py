@@ -528,6 +528,16 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX print_jobs_reprint_of ON print_jobs (reprint_of);
     """,
+    # 15: a problem with the whole order approved short ships the units packed so far: the units
+    # not packed then are its shortage, line by line (issue 13).
+    """
+    CREATE TABLE problem_lines (
+        problem_id INTEGER NOT NULL REFERENCES problems (id),
+        line_no INTEGER NOT NULL,
+        quantity INTEGER NOT NULL CHECK (quantity > 0),
+        PRIMARY KEY (problem_id, line_no)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -25,6 +25,26 @@ def live_session(db: sqlite_utils.Database | sqlite3.Connection, badge: str) -> 
     return LiveSession(*row) if row else None
 
 
+@dataclass(frozen=True)
+class LiveStation:
+    """A badge logged in at a station, with the order that station is packing ("" for none)."""
+
+    badge: str
+    name: str
+    station: str
+    started_at: str
+    order_id: str
+
+
+def live_stations(db: sqlite_utils.Database) -> list[LiveStation]:
+    """Every live session, by station: who is logged in where, and what each station holds."""
+    return [LiveStation(*row) for row in db.execute(
+        "SELECT s.badge, COALESCE(o.name, ''), s.station, s.started_at, COALESCE(c.order_id, '')"
+        " FROM sessions s LEFT JOIN operators o ON o.badge = s.badge LEFT JOIN claims c ON c.station = s.station"
+        " ORDER BY s.station"
+    ).fetchall()]
+
+
 def refuse_if_elsewhere(db: sqlite_utils.Database | sqlite3.Connection, badge: str, station: str) -> None:
     """Refuse a badge logged in at another station (it logs out there, or a supervisor ends that session)."""
     session = live_session(db, badge)

@@ -200,10 +200,14 @@ class KioskApp(App):
             self.pop_screen()
 
     def action_supervisor(self) -> None:
-        """The exceptions list, from any screen, once a supervisor's badge and PIN are checked."""
+        """The exceptions list, from any screen: at once for a supervisor logged in here, once a
+        supervisor's badge and PIN are checked at anyone else's station."""
         from screens.exceptions import ExceptionsScreen
 
         if isinstance(self.screen, SupervisorApproval | ExceptionsScreen | LockScreen):
+            return
+        if self.desk.is_supervisor and not self.desk.locked:
+            self.push_screen(ExceptionsScreen(self.desk))
             return
 
         def approved(supervisor: Desk | None) -> None:

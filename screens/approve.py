@@ -1,7 +1,9 @@
-"""A supervisor approves on the spot: badge, then PIN."""
+"""A supervisor approves on the spot: badge, then PIN at a packer's station; one confirmation
+(F12) when the supervisor is the one working at the desk."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -15,10 +17,12 @@ from textual.widgets import Input, Static
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
 from kiosk.inert import inert_lines
+from screens.confirm import ConfirmDialog
 from screens.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
     from kiosk.desk import Desk
+    from screens.app import KioskApp
 
 
 class SupervisorApproval(ModalScreen["Desk | None"]):
@@ -75,3 +79,30 @@ class SupervisorApproval(ModalScreen["Desk | None"]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def supervisor_approves(app: KioskApp, desk: Desk, question: str, *, action: str, order_id: str | None,
+                        then: Callable[[Desk | None], None]) -> None:
+    """Ask for a supervisor's approval of ``action`` and call ``then`` with the approver's desk (None: not approved).
+
+    A supervisor at the desk (logged in, or let in with badge and PIN for this screen) confirms
+    with F12 and the desk records the approval on their session; a packer's desk asks a
+    supervisor's badge and PIN (``SupervisorApproval``).
+    """
+    if not desk.is_supervisor:
+        app.push_screen(SupervisorApproval(desk, question, action=action, order_id=order_id), then)
+        return
+
+    def confirmed(yes: bool | None) -> None:
+        if not yes:
+            then(None)
+            return
+        try:
+            approver = desk.approve_here(action=action, order_id=order_id)
+        except KioskError as error:
+            app.refuse(str(error))
+            then(None)
+            return
+        then(approver)
+
+    app.push_screen(ConfirmDialog(question), confirmed)

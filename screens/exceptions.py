@@ -14,9 +14,10 @@ from kiosk.desk import Decision
 from kiosk.i18n import N_, _
 from kiosk.inert import inert
 from kiosk.timefmt import short_time
-from screens.approve import SupervisorApproval
+from screens.approve import supervisor_approves
 from screens.print_jobs import PrintJobsScreen
 from screens.prompt import PromptDialog, required
+from screens.stations import StationsScreen
 from screens.supervisor_day import SUPERVISOR_DAY_BINDINGS, SupervisorDayKeys
 from screens.supervisor_list import SupervisorListScreen
 from screens.widgets.banner import Banner
@@ -35,6 +36,8 @@ class ExceptionsScreen(SupervisorDayKeys, SupervisorListScreen[Decision]):
         Binding("a", "approve_short", N_("Approve short")),
         Binding("v", "resolve", N_("Resolve")),
         Binding("c", "cancel_order", N_("Cancel order")),
+        Binding("w", "stations", N_("Stations")),
+        Binding("u", "unlock_badge", N_("Unlock badge")),
         Binding("p", "print_jobs", N_("Print jobs")),
         Binding("o", "lookup", N_("Search orders")),
         *SUPERVISOR_DAY_BINDINGS,
@@ -95,8 +98,17 @@ class ExceptionsScreen(SupervisorDayKeys, SupervisorListScreen[Decision]):
         row = self.current
         if row is None:
             return
-        self._act(lambda: self.desk.release(row.order_id),
-                  _("Order {order_id} is back in the queue.").format(order_id=row.order_id))
+
+        def answered(note: str | None) -> None:
+            if note:
+                self._act(lambda: self.desk.release(row.order_id, note),
+                          _("Order {order_id} is back in the queue.").format(order_id=row.order_id))
+
+        self.app.push_screen(
+            PromptDialog(_("Release order {order_id} to the queue: why?").format(order_id=row.order_id),
+                         check=required, max_length=200),
+            answered,
+        )
 
     def action_cancel_order(self) -> None:
         row = self.current
@@ -142,11 +154,8 @@ class ExceptionsScreen(SupervisorDayKeys, SupervisorListScreen[Decision]):
                     _("Order {order_id} may ship short: it is back in the queue.").format(order_id=row.order_id),
                 )
 
-        self.app.push_screen(
-            SupervisorApproval(self.desk, _("Ship order {order_id} short?").format(order_id=row.order_id),
-                               action="short_shipment", order_id=row.order_id),
-            approved,
-        )
+        supervisor_approves(self.app, self.desk, _("Ship order {order_id} short?").format(order_id=row.order_id),
+                            action="short_shipment", order_id=row.order_id, then=approved)
 
     def action_lookup(self) -> None:
         from screens.lookup import LookupScreen
@@ -155,3 +164,30 @@ class ExceptionsScreen(SupervisorDayKeys, SupervisorListScreen[Decision]):
 
     def action_print_jobs(self) -> None:
         self.app.push_screen(PrintJobsScreen(self.desk))
+
+    def action_stations(self) -> None:
+        self.app.push_screen(StationsScreen(self.desk), lambda _closed: self.reload())
+
+    def action_unlock_badge(self) -> None:
+        succeeded, locked = self.attempt(self.desk.locked_badges)
+        if not succeeded or locked is None:
+            return
+        if not locked:
+            self.query_one(Banner).show(_("No badge is locked."), "info")
+            return
+
+        def answered(badge: str | None) -> None:
+            if badge:
+                succeeded, operator = self.attempt(lambda: self.desk.unlock_badge(badge))
+                if succeeded and operator is not None:
+                    self.query_one(Banner).show(
+                        _("Badge {badge} ({name}) is unlocked: it can log in again.").format(
+                            badge=operator.badge, name=inert(operator.name)), "ok")
+
+        names = ", ".join(f"{operator.badge} {operator.name}" for operator in locked)
+        self.app.push_screen(
+            PromptDialog(_("Unlock which badge? Scan it or type it. Locked: {badges}").format(badges=names),
+                         check=required, max_length=32, value=locked[0].badge if len(locked) == 1 else "",
+                         scan_answers=True),
+            answered,
+        )

@@ -20,7 +20,7 @@ from kiosk.inert import inert, inert_lines
 from kiosk.item_labels import ItemLabelRequest
 from kiosk.packing import MAX_BULK_QUANTITY, MAX_PARCELS, LineProgress, ScanOutcome, ScanResult, Stage
 from kiosk.waybill import CARRIER_OVERRIDE, CarrierChoiceNeeded, requested_carrier
-from screens.approve import SupervisorApproval
+from screens.approve import supervisor_approves
 from screens.carrier_choice import CarrierChoiceDialog
 from screens.confirm import ConfirmDialog
 from screens.item_label import ItemLabelDialog
@@ -389,16 +389,11 @@ class PackScreen(ScanScreen):
                     "warning",
                 )
 
-        self.app.push_screen(
-            SupervisorApproval(
-                self.desk,
-                _("Order {order_id} asks for {carrier}. Allow another carrier?").format(
-                    order_id=self.order_id, carrier=carrier_name(requested)
-                ),
-                action=CARRIER_OVERRIDE,
-                order_id=self.order_id,
-            ),
-            approved,
+        supervisor_approves(
+            self.app, self.desk,
+            _("Order {order_id} asks for {carrier}. Allow another carrier?").format(
+                order_id=self.order_id, carrier=carrier_name(requested)),
+            action=CARRIER_OVERRIDE, order_id=self.order_id, then=approved,
         )
 
     def action_item_label(self) -> None:
@@ -436,16 +431,13 @@ class PackScreen(ScanScreen):
                 _("Problem reported: order {order_id} is on hold for a supervisor.").format(order_id=self.order_id)
             )
             return
-        self.app.push_screen(
-            SupervisorApproval(
-                self.desk,
-                _("Ship order {order_id} short? The problem is written down; a supervisor approves.").format(
-                    order_id=self.order_id
-                ),
-                action="short_shipment",
-                order_id=self.order_id,
-            ),
-            lambda supervisor: self._short_decided(reported.problem_id, supervisor),
+        question = _("Ship order {order_id} short? The problem is written down; a supervisor approves.")
+        if report.line_no is None:
+            question = _("Ship order {order_id} with the units packed so far? The problem is written down;"
+                         " a supervisor approves.")
+        supervisor_approves(
+            self.app, self.desk, question.format(order_id=self.order_id), action="short_shipment",
+            order_id=self.order_id, then=lambda supervisor: self._short_decided(reported.problem_id, supervisor),
         )
 
     def _short_decided(self, problem_id: int, supervisor: Desk | None) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -20,15 +19,11 @@ from kiosk.i18n import N_, _, format_number
 from kiosk.inert import inert, inert_lines
 from kiosk.print_queue import SHIPPING_LABEL, PrintJob
 from kiosk.timefmt import short_time
-from screens.approve import SupervisorApproval
 from screens.messages import LabelPrinted
 from screens.prompt import PromptDialog, required
 from screens.supervisor_list import SupervisorListScreen
 from screens.widgets.banner import Banner
 from screens.widgets.footer import KioskFooter
-
-if TYPE_CHECKING:
-    from kiosk.desk import Desk
 
 # The whole error is in the detail line under the table; the column shows its start.
 ERROR_CELLS = 30
@@ -204,11 +199,12 @@ class PrintJobsScreen(SupervisorListScreen[PrintJob]):
             return
         shipment_id, order_id = job.shipment_id, job.order_id or ""
 
-        def approved(supervisor: Desk | None, reason: str) -> None:
-            if supervisor is None:
+        def answered(reason: str | None) -> None:
+            # The reason, answered with F12, is the supervisor's one confirmation (the screen is theirs).
+            if not reason:
                 return
             try:
-                result = supervisor.void_shipment(shipment_id, reason)
+                result = self.desk.void_shipment(shipment_id, reason)
             except KioskError as error:
                 self.query_one(Banner).show(str(error), "error")
                 self.app.refuse(str(error))
@@ -221,16 +217,9 @@ class PrintJobsScreen(SupervisorListScreen[PrintJob]):
                     files=", ".join(result.not_renamed))
             self.query_one(Banner).show(message, "warning" if result.not_renamed else "ok")
 
-        def answered(reason: str | None) -> None:
-            if reason:
-                self.app.push_screen(
-                    SupervisorApproval(self.desk, _("Void the shipment of order {order_id}?").format(order_id=order_id),
-                                       action="void_shipment", order_id=order_id),
-                    lambda supervisor: approved(supervisor, reason),
-                )
-
         self.app.push_screen(
-            PromptDialog(_("Void the shipment of order {order_id}: why?").format(order_id=order_id),
+            PromptDialog(_("Void the shipment of order {order_id} (its labels are void, the order goes back to"
+                           " the queue): why?").format(order_id=order_id),
                          check=required, max_length=200),
             answered,
         )

@@ -79,7 +79,9 @@ class ProblemDialog(ModalScreen[ProblemReport | None]):
             "quantity": _("How many units?"),
             "description": _("Describe it (what you see, what the buyer asked for)."),
             "photo": _("Photo file, if you took one (Enter to skip)."),
-            "outcome": _("H: hold the order for a supervisor") + "\n" + _("S: ship short now (a supervisor approves)"),
+            "outcome": _("H: hold the order for a supervisor") + "\n" + (
+                _("S: ship short now (a supervisor approves)") if self.line_no is not None
+                else _("S: ship the units packed so far (a supervisor approves)")),
         }
         self.query_one("#problem-question", Static).update(Text(questions[step]))
         # Only the placeholder changes: a scanner may already be typing the next answer into the field.
@@ -128,11 +130,10 @@ class ProblemDialog(ModalScreen[ProblemReport | None]):
         self._ask("photo")
 
     def _answer_photo(self, answer: str) -> None:
+        # A photo that is not there is refused now, while the packer can still type it again.
+        self.desk.check_problem(self.kind, self.line_no, self.quantity, self.description, answer)
         self.photo_path = answer
-        if self.line_no is None:
-            self._finish("hold")
-        else:
-            self._ask("outcome")
+        self._ask("outcome")
 
     def _answer_outcome(self, answer: str) -> None:
         choice = {"H": "hold", "S": "short"}.get(answer.upper())

@@ -17,7 +17,7 @@ from kiosk.errors import KioskError
 from kiosk.i18n import N_, _, format_number, ngettext
 from kiosk.inert import inert
 from kiosk.timefmt import waiting_for
-from screens.approve import SupervisorApproval
+from screens.approve import supervisor_approves
 from screens.messages import LabelPrinted, LogOutRequested
 from screens.scan_screen import ScanScreen
 from screens.supervisor_day import QUEUE_DAY_BINDINGS, QueueDayKeys
@@ -208,9 +208,9 @@ class QueueScreen(QueueDayKeys, ScanScreen):
             self.stale_order = None
             self._open_pack_screen()
 
-        self.app.push_screen(SupervisorApproval(
-            self.desk, _("Hand order {order_id} to this station? Its station has gone silent.").format(
-                order_id=inert(order_id)), action=TAKE_OVER_CLAIM, order_id=order_id), approved)
+        supervisor_approves(
+            self.app, self.desk, _("Hand order {order_id} to this station? Its station has gone silent.").format(
+                order_id=inert(order_id)), action=TAKE_OVER_CLAIM, order_id=order_id, then=approved)
 
     def _open_pack_screen(self, resumed: bool = False) -> None:
         from screens.pack import PackScreen  # on first use: it is the heaviest screen to import

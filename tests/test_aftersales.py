@@ -51,7 +51,7 @@ def story(db):
     assert first.scan(EAN["SW-RED-M"]).accepted
     report_problem(db, "SO-1", kind="damaged", operator="P001", station="DESK-1", line_no=1, quantity=1,
                    description="torn seam", hold=True)
-    release_to_queue(db, "SO-1", SUPERVISOR, "DESK-9")
+    release_to_queue(db, "SO-1", "back to the queue", SUPERVISOR, "DESK-9")
     shipped = record_waybill(pack(db, "SO-1", "P002", "DESK-2"), "1Z999AA10123456784", "spool")
     finish_print_job(db, shipped.print_job_id, file="first.png", station="DESK-2")
     again = reprint_job(db, shipped.print_job_id, "smudged", operator="S001", station="DESK-9")

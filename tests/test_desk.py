@@ -103,7 +103,7 @@ def test_nobody_packs_without_logging_in(db, config):
 
 
 SUPERVISOR_ACTIONS = {
-    "release": lambda desk, ids: desk.release("SO-5"),
+    "release": lambda desk, ids: desk.release("SO-5", "stock found"),
     "cancel": lambda desk, ids: desk.cancel_order("SO-1", "buyer asked"),
     "hold": lambda desk, ids: desk.hold_order("SO-1", "address check"),
     "approve short": lambda desk, ids: desk.approve_short(ids["problem"]),
@@ -139,7 +139,7 @@ def test_a_supervisor_s_desk_does_the_same_actions(db, config, packer):
     job = shipped_label(db, config)
     shipment = db.execute("SELECT shipment_id FROM print_jobs WHERE id = ?", [job]).fetchone()[0]
     supervisor = desk_of(db, config, "S001", "9999", station="DESK-9")
-    supervisor.release("SO-5")
+    supervisor.release("SO-5", "stock found")
     assert get_order(db, "SO-5")["status"] == "paid"
     supervisor.cancel_order("SO-1", "buyer asked")
     assert get_order(db, "SO-1")["status"] == "cancelled"
@@ -228,7 +228,7 @@ def test_a_short_shipment_needs_the_supervisor_s_own_approval(db, packer):
     packer.open_order("SO-1")
     reported = packer.report_problem(kind="damaged", line_no=2, quantity=1, hold=False)
     approver = packer.as_supervisor("S001", "9999", action="open_exceptions")
-    with pytest.raises(KioskError, match="A supervisor must approve this with badge and PIN first"):
+    with pytest.raises(KioskError, match="A supervisor must approve this first"):
         packer.decide_short(reported.problem_id, approver)
 
 
@@ -260,7 +260,7 @@ def test_approving_every_unit_short_from_the_list_keeps_the_order_on_hold_and_it
     with pytest.raises(KioskError, match="Order SO-2 is on hold"):
         packer.open_order("SO-2")
     # A supervisor releasing it anyway does not make an empty parcel possible.
-    supervisor.release("SO-2")
+    supervisor.release("SO-2", "stock found")
     with pytest.raises(KioskError, match="Order SO-2 has nothing left to ship"):
         packer.open_order("SO-2")
     assert get_order(db, "SO-2")["status"] == "on_hold"

@@ -104,7 +104,7 @@ def test_short_shipment_needs_a_supervisors_badge_and_pin(db):
     problem_id = report_problem(db, "SO-1", kind="missing", line_no=2, quantity=1, operator="P001",
                                 station="DESK-1", hold=False)
     # Not without an approval checked against the PIN ...
-    with pytest.raises(KioskError, match="approve this with badge and PIN first"):
+    with pytest.raises(KioskError, match="A supervisor must approve this first"):
         approve_short(db, problem_id, SUPERVISOR, "DESK-1")
     # ... not by a packer ...
     with pytest.raises(KioskError, match="not a supervisor"):
@@ -137,7 +137,7 @@ def test_an_approval_for_another_order_does_not_count(db):
     problem_id = report_problem(db, "SO-1", kind="missing", line_no=2, quantity=1, operator="P001",
                                 station="DESK-1", hold=False)
     supervisor = approve_as_supervisor(db, "S001", "9999", "DESK-1", action="short_shipment", order_id="SO-2")
-    with pytest.raises(KioskError, match="approve this with badge and PIN first"):
+    with pytest.raises(KioskError, match="A supervisor must approve this first"):
         approve_short(db, problem_id, supervisor, "DESK-1")
 
 
@@ -186,8 +186,8 @@ def test_release_and_resolve(db):
     problem_id = report_problem(db, "SO-1", kind="other", description="box crushed", operator="P001",
                                 station="DESK-1")
     with pytest.raises(KioskError, match="not a supervisor"):
-        release_to_queue(db, "SO-1", PACKER, "DESK-1")
-    release_to_queue(db, "SO-1", SUPERVISOR, "DESK-1")
+        release_to_queue(db, "SO-1", "back to the queue", PACKER, "DESK-1")
+    release_to_queue(db, "SO-1", "back to the queue", SUPERVISOR, "DESK-1")
     assert get_order(db, "SO-1")["status"] == "paid"
     with pytest.raises(KioskError, match="Write how"):
         resolve_problem(db, problem_id, "", SUPERVISOR, "DESK-1")
@@ -203,7 +203,7 @@ def test_stale_claims_are_found_by_heartbeat(db):
     assert stale_claims(db, timedelta(minutes=10)) == []
     db.execute("UPDATE claims SET heartbeat_at = '2020-01-01T00:00:00.000+00:00'")
     assert [c["order_id"] for c in stale_claims(db, timedelta(minutes=10))] == ["SO-1"]
-    release_to_queue(db, "SO-1", SUPERVISOR, "OFFICE")
+    release_to_queue(db, "SO-1", "back to the queue", SUPERVISOR, "OFFICE")
     assert get_order(db, "SO-1")["status"] == "paid"
 
 

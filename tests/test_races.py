@@ -101,7 +101,7 @@ def release_each(config: Config, order_ids: list[str], barrier) -> None:
     for number, order_id in enumerate(order_ids):
         barrier.wait()
         time.sleep((number % 5) * 0.002)  # land at different scans
-        desk.release(order_id)
+        desk.release(order_id, "back to the queue")
         barrier.wait()
 
 

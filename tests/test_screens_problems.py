@@ -6,6 +6,7 @@ from kiosk.db import open_database
 from kiosk.orders import get_order
 from kiosk.problems import cancel_order
 from screens.approve import SupervisorApproval
+from screens.confirm import ConfirmDialog
 from screens.pack import PackScreen
 from screens.problem import ProblemDialog
 from screens.queue import QueueScreen
@@ -132,6 +133,7 @@ async def test_supervisor_reaches_the_exceptions_list_from_the_login_screen_and_
         assert [(r.kind, r.order_id) for r in app.screen.rows] == [("hold", "SO-5")]
         assert "History of SO-5" in str(app.screen.query_one("#history").render())
         await pilot.press("r")
+        await pilot.press(*"address checked", "f12")
         assert banner(app).message == "Order SO-5 is back in the queue."
         assert app.screen.rows == []
     assert get_order(db, "SO-5")["status"] == "paid"
@@ -151,9 +153,9 @@ async def test_supervisor_resolves_a_problem_and_approves_a_short_shipment_from_
         assert [(r.kind, r.order_id) for r in app.screen.rows] == [
             ("problem", "SO-1"), ("problem", "SO-2"), ("hold", "SO-5")
         ]
-        await pilot.press("a")
-        await scan(pilot, "S001")
-        await pilot.press("9", "9", "9", "9", "enter")
+        await pilot.press("a")  # the supervisor gave badge and PIN for the list: one confirmation now
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("f12")
         assert banner(app).message == "Order SO-1 may ship short: it is back in the queue."
         await pilot.press("v")
         await pilot.press(*"repacked", "f12")

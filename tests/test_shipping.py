@@ -106,7 +106,7 @@ def test_an_order_another_station_took_over_is_not_shipped_from_the_old_one(db_p
 
     old_station = packed_session(open_database(db_path))
     office = open_database(db_path)
-    release_to_queue(office, "SO-1", Operator("S001", "Zhang Min", "supervisor"), "OFFICE")
+    release_to_queue(office, "SO-1", "back to the queue", Operator("S001", "Zhang Min", "supervisor"), "OFFICE")
     claim_order(office, "SO-1", "P002", "DESK-2")
     with pytest.raises(KioskError, match="Order SO-1 is no longer open at this station: it was not shipped"):
         record_waybill(old_station, "SF1234567890123", "spool")
