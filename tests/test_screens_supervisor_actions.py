@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable
 
 from kiosk.db import transaction
+from kiosk.i18n import set_language
 from kiosk.orders import get_order
 from kiosk.problems import report_problem
 from screens.approve import SupervisorApproval
@@ -23,6 +25,7 @@ from screens.stations import StationsScreen
 from tests.conftest import EAN
 from tests.pilot import RecordingApp, banner, log_in, scan
 from tests.test_desk import desk_of
+from tests.test_keys_visible import assert_every_shown_key_is_whole_in_sight
 from tests.test_supervisor_actions import lock_out
 
 SIZE = (80, 24)
@@ -271,3 +274,20 @@ async def test_a_photo_that_does_not_exist_is_refused_in_the_dialog(config, db, 
         await answer(pilot, str(photo), "h")
         assert isinstance(app.screen, QueueScreen)
     assert db.execute("SELECT photo_path FROM problems").fetchone() == (str(photo),)
+
+
+@pytest.mark.parametrize("width", [80, 100])
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+async def test_the_stations_and_exceptions_screens_show_every_key(config, db, width, language):
+    try:
+        app = RecordingApp(config)
+        async with app.run_test(size=(width, 24)) as pilot:
+            set_language(language)
+            await log_in(pilot, "S001", "9999")
+            await pilot.press("f9")
+            assert_every_shown_key_is_whole_in_sight(app.screen)
+            await pilot.press("w")
+            assert isinstance(app.screen, StationsScreen)
+            assert_every_shown_key_is_whole_in_sight(app.screen)
+    finally:
+        set_language("en")
