@@ -15,7 +15,7 @@ from kiosk.db import record_event, transaction, utc_before, utcnow
 from kiosk.errors import KioskError
 from kiosk.hold_reasons import NOTHING_TO_SHIP, PROBLEM_KINDS, hold_reason_text, problem_hold
 from kiosk.i18n import N_, _
-from kiosk.orders import get_order, set_status
+from kiosk.orders import get_order, set_status, status_name
 from kiosk.scanning import packed_by_line
 
 # Kinds a packer can only explain in words.
@@ -139,6 +139,11 @@ def release_to_queue(db: sqlite_utils.Database, order_id: str, note: str, superv
     if not note.strip():
         raise KioskError(_("Say why the order goes back to the queue."))
     with transaction(db) as conn:
+        status = conn.execute("SELECT status FROM orders WHERE order_id = ?", (order_id,)).fetchone()[0]
+        if status not in ("on_hold", "packing"):
+            # An unpaid order must not become paid by a release.
+            raise KioskError(_("Order {order_id} is {status}: only an order on hold or being packed goes back to"
+                               " the queue.").format(order_id=order_id, status=status_name(status)))
         end_claim(conn, order_id, stopped_by=station, status="paid")
         set_status(conn, order_id, "paid", operator=supervisor.badge, station=station, reason=note.strip())
 

@@ -45,6 +45,12 @@ def test_a_release_needs_a_note_and_the_order_s_history_shows_it(db, supervisor)
     assert history_details(supervisor, "SO-5", "status_paid") == ["address confirmed by phone"]
 
 
+def test_only_an_order_on_hold_or_being_packed_is_released(db, supervisor):
+    with pytest.raises(KioskError, match="Order SO-3 is awaiting payment: only an order on hold or being packed"):
+        supervisor.release("SO-3", "buyer says they paid")
+    assert get_order(db, "SO-3")["status"] == "awaiting_payment"
+
+
 def test_a_cancellation_needs_a_reason_and_the_order_s_history_shows_it(db, supervisor):
     with pytest.raises(KioskError, match="Say why the order is cancelled"):
         supervisor.cancel_order("SO-5", " ")
