@@ -128,7 +128,7 @@ def test_only_a_supervisor_can_approve_and_the_approval_is_an_event(db):
     supervisor = approve_as_supervisor(db, "s001", "9999", "DESK-1", action="short_shipment", order_id="SO-1")
     assert supervisor.badge == "S001"
     row = db.execute("SELECT operator, order_id, detail FROM events WHERE kind = 'supervisor_approved'").fetchall()
-    assert row == [("S001", "SO-1", '{"action": "short_shipment"}')]
+    assert row == [("S001", "SO-1", '{"action": "short_shipment", "confirmed": "badge_pin"}')]
 
 
 # -- PIN strength and the pepper -------------------------------------------------------
