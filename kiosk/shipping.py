@@ -11,9 +11,10 @@ from kiosk.db import record_event, transaction, utcnow
 from kiosk.errors import KioskError
 from kiosk.i18n import _, ngettext
 from kiosk.orders import set_status
-from kiosk.packing import PackSession, packed_by_line
+from kiosk.packing import PackSession
 from kiosk.print_queue import SHIPPING_LABEL, create_job
 from kiosk.problems import approved_shortages
+from kiosk.scanning import packed_by_line
 from kiosk.waybill import Waybill, WaybillRules, check_waybill, claim_number
 
 if TYPE_CHECKING:
