@@ -15,6 +15,9 @@ from kiosk.config import Config
 from kiosk.db import open_database, transaction
 from kiosk.i18n import set_language
 
+# The shared Pilot helpers assert what a packer would see; their failures should say what was there.
+pytest.register_assert_rewrite("tests.pilot")
+
 # PIN hashes mix in a pepper file: one for the whole session (hashes are cached below), never the
 # user's own config folder.
 os.environ.setdefault("KIOSK_PEPPER_FILE", str(Path(tempfile.mkdtemp(prefix="kiosk-pepper-")) / "pin-pepper"))
