@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from textual import events
 from textual.pilot import Pilot
@@ -68,10 +69,13 @@ async def open_exceptions(pilot: Pilot, badge: str = "S001", pin: str = "9999", 
 
 @asynccontextmanager
 async def run_kiosk(config: Config, badge: str | None = "P001", pin: str = "1234", *, order: str | None = None,
-                    size: tuple[int, int] = SIZE) -> AsyncIterator[tuple[RecordingApp, Pilot]]:
-    """The real app at a station: `badge` logged in (None: still at login), and `order` scanned open if given."""
+                    size: tuple[int, int] = SIZE, **run_test: Any) -> AsyncIterator[tuple[RecordingApp, Pilot]]:
+    """The real app at a station: `badge` logged in (None: still at login), and `order` scanned open if given.
+
+    Other keywords (message_hook, notifications) go to App.run_test.
+    """
     app = RecordingApp(config)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=size, **run_test) as pilot:
         if badge is not None:
             await log_in(pilot, badge, pin)
         if order is not None:
