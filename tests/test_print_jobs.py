@@ -30,7 +30,7 @@ from screens.print_jobs import PrinterChoice, PrintJobsScreen
 from screens.prompt import PromptDialog
 from screens.queue import QueueScreen
 from tests.loopback_printer import LoopbackPrinter
-from tests.pilot import RecordingApp, labels_reported, log_in, run_kiosk, scan
+from tests.pilot import labels_reported, run_kiosk, scan
 from tests.test_printing import pdf_images, render_zpl
 from tests.test_shipping import packed_session
 
@@ -311,10 +311,8 @@ async def test_print_jobs_screen_and_item_label_dialog_in_chinese(config, db, ze
     with_zebra(config, zebra)
     print_now(db, config, ship(db, "SO-1", "zebra").print_job_id)
     set_language("zh_CN")
-    app = RecordingApp(config)
     seen = {}
-    async with app.run_test(size=(120, 32)) as pilot:
-        await log_in(pilot, "S001", "9999")
+    async with run_kiosk(config, "S001", "9999", size=(120, 32)) as (app, pilot):
         app.open_print_jobs()
         await pilot.pause()
         seen["print jobs"] = untranslated_on_screen(app)
