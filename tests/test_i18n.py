@@ -187,13 +187,12 @@ async def test_screens_in_chinese_show_no_english_from_the_catalog(config):
     from screens.pack import PackScreen
     from screens.queue import QueueScreen
     from tests.conftest import EAN
-    from tests.pilot import SIZE, RecordingApp, log_in, scan
+    from tests.pilot import log_in, run_kiosk, scan
 
     set_language("zh_CN")
     config.idle_lock_seconds = 60
-    app = RecordingApp(config)
     seen = {}
-    async with app.run_test(size=SIZE) as pilot:
+    async with run_kiosk(config, badge=None) as (app, pilot):
         seen["login"] = untranslated_on_screen(app)
         await log_in(pilot)
         assert isinstance(app.screen, QueueScreen)
