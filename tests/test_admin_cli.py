@@ -11,18 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.load import create_demo_database
 from kiosk.audit import chain_head
 from kiosk.db import open_database, record_event, transaction
 from tests.test_cli import assert_one_line_refusal, isolated, run  # noqa: F401 - isolated is autouse
 
 HOSTILE = "\x1b]52;c;cm0gLXJmIH4=\x07\x1b]0;pwned\x07\x1b[2J\x00\x07\u202eevil"
 CONTROLS = ("\x1b", "\x07", "\x00", "\u202e")
-
-
-@pytest.fixture
-def demo_db(tmp_path: Path) -> Path:
-    return create_demo_database(tmp_path / "demo.db")
 
 
 def no_controls(text: str) -> bool:

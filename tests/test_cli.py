@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.load import create_demo_database
 from kiosk import __version__
 from kiosk.cli import main
 from kiosk.i18n import current_language, set_language
@@ -35,11 +34,6 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     language = current_language()
     yield
     set_language(language)
-
-
-@pytest.fixture
-def demo_db(tmp_path: Path) -> Path:
-    return create_demo_database(tmp_path / "demo.db")
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
