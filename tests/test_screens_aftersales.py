@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from fixtures.load import create_demo_database
 from kiosk.config import Config
 from kiosk.db import open_database, transaction
 from kiosk.desk import Desk
@@ -27,10 +26,9 @@ GLOVES_GREY_M, GLOVES_BLACK_L = "6901234000337", "6901234000320"
 
 
 @pytest.fixture
-def demo(tmp_path: Path):
-    path = create_demo_database(tmp_path / "demo.db")
-    config = Config(station="DESK-A", database=path, spool_dir=tmp_path / "spool", idle_lock_seconds=0)
-    db = open_database(path)
+def demo(tmp_path: Path, demo_db: Path):
+    config = Config(station="DESK-A", database=demo_db, spool_dir=tmp_path / "spool", idle_lock_seconds=0)
+    db = open_database(demo_db)
     yield db, config
     db.conn.close()
 
