@@ -10,10 +10,14 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from fixtures.load import create_demo_database
 from kiosk.auth import hash_pin
 from kiosk.config import Config
 from kiosk.db import open_database, transaction
 from kiosk.i18n import set_language
+
+# The shared Pilot helpers assert what a packer would see; their failures should say what was there.
+pytest.register_assert_rewrite("tests.pilot")
 
 # PIN hashes mix in a pepper file: one for the whole session (hashes are cached below), never the
 # user's own config folder.
@@ -109,3 +113,9 @@ def db(db_path: Path) -> sqlite_utils.Database:
 def config(tmp_path: Path, db_path: Path) -> Config:
     return Config(station="DESK-1", database=db_path, spool_dir=tmp_path / "spool",
                   idle_lock_seconds=0)
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path) -> Path:
+    """A fresh demo database file, as fixtures/load.py builds it."""
+    return create_demo_database(tmp_path / "demo.db")

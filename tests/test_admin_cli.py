@@ -11,18 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.load import create_demo_database
 from kiosk.audit import chain_head
 from kiosk.db import open_database, record_event, transaction
-from tests.test_cli import assert_one_line_refusal, isolated, run  # noqa: F401 - isolated is autouse
+from tests.test_cli import assert_one_line_refusal, isolated, list_operators_failing, run  # noqa: F401 - isolated is autouse
 
 HOSTILE = "\x1b]52;c;cm0gLXJmIH4=\x07\x1b]0;pwned\x07\x1b[2J\x00\x07\u202eevil"
 CONTROLS = ("\x1b", "\x07", "\x00", "\u202e")
-
-
-@pytest.fixture
-def demo_db(tmp_path: Path) -> Path:
-    return create_demo_database(tmp_path / "demo.db")
 
 
 def no_controls(text: str) -> bool:
@@ -323,12 +317,7 @@ def test_an_unwritable_crash_log_still_gives_one_line(capsys, demo_db, tmp_path,
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("", encoding="utf-8")
     monkeypatch.setattr("kiosk.crashlog.crash_log_path", lambda: blocker / "crash.log")
-
-    def boom(_db):
-        raise RuntimeError("boom \x1b[2J")
-
-    monkeypatch.setattr("kiosk.admin_cli.list_operators", boom)
-    code, _out, err = run(capsys, "--db", str(demo_db), "operators", "list")
+    code, _out, err = list_operators_failing(capsys, monkeypatch, demo_db, "boom \x1b[2J")
     assert code == 1
     line = assert_one_line_refusal(err)
     assert line.startswith("kiosk: unexpected error: boom ␛[2J (the crash log ")

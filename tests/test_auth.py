@@ -24,6 +24,13 @@ from kiosk.auth import (
 from kiosk.errors import KioskError
 
 
+def spend_every_try(db, badge: str) -> None:
+    """A wrong PIN for each try the badge has, each refused as wrong."""
+    for _ in range(MAX_FAILED_LOGINS):
+        with pytest.raises(KioskError, match=f"Wrong PIN for {badge}"):
+            authenticate(db, badge, "0000", "DESK-1")
+
+
 def test_right_pin_logs_in_and_is_an_event(db):
     operator = authenticate(db, " p001 ", "1234", "DESK-1")
     assert (operator.badge, operator.name, operator.role) == ("P001", "Li Wei", "packer")
@@ -49,9 +56,7 @@ def test_a_pin_typed_where_the_badge_belongs_is_never_echoed(db):
 
 
 def test_too_many_wrong_pins_lock_the_badge_even_with_the_right_pin(db):
-    for _ in range(MAX_FAILED_LOGINS):
-        with pytest.raises(KioskError, match="Wrong PIN for P001"):
-            authenticate(db, "P001", "0000", "DESK-1")
+    spend_every_try(db, "P001")
     with pytest.raises(KioskError, match="Too many wrong PINs"):
         authenticate(db, "P001", "1234", "DESK-1")
     # Other badges are not affected.
@@ -190,9 +195,7 @@ def test_the_supervisor_pin_length_is_configurable(db):
 
 
 def test_reset_pin_sets_a_new_pin_and_lifts_the_lockout(db):
-    for _ in range(MAX_FAILED_LOGINS):
-        with pytest.raises(KioskError, match="Wrong PIN"):
-            authenticate(db, "P001", "0000", "DESK-1")
+    spend_every_try(db, "P001")
     assert is_locked(db, "P001")
     reset_pin(db, "p001", "2580")
     assert authenticate(db, "P001", "2580", "DESK-1").badge == "P001"
@@ -201,9 +204,7 @@ def test_reset_pin_sets_a_new_pin_and_lifts_the_lockout(db):
 
 
 def test_unlock_lifts_the_lockout_and_is_an_event(db):
-    for _ in range(MAX_FAILED_LOGINS):
-        with pytest.raises(KioskError, match="Wrong PIN"):
-            authenticate(db, "P001", "0000", "DESK-1")
+    spend_every_try(db, "P001")
     with pytest.raises(KioskError, match="Too many wrong PINs"):
         authenticate(db, "P001", "1234", "DESK-1")
     assert [row["locked"] for row in list_operators(db) if row["badge"] == "P001"] == [True]

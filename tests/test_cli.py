@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.load import create_demo_database
 from kiosk import __version__
 from kiosk.cli import main
 from kiosk.i18n import current_language, set_language
@@ -35,11 +34,6 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     language = current_language()
     yield
     set_language(language)
-
-
-@pytest.fixture
-def demo_db(tmp_path: Path) -> Path:
-    return create_demo_database(tmp_path / "demo.db")
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -216,12 +210,19 @@ def test_a_folder_as_database_is_refused(capsys, tmp_path):
     assert assert_usage_error(err) == f"Error: Invalid value for '--db': File '{tmp_path}' is a directory."
 
 
-def test_an_unexpected_error_is_one_line_and_logged(capsys, demo_db, tmp_path, monkeypatch):
+def list_operators_failing(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, db: Path,
+                           message: str) -> tuple[int, str, str]:
+    """`kiosk operators list` meeting an error nobody foresaw (a bug, a broken disk)."""
+
     def boom(_db):
-        raise RuntimeError("boom")
+        raise RuntimeError(message)
 
     monkeypatch.setattr("kiosk.admin_cli.list_operators", boom)
-    code, out, err = run(capsys, "--db", str(demo_db), "operators", "list")
+    return run(capsys, "--db", str(db), "operators", "list")
+
+
+def test_an_unexpected_error_is_one_line_and_logged(capsys, demo_db, tmp_path, monkeypatch):
+    code, out, err = list_operators_failing(capsys, monkeypatch, demo_db, "boom")
     assert code == 1
     line = assert_one_line_refusal(err)
     assert line.startswith("kiosk: unexpected error: boom (details in ")

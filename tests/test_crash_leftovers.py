@@ -21,7 +21,7 @@ from screens.approve import SupervisorApproval
 from screens.pack import PackScreen
 from screens.queue import QueueScreen
 from tests.conftest import EAN
-from tests.pilot import SIZE, RecordingApp, banner, log_in, scan
+from tests.pilot import banner, run_kiosk, scan
 from tests.test_desk import desk_of
 from tests.test_shipping import packed_session
 
@@ -120,9 +120,7 @@ async def test_the_queue_offers_a_silent_stations_order_with_f8_and_a_supervisor
     other = desk_of(db, config, "P002", "4321", station="DESK-2")
     other.open_order("SO-1")
     silence(db, "DESK-2")
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         await scan(pilot, "SO-1")
         assert isinstance(app.screen, QueueScreen)
         assert "not heard from since" in banner(app).message and "(F4)" in banner(app).message

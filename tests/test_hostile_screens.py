@@ -8,12 +8,11 @@ from kiosk.labels import label_for_shipment, shipping_document
 from kiosk.print_queue import finish_print_job
 from kiosk.problems import report_problem
 from kiosk.shipping import record_waybill
-from screens.exceptions import ExceptionsScreen
 from screens.login import LoginScreen
 from screens.pack import PackScreen
 from screens.print_jobs import PrintJobsScreen
 from screens.queue import QueueScreen
-from tests.pilot import SIZE, RecordingApp, log_in, scan
+from tests.pilot import RecordingApp, open_exceptions, run_kiosk, scan
 from tests.test_shipping import packed_session
 
 # The clipboard write (OSC 52), a new terminal title, a screen clear, NUL, BEL and a right-to-left override.
@@ -48,8 +47,7 @@ def make_hostile(db) -> None:
 async def test_login_queue_and_pack_screens_show_hostile_data_inert(config, db):
     make_hostile(db)
     config.station = "DESK" + HOSTILE
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run_kiosk(config, badge=None) as (app, pilot):
         assert isinstance(app.screen, LoginScreen)
         assert_inert(app)  # the station's name
         app.deliver_scan("B" + HOSTILE)  # an unknown badge: banner and notification
@@ -83,14 +81,9 @@ async def test_exceptions_and_print_jobs_screens_show_hostile_data_inert(config,
                      station="DESK-1")
     packed_session(db, "SO-2", station="DESK-2")
     report_problem(db, "SO-2", kind="other", description="torn " + HOSTILE, operator="P001", station="DESK-2")
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot, "S001", "9999")
-        await pilot.press("f9")
-        await scan(pilot, "S001")
-        await pilot.press(*"9999", "enter")
+    async with run_kiosk(config, "S001", "9999") as (app, pilot):
+        await open_exceptions(pilot)
         await pilot.pause()
-        assert isinstance(app.screen, ExceptionsScreen)
         assert_inert(app)  # header, detail, who, the order's history
         await pilot.press("p")
         await pilot.pause()

@@ -187,13 +187,12 @@ async def test_screens_in_chinese_show_no_english_from_the_catalog(config):
     from screens.pack import PackScreen
     from screens.queue import QueueScreen
     from tests.conftest import EAN
-    from tests.pilot import SIZE, RecordingApp, log_in, scan
+    from tests.pilot import log_in, run_kiosk, scan
 
     set_language("zh_CN")
     config.idle_lock_seconds = 60
-    app = RecordingApp(config)
     seen = {}
-    async with app.run_test(size=SIZE) as pilot:
+    async with run_kiosk(config, badge=None) as (app, pilot):
         seen["login"] = untranslated_on_screen(app)
         await log_in(pilot)
         assert isinstance(app.screen, QueueScreen)
@@ -221,12 +220,10 @@ async def test_the_whole_packing_flow_in_chinese(config, db):
     from kiosk.orders import get_order
     from screens.queue import QueueScreen
     from tests.conftest import EAN
-    from tests.pilot import SIZE, RecordingApp, banner, labels_reported, log_in, scan
+    from tests.pilot import banner, labels_reported, run_kiosk, scan
 
     set_language("zh_CN")
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         await scan(pilot, "SO-3")
         assert banner(app).message == "订单 SO-3 等待买家付款：暂时不要打包。"
         await scan(pilot, "SO-1", EAN["SW-BLU-M"])
@@ -254,11 +251,10 @@ def test_label_captions_follow_the_language(config, db):
 async def test_an_operators_language_switches_the_screen_at_login_and_back_at_logout(config, db):
     from screens.login import LoginScreen
     from screens.queue import QueueScreen
-    from tests.pilot import SIZE, RecordingApp, log_in
+    from tests.pilot import log_in, run_kiosk
 
     db.execute("UPDATE operators SET language = 'zh_CN' WHERE badge = 'P002'")
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run_kiosk(config, badge=None) as (app, pilot):
         assert "Scan your badge" in screen_text(app)
         await log_in(pilot, "P002", "4321")
         assert isinstance(app.screen, QueueScreen)

@@ -27,7 +27,7 @@ from printing.item_labels import (
 from printing.outputs import document_files
 from screens.item_label import ItemLabelDialog
 from tests.conftest import EAN
-from tests.pilot import SIZE, RecordingApp, labels_reported, log_in, scan
+from tests.pilot import labels_reported, run_kiosk, scan
 from tests.test_printing import bars_of_row, check_barcodes_in_label, render_zpl, zpl_code128
 
 CODES = [("4005678000020", "ean13"), ("036000291452", "upca"), ("X001BA10EA", "code128"), ("INT-00017", "code128")]
@@ -147,11 +147,8 @@ def test_bad_sticker_requests_change_nothing(db, copies, size, message):
 
 
 async def test_the_item_label_dialog_checks_the_code_then_prints_a_logged_job(config, db):
-    app = RecordingApp(config)
     chosen = []
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        await scan(pilot, "SO-1")
+    async with run_kiosk(config, order="SO-1") as (app, pilot):
         app.push_screen(ItemLabelDialog(app.desk), chosen.append)
         await pilot.pause()
         await scan(pilot, "NOT-A-CODE")

@@ -6,6 +6,9 @@ keys in a line of text, which must not be cut either.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import pytest
 from rich.cells import cell_len
 from textual.screen import Screen
@@ -23,16 +26,10 @@ from screens.problem import ProblemDialog
 from screens.prompt import PromptDialog
 from screens.queue import QueueScreen
 from screens.widgets.footer import KioskFooter
-from tests.pilot import RecordingApp, log_in, scan
+from tests.pilot import log_in, run_kiosk, scan
 
-WIDTHS = [80, 100]
-LANGUAGES = ["en", "zh_CN"]
-
-
-@pytest.fixture(autouse=True)
-def english_after():
-    yield
-    set_language("en")
+# Every test here runs at each width in each language.
+pytestmark = [pytest.mark.parametrize("language", ["en", "zh_CN"]), pytest.mark.parametrize("width", [80, 100])]
 
 
 def assert_every_shown_key_is_whole_in_sight(screen: Screen) -> None:
@@ -59,23 +56,25 @@ def assert_text_whole(widget: Static) -> None:
     assert widget.region.right <= widget.app.size.width
 
 
-async def start(app: RecordingApp, pilot, language: str, badge: str = "P001", pin: str = "1234") -> None:
-    set_language(language)
-    app.station_language = language
-    await pilot.pause()
-    if badge:
-        await log_in(pilot, badge, pin)
-
-
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("language", LANGUAGES)
-async def test_login_queue_and_pack_screens_show_every_key(config, width, language):
-    app = RecordingApp(config)
-    async with app.run_test(size=(width, 24)) as pilot:
+@asynccontextmanager
+async def kiosk_at(config, width: int, language: str) -> AsyncIterator[tuple]:
+    """The kiosk at `width` columns, 24 rows, a station set to `language`, at the login screen."""
+    async with run_kiosk(config, badge=None, size=(width, 24)) as (app, pilot):
         set_language(language)
         app.station_language = language
         app.login_screen.reset()
         await pilot.pause()
+        yield app, pilot
+
+
+async def show(pilot, screen: Screen) -> None:
+    pilot.app.push_screen(screen)
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def test_login_queue_and_pack_screens_show_every_key(config, width, language):
+    async with kiosk_at(config, width, language) as (app, pilot):
         assert_every_shown_key_is_whole_in_sight(app.screen)
         await log_in(pilot)
         assert isinstance(app.screen, QueueScreen)
@@ -86,29 +85,16 @@ async def test_login_queue_and_pack_screens_show_every_key(config, width, langua
         assert_every_shown_key_is_whole_in_sight(app.screen)
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("language", LANGUAGES)
 async def test_supervisor_screens_show_every_key(config, width, language):
-    app = RecordingApp(config)
-    async with app.run_test(size=(width, 24)) as pilot:
-        set_language(language)
+    async with kiosk_at(config, width, language) as (app, pilot):
         await log_in(pilot, "S001", "9999")
-        app.push_screen(ExceptionsScreen(app.desk))
-        await pilot.pause()
-        await pilot.pause()
-        assert_every_shown_key_is_whole_in_sight(app.screen)
-        app.push_screen(PrintJobsScreen(app.desk))
-        await pilot.pause()
-        await pilot.pause()
-        assert_every_shown_key_is_whole_in_sight(app.screen)
+        for screen in (ExceptionsScreen, PrintJobsScreen):
+            await show(pilot, screen(app.desk))
+            assert_every_shown_key_is_whole_in_sight(app.screen)
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("language", LANGUAGES)
 async def test_dialogs_show_their_keys_whole(config, width, language):
-    app = RecordingApp(config)
-    async with app.run_test(size=(width, 24)) as pilot:
-        set_language(language)
+    async with kiosk_at(config, width, language) as (app, pilot):
         await log_in(pilot)
         await scan(pilot, "SO-1")
         dialogs = [
@@ -120,9 +106,7 @@ async def test_dialogs_show_their_keys_whole(config, width, language):
             ProblemDialog(app.desk),
         ]
         for dialog in dialogs:
-            app.push_screen(dialog)
-            await pilot.pause()
-            await pilot.pause()
+            await show(pilot, dialog)
             for widget in dialog.query(".dialog-keys, #approve-prompt"):
                 assert_text_whole(widget)
             app.pop_screen()

@@ -10,7 +10,7 @@ from kiosk.db import transaction
 from screens.exceptions import ExceptionsScreen
 from screens.pack import PackScreen
 from screens.widgets.row_table import RowTable
-from tests.pilot import RecordingApp, log_in, scan
+from tests.pilot import run_kiosk
 
 NARROW = (80, 24)
 LONG_NAME = "Merino Wool Crew Neck Sweater, Machine Washable, Made in Scotland by Hand"
@@ -24,10 +24,7 @@ async def test_the_packed_count_is_never_cut_by_a_long_name_or_a_short(config, d
     with transaction(db) as conn:
         conn.execute("UPDATE order_lines SET name = ?, colour = 'Heather Grey Melange' WHERE order_id = 'SO-1'"
                      " AND line_no = 1", [LONG_NAME])
-    app = RecordingApp(config)
-    async with app.run_test(size=NARROW) as pilot:
-        await log_in(pilot)
-        await scan(pilot, "SO-1")
+    async with run_kiosk(config, order="SO-1", size=NARROW) as (app, pilot):
         assert isinstance(app.screen, PackScreen)
         table = app.screen.query_one(DataTable)
         shown = lines(table)
@@ -40,9 +37,7 @@ async def test_the_exceptions_list_keeps_since_and_who_at_80_columns(config, db)
     with transaction(db) as conn:
         conn.execute("UPDATE orders SET hold_reason = ? WHERE order_id = 'SO-5'",
                      ["address check: the buyer wrote twice that the flat number is wrong, call before shipping"])
-    app = RecordingApp(config)
-    async with app.run_test(size=NARROW) as pilot:
-        await log_in(pilot, "S001", "9999")
+    async with run_kiosk(config, "S001", "9999", size=NARROW) as (app, pilot):
         app.push_screen(ExceptionsScreen(app.desk))
         await pilot.pause()
         await pilot.pause()
@@ -55,8 +50,6 @@ async def test_queue_flags_stay_whole_when_names_are_long(config, db):
         conn.execute("UPDATE orders SET recipient_name = ?, platform = 'woocommerce-eu-store', buyer_note = 'gift',"
                      " requested_carrier = 'SF Express' WHERE order_id = 'SO-6'",
                      ["Customer With A Very Long Name Of Several Households"])
-    app = RecordingApp(config)
-    async with app.run_test(size=NARROW) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config, size=NARROW) as (app, pilot):
         row = next(line for line in lines(app.screen.query_one(RowTable)) if "SO-6" in line)
         assert "URGENT NOTE REMOTE SF Express" in row

@@ -8,7 +8,7 @@ from textual.widgets._toast import Toast
 from screens.pack import PackScreen
 from screens.queue import QueueScreen
 from tests.conftest import EAN
-from tests.pilot import SIZE, RecordingApp, banner, log_in, scan
+from tests.pilot import banner, run_kiosk, scan
 
 
 def toasts(app) -> list[str]:
@@ -17,8 +17,7 @@ def toasts(app) -> list[str]:
 
 
 async def test_a_wrong_pin_does_not_follow_to_the_queue(config):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run_kiosk(config, badge=None) as (app, pilot):
         await scan(pilot, "P001")
         await pilot.press(*"0000", "enter")
         await pilot.pause()
@@ -33,10 +32,7 @@ async def test_a_wrong_pin_does_not_follow_to_the_queue(config):
 
 
 async def test_a_green_scan_replaces_the_red_banner_and_leaves_no_red_behind(config):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        await scan(pilot, "SO-1")
+    async with run_kiosk(config, order="SO-1") as (app, pilot):
         await scan(pilot, "0000000000000")
         assert banner(app).has_class("error")
         assert app.bells == 1
@@ -46,10 +42,7 @@ async def test_a_green_scan_replaces_the_red_banner_and_leaves_no_red_behind(con
 
 
 async def test_a_notification_never_covers_the_status_line_or_the_keys(config):
-    app = RecordingApp(config)
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await log_in(pilot)
-        await scan(pilot, "SO-1")
+    async with run_kiosk(config, order="SO-1", size=(80, 24), notifications=True) as (app, pilot):
         assert isinstance(app.screen, PackScreen)
         app.notify("Item label 400 printed: /spool/a.png")
         await pilot.pause()

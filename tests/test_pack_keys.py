@@ -10,7 +10,7 @@ from screens.confirm import ConfirmDialog
 from screens.pack import PackScreen
 from screens.prompt import PromptDialog
 from tests.conftest import EAN
-from tests.pilot import SIZE, RecordingApp, answer_prompt, banner, log_in, post_scans, scan
+from tests.pilot import banner, run_kiosk, scan, set_quantity
 
 
 def prompt_line(app) -> str:
@@ -31,12 +31,8 @@ def test_a_refused_bulk_scan_sets_the_quantity_back_to_one(db, config):
 
 
 async def test_the_quantity_is_shown_and_a_refusal_drops_it(config):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        await scan(pilot, "SO-1")
-        await pilot.press("f2")
-        await answer_prompt(pilot, "3")
+    async with run_kiosk(config, order="SO-1") as (app, pilot):
+        await set_quantity(pilot, 3)
         assert "Next scan counts 3 units" in prompt_line(app)
         assert "Next scan counts 3 units" in banner(app).message
         await scan(pilot, EAN["TOTE-BLK"])  # 3 of 1: refused
@@ -48,12 +44,8 @@ async def test_the_quantity_is_shown_and_a_refusal_drops_it(config):
 
 
 async def test_escape_sets_the_quantity_back_to_one_before_it_offers_to_put_back(config):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        await scan(pilot, "SO-1")
-        await pilot.press("f2")
-        await answer_prompt(pilot, "2")
+    async with run_kiosk(config, order="SO-1") as (app, pilot):
+        await set_quantity(pilot, 2)
         await pilot.press("escape")
         assert isinstance(app.screen, PackScreen)
         assert banner(app).message == "Quantity back to 1: the next scan counts one unit."
@@ -65,12 +57,8 @@ async def test_escape_sets_the_quantity_back_to_one_before_it_offers_to_put_back
 
 
 async def test_escape_in_the_quantity_prompt_leaves_one_unit(config):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        await scan(pilot, "SO-1")
-        await pilot.press("f2")
-        await answer_prompt(pilot, "2")
+    async with run_kiosk(config, order="SO-1") as (app, pilot):
+        await set_quantity(pilot, 2)
         await pilot.press("f2")
         await pilot.press("escape")
         assert isinstance(app.screen, PackScreen)
@@ -80,16 +68,11 @@ async def test_escape_in_the_quantity_prompt_leaves_one_unit(config):
 
 
 async def test_a_scan_cannot_answer_the_quantity_prompt(config):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        await scan(pilot, "SO-1")
+    async with run_kiosk(config, order="SO-1") as (app, pilot):
         await pilot.press("f2")
         assert isinstance(app.screen, PromptDialog)
         bells = app.bells
-        post_scans(app, ["12", "3"])  # a burst: digits and Enter, twice, without waiting
-        await pilot.pause()
-        await pilot.pause()
+        await scan(pilot, "12", "3")  # a burst: digits and Enter, twice, without waiting
         assert isinstance(app.screen, PromptDialog)
         assert app.screen.query_one("#answer").value == ""
         assert "Enter cannot answer here" in str(app.screen.query_one("#prompt-error").render())
@@ -101,14 +84,9 @@ async def test_a_scan_cannot_answer_the_quantity_prompt(config):
 
 
 async def test_a_scan_cannot_answer_the_parcels_prompt(config):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        await scan(pilot, "SO-1")
+    async with run_kiosk(config, order="SO-1") as (app, pilot):
         await pilot.press("f6")
-        post_scans(app, ["2"], suffix=("ctrl+j", "\n"))
-        await pilot.pause()
-        await pilot.pause()
+        await scan(pilot, "2", suffix=("ctrl+j", "\n"))
         assert isinstance(app.screen, PromptDialog)
         assert app.screen.query_one("#answer").value == ""
         await pilot.press("escape")

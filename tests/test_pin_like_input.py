@@ -9,7 +9,7 @@ from kiosk.db import transaction
 from kiosk.errors import KioskError
 from kiosk.scanning import HIDDEN_CODE, looks_like_pin
 from tests.conftest import EAN
-from tests.pilot import SIZE, RecordingApp, banner, scan
+from tests.pilot import banner, run_kiosk, scan
 from tests.test_desk import desk_of
 from tests.test_hostile_screens import rendered
 
@@ -97,8 +97,7 @@ def test_a_pin_in_the_item_label_field_is_not_quoted(db, config):
 
 
 async def test_a_pin_typed_at_the_badge_field_is_not_shown(config, db):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run_kiosk(config, badge=None) as (app, pilot):
         await scan(pilot, "2468")
         assert banner(app).message == "Unknown or disabled badge. Scan your badge again."
         assert app.bells == 1

@@ -30,7 +30,7 @@ from screens.print_jobs import PrinterChoice, PrintJobsScreen
 from screens.prompt import PromptDialog
 from screens.queue import QueueScreen
 from tests.loopback_printer import LoopbackPrinter
-from tests.pilot import SIZE, RecordingApp, labels_reported, log_in, scan
+from tests.pilot import labels_reported, run_kiosk, scan
 from tests.test_printing import pdf_images, render_zpl
 from tests.test_shipping import packed_session
 
@@ -244,9 +244,7 @@ async def test_the_packer_sees_printer_offline_and_the_label_prints_when_it_is_b
 
     with_zebra(config, zebra)
     seen: list = []
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config, message_hook=seen.append) as (app, pilot):
         await scan(pilot, "SO-1", *SO1_ITEMS, "1Z999AA10123456784")
         await labels_reported(pilot)
         assert isinstance(app.screen, QueueScreen)  # the packer carries on
@@ -270,9 +268,7 @@ async def test_supervisor_redirects_reprints_and_voids_from_the_print_jobs_scree
     print_now(db, config, failed)
     sent = ship(db, "SO-2").print_job_id
     print_now(db, config, sent)
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot, "S001", "9999")
+    async with run_kiosk(config, "S001", "9999") as (app, pilot):
         app.open_print_jobs()
         await pilot.pause()
         screen = app.screen
@@ -313,10 +309,8 @@ async def test_print_jobs_screen_and_item_label_dialog_in_chinese(config, db, ze
     with_zebra(config, zebra)
     print_now(db, config, ship(db, "SO-1", "zebra").print_job_id)
     set_language("zh_CN")
-    app = RecordingApp(config)
     seen = {}
-    async with app.run_test(size=(120, 32)) as pilot:
-        await log_in(pilot, "S001", "9999")
+    async with run_kiosk(config, "S001", "9999", size=(120, 32)) as (app, pilot):
         app.open_print_jobs()
         await pilot.pause()
         seen["print jobs"] = untranslated_on_screen(app)

@@ -14,7 +14,7 @@ from screens.pack import PackScreen
 from screens.queue import QueueScreen
 from screens.widgets.footer import KioskFooter
 from screens.widgets.row_table import MIN_SHRUNK_WIDTH, RowTable, column_widths
-from tests.pilot import SIZE, RecordingApp, log_in, scan
+from tests.pilot import RecordingApp, run_kiosk, scan
 
 EXTRA_ORDERS = 120  # with the seed's three paid orders: 123, three pages of 50
 
@@ -57,9 +57,7 @@ def test_columns_shrink_widest_first_and_never_below_the_minimum():
 
 
 async def test_pages_of_fifty_and_the_header_counts_them(busy_config):
-    app = RecordingApp(busy_config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(busy_config) as (app, pilot):
         queue = app.screen
         assert isinstance(queue, QueueScreen)
         assert "Queue: 1-50 of 123 paid orders waiting" in header(app)
@@ -75,9 +73,7 @@ async def test_pages_of_fifty_and_the_header_counts_them(busy_config):
 
 
 async def test_the_cursor_stays_on_screen_and_enter_opens_what_it_shows(busy_config):
-    app = RecordingApp(busy_config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(busy_config) as (app, pilot):
         table = app.screen.query_one(RowTable)
         visible = table.size.height - 1
         await pilot.press(*["down"] * (visible + 5))
@@ -94,9 +90,7 @@ async def test_the_cursor_stays_on_screen_and_enter_opens_what_it_shows(busy_con
 
 
 async def test_a_narrow_terminal_shortens_names_but_keeps_every_column(busy_config):
-    app = RecordingApp(busy_config)
-    async with app.run_test(size=(66, 24)) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(busy_config, size=(66, 24)) as (app, pilot):
         lines = shown(app.screen.query_one(RowTable))
         assert all(cell_len(line) == table_width(app) for line in lines)
         assert "Flags" in lines[0]
@@ -106,9 +100,7 @@ async def test_a_narrow_terminal_shortens_names_but_keeps_every_column(busy_conf
 
 
 async def test_chinese_names_keep_the_columns_aligned(config):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         table = app.screen.query_one(RowTable)
         header_line, *rows = [table.render_line(y) for y in range(4)]
         items = header_line.text.index("Items")  # the header is ASCII: characters are cells
@@ -119,9 +111,7 @@ async def test_chinese_names_keep_the_columns_aligned(config):
 async def test_the_key_bar_is_not_rebuilt_when_its_keys_stay_the_same(config):
     """Textual's Footer rebuilds on every bindings signal and keeps the old keys alive: a queue
     that lives all shift would pile them up and slow every garbage collection."""
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         footer = app.screen.query_one(KioskFooter)
         drawn = list(footer.query(FooterKey))
         assert {key.key for key in drawn} >= {"pagedown", "f5", "f10"}
@@ -145,9 +135,7 @@ async def test_a_screen_draws_its_key_bar_once_as_it_opens(config, monkeypatch):
         return widgets
 
     monkeypatch.setattr(KioskFooter, "compose", counted)
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         drawn.clear()
         await scan(pilot, "SO-1")
         for _ in range(5):

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from fixtures.load import create_demo_database
 from kiosk.config import Config
 from kiosk.db import open_database, transaction
 from kiosk.desk import Desk
@@ -19,7 +18,7 @@ from screens.queue import QueueScreen
 from screens.returns import ReturnScreen
 from screens.timeline import TimelineScreen
 from screens.widgets.row_table import RowTable
-from tests.pilot import SIZE, RecordingApp, banner, log_in, scan
+from tests.pilot import banner, open_exceptions, run_kiosk, scan
 
 # 赵磊's order: two pairs of grey gloves (M, L), shipped by SF; two other orders share his phone's tail.
 ORDER = "3725271034701203835"
@@ -27,10 +26,9 @@ GLOVES_GREY_M, GLOVES_BLACK_L = "6901234000337", "6901234000320"
 
 
 @pytest.fixture
-def demo(tmp_path: Path):
-    path = create_demo_database(tmp_path / "demo.db")
-    config = Config(station="DESK-A", database=path, spool_dir=tmp_path / "spool", idle_lock_seconds=0)
-    db = open_database(path)
+def demo(tmp_path: Path, demo_db: Path):
+    config = Config(station="DESK-A", database=demo_db, spool_dir=tmp_path / "spool", idle_lock_seconds=0)
+    db = open_database(demo_db)
     yield db, config
     db.conn.close()
 
@@ -55,9 +53,7 @@ async def open_order_timeline(pilot) -> None:
 
 async def test_aftersales_finds_an_order_by_phone_tail_and_records_a_wrong_colour_claim_with_a_resend(demo):
     db, config = demo
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot, "A001", "5555")
+    async with run_kiosk(config, "A001", "5555") as (app, pilot):
         assert isinstance(app.screen, LookupScreen)
         await scan(pilot, "5432")
         assert "3 orders found for 5432" in banner(app).message
@@ -85,9 +81,7 @@ async def test_aftersales_finds_an_order_by_phone_tail_and_records_a_wrong_colou
 
 async def test_the_claim_dialog_refuses_a_claim_without_the_buyers_words(demo):
     db, config = demo
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot, "A001", "5555")
+    async with run_kiosk(config, "A001", "5555") as (app, pilot):
         await open_order_timeline(pilot)
         await pilot.press("f2")
         for answer in ("3", "1", "", ""):
@@ -101,9 +95,7 @@ async def test_the_claim_dialog_refuses_a_claim_without_the_buyers_words(demo):
 
 async def test_a_returned_wrong_item_is_refused_on_screen_like_a_pack_scan(demo):
     db, config = demo
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot, "A001", "5555")
+    async with run_kiosk(config, "A001", "5555") as (app, pilot):
         await open_order_timeline(pilot)
         await pilot.press("f3")
         assert isinstance(app.screen, PromptDialog)
@@ -131,9 +123,7 @@ async def test_a_returned_wrong_item_is_refused_on_screen_like_a_pack_scan(demo)
 
 async def test_a_packer_cannot_reach_an_order_history(demo):
     db, config = demo
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot, "P001", "1234")
+    async with run_kiosk(config, "P001", "1234") as (app, pilot):
         assert isinstance(app.screen, QueueScreen)
         await pilot.press("ctrl+o")
         assert isinstance(app.screen, QueueScreen)
@@ -143,9 +133,7 @@ async def test_a_packer_cannot_reach_an_order_history(demo):
 
 async def test_a_supervisor_jumps_to_an_order_by_number_and_sees_the_phone_whole(demo):
     db, config = demo
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot, "S001", "9999")
+    async with run_kiosk(config, "S001", "9999") as (app, pilot):
         await pilot.press("ctrl+o")
         assert isinstance(app.screen, PromptDialog)
         await pilot.press(*"1001", "enter")
@@ -155,12 +143,9 @@ async def test_a_supervisor_jumps_to_an_order_by_number_and_sees_the_phone_whole
         ("S001", "#1001")]
 
 
-
 async def test_a_packers_jump_to_an_order_is_refused_with_the_reason(demo):
     db, config = demo
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot, "P001", "1234")
+    async with run_kiosk(config, "P001", "1234") as (app, pilot):
         await pilot.press("ctrl+o")
         assert isinstance(app.screen, QueueScreen)
         # Said in the queue's own red banner, with the bell.
@@ -170,13 +155,8 @@ async def test_a_packers_jump_to_an_order_is_refused_with_the_reason(demo):
 
 async def test_a_supervisor_searches_from_the_exceptions_list_and_moves_a_claim_on(demo):
     db, config = demo
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot, "P001", "1234")
-        await pilot.press("f9")
-        await scan(pilot, "S001")
-        await pilot.press(*"9999", "enter")
-        assert isinstance(app.screen, ExceptionsScreen)
+    async with run_kiosk(config, "P001", "1234") as (app, pilot):
+        await open_exceptions(pilot)
         await pilot.press("o")
         assert isinstance(app.screen, LookupScreen)
         await scan(pilot, "SF 1347-4134 21946")  # a scanned waybill opens its order at once
@@ -201,9 +181,7 @@ async def test_names_and_notes_from_data_are_shown_as_typed_never_as_markup(demo
     with transaction(db) as conn:
         conn.execute("UPDATE orders SET recipient_name = '[red]Zhao[/red]', buyer_note = '[b]fast'"
                      " WHERE order_id = ?", [ORDER])
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot, "A001", "5555")
+    async with run_kiosk(config, "A001", "5555") as (app, pilot):
         await open_order_timeline(pilot)
         assert "[red]Zhao[/red]" in shown(app, "#contact")
         assert "Buyer note: [b]fast" in shown(app, "#order")

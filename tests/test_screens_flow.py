@@ -16,15 +16,13 @@ from screens.login import LoginScreen
 from screens.pack import LABEL_WAIT_SECONDS, PackScreen
 from screens.queue import QueueScreen
 from tests.conftest import EAN
-from tests.pilot import SIZE, RecordingApp, banner, labels_reported, log_in, scan
+from tests.pilot import SIZE, RecordingApp, banner, labels_reported, log_in, run_kiosk, scan, set_quantity
 
 SO1_ITEMS = [EAN["SW-RED-M"], EAN["SW-RED-M"], EAN["TOTE-BLK"]]
 
 
 async def test_log_in_open_scan_ship_and_the_label_decodes(config, db):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         assert isinstance(app.screen, QueueScreen)
         queue = [entry.order_id for entry in app.screen.entries]
         assert queue == ["SO-6", "SO-2", "SO-1"]  # urgent first, then oldest paid
@@ -70,9 +68,7 @@ async def test_the_queue_comes_back_before_the_label_is_put_on_record(config, db
 
 
 async def test_a_burst_of_scans_never_merges_or_drops_a_code(config, db):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         # Order, three items and the waybill, all before the app has caught up.
         await scan(pilot, "SO-1", *SO1_ITEMS, "SF1234567890123")
         await labels_reported(pilot)
@@ -101,9 +97,7 @@ def record_drawn_labels(monkeypatch) -> tuple[list, list]:
 
 async def test_the_label_is_drawn_once_ahead_of_the_waybill_and_matches_the_real_one(config, db, monkeypatch):
     ahead, printed = record_drawn_labels(monkeypatch)
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         await scan(pilot, "SO-1", *SO1_ITEMS)
         await app.workers.wait_for_complete()
         assert [(label.order_id, label.tracking_number) for label in ahead] == [("SO-1", PREVIEW_TRACKING)]
@@ -118,9 +112,7 @@ async def test_the_label_is_drawn_once_ahead_of_the_waybill_and_matches_the_real
 
 async def test_each_parcel_of_several_has_its_label_drawn_ahead(config, db, monkeypatch):
     ahead, printed = record_drawn_labels(monkeypatch)
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         await scan(pilot, "SO-1", *SO1_ITEMS)
         await pilot.press("f6")
         await pilot.press("2", "f12")  # two parcels, decided after the items were verified
@@ -137,9 +129,7 @@ async def test_each_parcel_of_several_has_its_label_drawn_ahead(config, db, monk
 
 
 async def test_a_packing_slip_scanned_right_after_the_waybill_opens_the_next_order(config, db):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         # The waybill ships SO-1; SO-2's slip arrives before its label is written and waits for the queue.
         await scan(pilot, "SO-1", *SO1_ITEMS, "SF1234567890123", "SO-2")
         await labels_reported(pilot)
@@ -162,9 +152,7 @@ async def test_a_slow_printer_does_not_keep_the_packer_from_the_queue(config, db
         return real_send(*args, **kwargs)
 
     monkeypatch.setattr(kiosk.print_requests, "send", slow_printer)
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         await scan(pilot, "SO-1", *SO1_ITEMS, "SF1234567890123")
         assert isinstance(app.screen, PackScreen)  # waiting a moment for the label
         await asyncio.sleep(LABEL_WAIT_SECONDS + 0.2)
@@ -179,9 +167,7 @@ async def test_a_slow_printer_does_not_keep_the_packer_from_the_queue(config, db
 
 
 async def test_lf_and_tab_suffixes_and_surrounding_spaces(config, db):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         await scan(pilot, "SO-1", suffix=("ctrl+j", "\n"))
         await scan(pilot, f"  {EAN['SW-RED-M']} ", suffix=("tab", "\t"))
         assert isinstance(app.screen, PackScreen)
@@ -190,10 +176,7 @@ async def test_lf_and_tab_suffixes_and_surrounding_spaces(config, db):
 
 
 async def test_refusals_ring_the_bell_and_show_a_red_banner(config):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        await scan(pilot, "SO-1")
+    async with run_kiosk(config, order="SO-1") as (app, pilot):
         await scan(pilot, EAN["SW-BLU-M"])
         assert banner(app).message == (
             "Wrong variant: scanned Blue / M, this order needs Red / M (Merino Sweater).")
@@ -212,12 +195,8 @@ async def test_refusals_ring_the_bell_and_show_a_red_banner(config):
 
 
 async def test_undo_and_bulk_quantity_keys(config):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        await scan(pilot, "SO-1")
-        await pilot.press("f2")
-        await pilot.press("2", "f12")
+    async with run_kiosk(config, order="SO-1") as (app, pilot):
+        await set_quantity(pilot, 2)
         await scan(pilot, EAN["SW-RED-M"])
         session = app.screen.session
         assert session.lines[0].packed == 2
@@ -227,10 +206,7 @@ async def test_undo_and_bulk_quantity_keys(config):
 
 
 async def test_notes_are_acknowledged_before_items_count(config):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        await scan(pilot, "SO-2")
+    async with run_kiosk(config, order="SO-2") as (app, pilot):
         notes = app.screen.query_one("#notes")
         assert notes.display and not notes.has_class("read")
         await scan(pilot, EAN["MUG-01"])
@@ -243,9 +219,7 @@ async def test_notes_are_acknowledged_before_items_count(config):
 
 
 async def test_orders_that_may_not_be_packed_are_refused_on_the_queue(config):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         await scan(pilot, "SO-3")
         assert isinstance(app.screen, QueueScreen)
         assert banner(app).message == "Order SO-3 is awaiting payment: do not pack it yet."
@@ -255,23 +229,21 @@ async def test_orders_that_may_not_be_packed_are_refused_on_the_queue(config):
 
 
 async def test_enter_opens_the_highlighted_order(config):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         await pilot.press("down", "enter")
         assert isinstance(app.screen, PackScreen)
         assert app.screen.order_id == "SO-2"
 
 
+def second_station(config, tmp_path):
+    """DESK-2 on the same database, with its own spool."""
+    return type(config)(station="DESK-2", database=config.database, spool_dir=tmp_path / "spool2",
+                        idle_lock_seconds=0)
+
+
 async def test_two_stations_cannot_hold_the_same_order(config, tmp_path):
-    first = RecordingApp(config)
-    second_config = type(config)(station="DESK-2", database=config.database,
-                                 spool_dir=tmp_path / "spool2", idle_lock_seconds=0)
-    second = RecordingApp(second_config)
-    async with first.run_test(size=SIZE) as pilot_one, second.run_test(size=SIZE) as pilot_two:
-        await log_in(pilot_one)
-        await scan(pilot_one, "SO-1")
-        await log_in(pilot_two, "P002", "4321")
+    async with (run_kiosk(config, order="SO-1") as (_, _),
+                run_kiosk(second_station(config, tmp_path), "P002", "4321") as (second, pilot_two)):
         await scan(pilot_two, "SO-1")
         assert isinstance(second.screen, QueueScreen)
         assert banner(second).message.startswith("Order SO-1 is held by Li Wei at DESK-1 since")
@@ -279,14 +251,10 @@ async def test_two_stations_cannot_hold_the_same_order(config, tmp_path):
 
 
 async def test_a_restarted_station_resumes_its_order_with_its_scans(config, db):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (_, pilot):
         await scan(pilot, "SO-1", EAN["SW-RED-M"])
     # The app is gone (power cut); a new one starts at the same station.
-    again = RecordingApp(config)
-    async with again.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (again, pilot):
         assert isinstance(again.screen, PackScreen)
         assert again.screen.order_id == "SO-1"
         assert again.screen.session.lines[0].packed == 1
@@ -299,15 +267,11 @@ async def test_a_restarted_station_resumes_its_order_with_its_scans(config, db):
 async def test_a_restarted_station_is_told_its_order_was_cancelled_while_it_was_off(config, db):
     from kiosk.problems import cancel_order
 
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (_, pilot):
         await scan(pilot, "SO-1", EAN["SW-RED-M"])
     # The station is off; a supervisor cancels its order from the office.
     cancel_order(db, "SO-1", "buyer cancelled", "S001", "OFFICE")
-    again = RecordingApp(config)
-    async with again.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (again, pilot):
         assert isinstance(again.screen, QueueScreen)
         assert banner(again).message == "Order SO-1 was cancelled while this station was off: put its items back."
         assert banner(again).has_class("error")
@@ -317,9 +281,7 @@ async def test_a_restarted_station_is_told_its_order_was_cancelled_while_it_was_
 async def test_an_ambiguous_waybill_asks_for_the_carrier_and_a_scan_cannot_answer(config, db):
     from screens.carrier_choice import CarrierChoiceDialog
 
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         await scan(pilot, "SO-1", *SO1_ITEMS, "986578788855")
         assert isinstance(app.screen, CarrierChoiceDialog)
         # A scan arriving now is refused in the dialog, not taken as a choice.
@@ -334,9 +296,7 @@ async def test_an_ambiguous_waybill_asks_for_the_carrier_and_a_scan_cannot_answe
 
 
 async def test_put_back_returns_the_order_to_the_queue(config, db):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         await scan(pilot, "SO-1", EAN["SW-RED-M"])
         await pilot.press("escape")
         await pilot.press("f12")
@@ -346,8 +306,7 @@ async def test_put_back_returns_the_order_to_the_queue(config, db):
 
 
 async def test_wrong_pin_and_unknown_badge_are_refused_at_login(config):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run_kiosk(config, badge=None) as (app, pilot):
         await scan(pilot, "NOBODY")
         assert banner(app).message == "Unknown or disabled badge. Scan your badge again."
         await log_in(pilot, "P001", "0000")
@@ -357,10 +316,8 @@ async def test_wrong_pin_and_unknown_badge_are_refused_at_login(config):
         assert isinstance(app.screen, QueueScreen)
 
 
-async def locked_with_an_order_open(pilot) -> None:
-    """P001 opens SO-1, then a minute and a second pass without a key before the App's periodic check."""
-    await log_in(pilot)
-    await scan(pilot, "SO-1")
+async def left_idle(pilot) -> None:
+    """A minute and a second pass without a key before the App's periodic check: the lock screen."""
     pilot.app.last_input -= pilot.app.desk.idle_lock_seconds + 1
     pilot.app.lock_if_idle()
     await pilot.pause()
@@ -369,9 +326,8 @@ async def locked_with_an_order_open(pilot) -> None:
 
 async def test_idle_lock_and_unlock(config):
     config.idle_lock_seconds = 60
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await locked_with_an_order_open(pilot)
+    async with run_kiosk(config, order="SO-1") as (app, pilot):
+        await left_idle(pilot)
         await pilot.press("9", "9", "9", "9", "enter")
         assert isinstance(app.screen, LockScreen)
         await pilot.press("1", "2", "3", "4", "enter")
@@ -380,9 +336,8 @@ async def test_idle_lock_and_unlock(config):
 
 async def test_log_out_from_the_lock_screen_keeps_the_order_for_the_station(config):
     config.idle_lock_seconds = 60
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await locked_with_an_order_open(pilot)
+    async with run_kiosk(config, order="SO-1") as (app, pilot):
+        await left_idle(pilot)
         await pilot.press("f10")
         assert isinstance(app.screen, LoginScreen)
         await log_in(pilot, "P002", "4321")
@@ -414,9 +369,7 @@ async def test_a_scan_cannot_put_the_order_back(config, db):
     """The put-back question is open when the next scan arrives: its letters and Enter answer nothing."""
     from screens.confirm import ConfirmDialog
 
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         await scan(pilot, "SO-1", EAN["SW-RED-M"])
         await pilot.press("escape")
         assert isinstance(app.screen, ConfirmDialog)
@@ -433,11 +386,8 @@ async def test_a_scan_cannot_put_the_order_back(config, db):
 
 
 async def test_a_badge_logged_in_at_another_station_is_refused_with_where(config, tmp_path):
-    second_config = type(config)(station="DESK-2", database=config.database,
-                                 spool_dir=tmp_path / "spool2", idle_lock_seconds=0)
-    first, second = RecordingApp(config), RecordingApp(second_config)
-    async with first.run_test(size=SIZE) as pilot_one, second.run_test(size=SIZE) as pilot_two:
-        await log_in(pilot_one)
+    async with (run_kiosk(config) as (first, pilot_one),
+                run_kiosk(second_station(config, tmp_path), badge=None) as (second, pilot_two)):
         await log_in(pilot_two)
         assert isinstance(second.screen, LoginScreen)
         assert banner(second).message.startswith("Badge P001 is logged in at DESK-1 since")

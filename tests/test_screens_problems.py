@@ -11,7 +11,7 @@ from screens.pack import PackScreen
 from screens.problem import ProblemDialog
 from screens.queue import QueueScreen
 from tests.conftest import EAN
-from tests.pilot import SIZE, RecordingApp, banner, labels_reported, log_in, scan
+from tests.pilot import approve, banner, labels_reported, open_exceptions, run_kiosk, scan
 
 
 async def answer(pilot, *answers: str) -> None:
@@ -21,9 +21,7 @@ async def answer(pilot, *answers: str) -> None:
 
 
 async def test_damaged_unit_reported_with_the_scanner_holds_the_order(config, db):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         await scan(pilot, "SO-1", EAN["SW-RED-M"])
         await pilot.press("f5")
         assert isinstance(app.screen, ProblemDialog)
@@ -37,10 +35,7 @@ async def test_damaged_unit_reported_with_the_scanner_holds_the_order(config, db
 
 
 async def test_the_dialog_refuses_what_the_rules_refuse(config, db):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        await scan(pilot, "SO-1")
+    async with run_kiosk(config, order="SO-1") as (app, pilot):
         await pilot.press("f5")
         await answer(pilot, "7")
         error = app.screen.query_one("#problem-error")
@@ -55,15 +50,12 @@ async def test_the_dialog_refuses_what_the_rules_refuse(config, db):
 
 
 async def test_missing_unit_shipped_short_with_a_supervisor_on_the_spot(config, db):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         await scan(pilot, "SO-1", EAN["SW-RED-M"], EAN["SW-RED-M"])
         await pilot.press("f5")
         await answer(pilot, "2", "2", "1", "out of stock", "", "s")
         assert isinstance(app.screen, SupervisorApproval)
-        await scan(pilot, "S001")
-        await pilot.press("9", "9", "9", "9", "enter")
+        await approve(pilot)
         assert isinstance(app.screen, PackScreen)
         assert banner(app).message.startswith("Short shipment approved by Zhang Min.")
         assert app.screen.session.all_verified
@@ -74,14 +66,10 @@ async def test_missing_unit_shipped_short_with_a_supervisor_on_the_spot(config, 
 
 
 async def test_a_packer_cannot_approve_their_own_short_shipment(config, db):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        await scan(pilot, "SO-1")
+    async with run_kiosk(config, order="SO-1") as (app, pilot):
         await pilot.press("f5")
         await answer(pilot, "2", "2", "1", "", "", "s")
-        await scan(pilot, "P001")
-        await pilot.press("1", "2", "3", "4", "enter")
+        await approve(pilot, "P001", "1234")
         assert isinstance(app.screen, SupervisorApproval)
         assert "Li Wei is not a supervisor" in str(app.screen.query_one("#approve-error").render())
         await pilot.press("escape")
@@ -92,9 +80,7 @@ async def test_a_packer_cannot_approve_their_own_short_shipment(config, db):
 
 
 async def test_a_cancellation_elsewhere_stops_the_pack_screen(config, db_path):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         await scan(pilot, "SO-1", EAN["SW-RED-M"])
         office = open_database(db_path)
         cancel_order(office, "SO-1", "buyer cancelled", "S001", "OFFICE")
@@ -113,19 +99,11 @@ async def test_a_cancellation_elsewhere_stops_the_pack_screen(config, db_path):
     assert office.execute("SELECT COUNT(*) FROM scans WHERE result = 'accepted'").fetchone()[0] == 1
 
 
-async def open_exceptions(pilot, badge: str = "S001", pin: str = "9999") -> None:
-    await pilot.press("f9")
-    assert isinstance(pilot.app.screen, SupervisorApproval)
-    await scan(pilot, badge)
-    await pilot.press(*pin, "enter")
-
-
 async def test_supervisor_reaches_the_exceptions_list_from_the_login_screen_and_releases_a_hold(config, db):
     from screens.exceptions import ExceptionsScreen
 
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_exceptions(pilot, "P001", "1234")
+    async with run_kiosk(config, badge=None) as (app, pilot):
+        await open_exceptions(pilot, "P001", "1234", refused=True)
         assert isinstance(app.screen, SupervisorApproval)  # a packer is refused
         await pilot.press("escape")
         await open_exceptions(pilot)
@@ -145,9 +123,7 @@ async def test_supervisor_resolves_a_problem_and_approves_a_short_shipment_from_
 
     report_problem(db, "SO-1", kind="missing", line_no=2, quantity=1, operator="P001", station="DESK-1")
     report_problem(db, "SO-2", kind="other", description="box crushed", operator="P001", station="DESK-1")
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         await open_exceptions(pilot)
         assert isinstance(app.screen, ExceptionsScreen)
         assert [(r.kind, r.order_id) for r in app.screen.rows] == [
@@ -169,9 +145,7 @@ async def test_supervisor_resolves_a_problem_and_approves_a_short_shipment_from_
 
 
 async def test_a_different_carrier_than_requested_needs_a_supervisor_on_the_pack_screen(config, db):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         await scan(pilot, "SO-2")  # the buyer asked for UPS
         assert "Ship with UPS" in str(app.screen.query_one("#recipient").render())
         await pilot.press("f4")
@@ -180,8 +154,7 @@ async def test_a_different_carrier_than_requested_needs_a_supervisor_on_the_pack
         assert isinstance(app.screen, PackScreen)
         await pilot.press("f7")
         assert isinstance(app.screen, SupervisorApproval)
-        await scan(pilot, "S001")
-        await pilot.press("9", "9", "9", "9", "enter")
+        await approve(pilot)
         assert banner(app).message == "Zhang Min allowed another carrier than UPS: scan the waybill."
         await scan(pilot, "SF1234567890123")
         assert isinstance(app.screen, QueueScreen)
@@ -189,9 +162,7 @@ async def test_a_different_carrier_than_requested_needs_a_supervisor_on_the_pack
 
 
 async def test_a_multi_parcel_order_prints_a_label_per_parcel(config, db):
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         await scan(pilot, "SO-1", EAN["SW-RED-M"], EAN["SW-RED-M"], EAN["TOTE-BLK"])
         await pilot.press("f6")
         await pilot.press("2", "f12")

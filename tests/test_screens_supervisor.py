@@ -14,7 +14,6 @@ from kiosk.db import transaction
 from kiosk.desk import Desk
 from kiosk.handover import write_note
 from kiosk.imports.summary import ImportSummary, record_import
-from screens.approve import SupervisorApproval
 from screens.confirm import ConfirmDialog
 from screens.dispatch_log import DispatchLogScreen, LogFilterDialog
 from screens.exceptions import ExceptionsScreen
@@ -26,7 +25,7 @@ from screens.manifest import ManifestCarrierChoice, ManifestScreen
 from screens.my_figures import MyFiguresDialog
 from screens.queue import QueueScreen
 from tests.conftest import EAN
-from tests.pilot import SIZE, RecordingApp, banner, log_in, scan
+from tests.pilot import banner, log_in, open_exceptions, run_kiosk, scan
 from tests.test_desk_supervisor import SF_WAYBILL, UPS_WAYBILL, ship
 
 
@@ -62,22 +61,11 @@ def text_of(app, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
-async def open_exceptions(pilot, badge: str = "S001", pin: str = "9999") -> None:
-    """F9: at once for the supervisor logged in, with badge and PIN from the login screen."""
-    await pilot.press("f9")
-    if isinstance(pilot.app.screen, SupervisorApproval):
-        await scan(pilot, badge)
-        await pilot.press(*pin, "enter")
-    assert isinstance(pilot.app.screen, ExceptionsScreen)
-
-
 # -- the dispatch log ----------------------------------------------------------------------------
 
 
 async def test_s001_reads_today_s_log_a_packer_s_accuracy_and_an_order_s_history(utc_config, shipped):
-    app = RecordingApp(utc_config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot, "S001", "9999")
+    async with run_kiosk(utc_config, "S001", "9999") as (app, pilot):
         await open_exceptions(pilot)
         await pilot.press("l")
         assert isinstance(app.screen, DispatchLogScreen)
@@ -118,9 +106,7 @@ async def test_s001_reads_today_s_log_a_packer_s_accuracy_and_an_order_s_history
 
 
 async def test_the_log_sorts_by_a_column_and_shows_the_late_list(utc_config, shipped):
-    app = RecordingApp(utc_config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot, "S001", "9999")
+    async with run_kiosk(utc_config, "S001", "9999") as (app, pilot):
         await open_exceptions(pilot)
         await pilot.press("l", "s", "s")
         assert "sorted by Order ↑" in text_of(app, "#view-title")
@@ -133,9 +119,7 @@ async def test_the_log_sorts_by_a_column_and_shows_the_late_list(utc_config, shi
 
 
 async def test_a_filter_narrows_the_log_and_an_unknown_station_is_refused(utc_config, shipped):
-    app = RecordingApp(utc_config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot, "S001", "9999")
+    async with run_kiosk(utc_config, "S001", "9999") as (app, pilot):
         await open_exceptions(pilot)
         await pilot.press("l", "f")
         assert isinstance(app.screen, LogFilterDialog)
@@ -152,9 +136,7 @@ async def test_a_filter_narrows_the_log_and_an_unknown_station_is_refused(utc_co
 
 
 async def test_s001_scans_a_ups_manifest_to_completion_and_closes_it(utc_config, shipped):
-    app = RecordingApp(utc_config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot, "S001", "9999")
+    async with run_kiosk(utc_config, "S001", "9999") as (app, pilot):
         await open_exceptions(pilot)
         await pilot.press("m")
         assert isinstance(app.screen, ManifestCarrierChoice)
@@ -197,9 +179,7 @@ def note_from_last_shift(db, config) -> int:
 
 async def test_this_shift_s_notes_are_acknowledged_at_login_by_each_operator(utc_config, db):
     note_from_last_shift(db, utc_config)
-    app = RecordingApp(utc_config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(utc_config) as (app, pilot):
         assert isinstance(app.screen, HandoverAckScreen)
         assert "SO-2 promised for today" in text_of(app, "#note-text")
         await scan(pilot, "SO-1")  # a scan here opens nothing
@@ -221,8 +201,7 @@ async def test_this_shift_s_notes_are_acknowledged_at_login_by_each_operator(utc
 
 async def test_a_supervisor_sees_the_notes_nobody_read_and_writes_one(utc_config, db):
     note_from_last_shift(db, utc_config)
-    app = RecordingApp(utc_config)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run_kiosk(utc_config, badge=None) as (app, pilot):
         await open_exceptions(pilot)  # from the login screen
         await pilot.press("h")
         assert isinstance(app.screen, HandoverBookScreen)
@@ -243,9 +222,7 @@ async def test_a_supervisor_sees_the_notes_nobody_read_and_writes_one(utc_config
 
 
 async def test_a_packer_writes_a_note_from_the_queue(utc_config, db):
-    app = RecordingApp(utc_config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(utc_config) as (app, pilot):
         await pilot.press("f7")
         assert isinstance(app.screen, HandoverNoteDialog)
         await pilot.press("f2")  # nothing written yet
@@ -260,9 +237,7 @@ async def test_a_packer_writes_a_note_from_the_queue(utc_config, db):
 
 
 async def test_a_packer_sees_only_their_own_figures_of_today(utc_config, shipped):
-    app = RecordingApp(utc_config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(utc_config) as (app, pilot):
         await pilot.press("f6")
         assert isinstance(app.screen, MyFiguresDialog)
         assert "Li Wei (P001)" in text_of(app, "#figures-title")
@@ -283,8 +258,7 @@ async def test_a_supervisor_reads_the_last_imports(utc_config, db):
     with transaction(db) as conn:
         record_import(conn, ImportSummary("orders", "amazon.txt", "amazon", imported=3, rejected=1,
                                           notes=["row 4: unknown sku XX-1"]), "DESK-1")
-    app = RecordingApp(utc_config)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run_kiosk(utc_config, badge=None) as (app, pilot):
         await open_exceptions(pilot)
         await pilot.press("i")
         assert isinstance(app.screen, ImportsScreen)

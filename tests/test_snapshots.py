@@ -63,6 +63,14 @@ async def settle(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+async def packing(pilot: Pilot, *codes: str) -> PackScreen:
+    """P001 logs in and the scans arrive in one burst, an order number first: the pack screen is in front."""
+    await log_in(pilot)
+    await scan(pilot, *codes)
+    assert isinstance(pilot.app.screen, PackScreen)
+    return pilot.app.screen
+
+
 def test_queue_after_login(snap_compare, snapshot_config):
     async def run_before(pilot: Pilot) -> None:
         await log_in(pilot)
@@ -75,13 +83,10 @@ def test_queue_after_login(snap_compare, snapshot_config):
 
 def test_pack_screen_mid_order_with_a_wrong_variant(snap_compare, snapshot_config):
     async def run_before(pilot: Pilot) -> None:
-        await log_in(pilot)
-        await scan(pilot, "SO-1", EAN["SW-RED-M"], EAN["TOTE-BLK"], EAN["SW-BLU-M"])
-        app = pilot.app
-        assert isinstance(app.screen, PackScreen)
-        assert [line.packed for line in app.screen.session.lines] == [1, 1]
-        assert banner(app).has_class("error")
-        assert banner(app).message.startswith("Wrong variant")
+        screen = await packing(pilot, "SO-1", EAN["SW-RED-M"], EAN["TOTE-BLK"], EAN["SW-BLU-M"])
+        assert [line.packed for line in screen.session.lines] == [1, 1]
+        assert banner(pilot.app).has_class("error")
+        assert banner(pilot.app).message.startswith("Wrong variant")
         await settle(pilot)
 
     assert snap_compare(RecordingApp(snapshot_config), terminal_size=SIZE, run_before=run_before)
@@ -89,11 +94,8 @@ def test_pack_screen_mid_order_with_a_wrong_variant(snap_compare, snapshot_confi
 
 def test_pack_screen_with_notes_before_f4(snap_compare, snapshot_config):
     async def run_before(pilot: Pilot) -> None:
-        await log_in(pilot)
-        await scan(pilot, "SO-2")
-        app = pilot.app
-        assert isinstance(app.screen, PackScreen)
-        assert not app.screen.session.notes_acknowledged
+        screen = await packing(pilot, "SO-2")
+        assert not screen.session.notes_acknowledged
         await settle(pilot)
 
     assert snap_compare(RecordingApp(snapshot_config), terminal_size=SIZE, run_before=run_before)
@@ -101,12 +103,9 @@ def test_pack_screen_with_notes_before_f4(snap_compare, snapshot_config):
 
 def test_pack_screen_at_the_waybill_step(snap_compare, snapshot_config):
     async def run_before(pilot: Pilot) -> None:
-        await log_in(pilot)
-        await scan(pilot, "SO-1", EAN["SW-RED-M"], EAN["SW-RED-M"], EAN["TOTE-BLK"])
-        app = pilot.app
-        assert isinstance(app.screen, PackScreen)
-        assert app.screen.session.all_verified
-        assert app.screen.query_one("#prompt").has_class("waybill")
+        screen = await packing(pilot, "SO-1", EAN["SW-RED-M"], EAN["SW-RED-M"], EAN["TOTE-BLK"])
+        assert screen.session.all_verified
+        assert screen.query_one("#prompt").has_class("waybill")
         await settle(pilot)
 
     assert snap_compare(RecordingApp(snapshot_config), terminal_size=SIZE, run_before=run_before)

@@ -15,7 +15,7 @@ from kiosk.print_service import outcome_notice
 from kiosk.voids import void_shipment
 from printing.fonts import FontSpec, MissingGlyphs
 from screens.prompt import PromptDialog
-from tests.pilot import SIZE, RecordingApp, answer_prompt, banner, labels_reported, log_in
+from tests.pilot import answer_prompt, banner, labels_reported, run_kiosk
 from tests.test_print_jobs import ship
 
 
@@ -88,9 +88,7 @@ def test_a_caption_the_font_cannot_draw_is_named_by_its_words_not_its_key():
 
 async def test_the_queue_shows_unprinted_labels_until_a_reprint_prints(db, config):
     fail(db, ship(db, "SO-1").print_job_id, "printer zebra is offline")
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         assert "Not printed: shipping label SO-1 (job 1): printer zebra is offline" in unprinted_line(app)
         await pilot.press("f8")
         assert isinstance(app.screen, PromptDialog)
@@ -105,7 +103,5 @@ async def test_the_queue_shows_unprinted_labels_until_a_reprint_prints(db, confi
 async def test_several_unprinted_labels_are_counted_on_the_queue(db, config):
     for order_id in ("SO-1", "SO-2"):
         fail(db, ship(db, order_id).print_job_id)
-    app = RecordingApp(config)
-    async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
+    async with run_kiosk(config) as (app, pilot):
         assert "2 labels not printed: SO-1, SO-2" in unprinted_line(app)
