@@ -3,8 +3,10 @@ a UPS manifest scanned and closed, the handover book at login, a packer's own fi
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import msgspec
 import pytest
@@ -181,6 +183,29 @@ async def test_s001_scans_a_ups_manifest_to_completion_and_closes_it(utc_config,
         assert table_rows(app) == []  # picked up: nothing left on UPS's next manifest
     closed = shipped.execute("SELECT carrier_id, closed_by FROM manifests WHERE closed_at IS NOT NULL").fetchall()
     assert closed == [("ups", "S001")]
+
+
+async def test_the_manifest_shows_shipping_times_in_the_shop_s_time_zone(utc_config, shipped, monkeypatch):
+    """The station's clock runs in New York; the shop (the config) in Shanghai: the shop's time is shown."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    config = msgspec.structs.replace(utc_config, timezone="Asia/Shanghai")
+    stored = shipped.execute("SELECT shipped_at FROM shipments WHERE tracking_number = ?", [UPS_WAYBILL]).fetchone()[0]
+    shop = datetime.fromisoformat(stored).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%m-%d %H:%M")
+    station = datetime.fromisoformat(stored).astimezone().strftime("%m-%d %H:%M")
+    assert shop != station
+    app = RecordingApp(config)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await log_in(pilot, "S001", "9999")
+            await open_exceptions(pilot)
+            await pilot.press("m")
+            await pilot.press("down", "space", "f2")
+            assert text_of(app, "#manifest-carrier").startswith("UPS manifest")
+            assert table_rows(app)[0][1:5] == [UPS_WAYBILL, "SO-1", "1/1", shop]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 # -- the handover book ---------------------------------------------------------------------------
