@@ -33,7 +33,8 @@ TARGET = 1.5
 SETTINGS = ReportSettings(zone=ZoneInfo("UTC"))
 VIEWER = Operator("BENCH", "benchmark", "supervisor")
 
-FLOOR_SQL = """
+# Each parcel of the day as the log shows it: the floor's rows, and the screen floor's table.
+PARCELS_CTE = """
 WITH day AS MATERIALIZED (
     SELECT s.id, s.shipped_at, s.order_id, s.carrier, s.tracking_number, s.package_no, s.package_count,
         s.operator, s.station, s.package_no >= s.package_count AS completes,
@@ -55,9 +56,11 @@ WITH day AS MATERIALIZED (
             AND p.kind IN ('missing', 'wrong_item', 'short')) AS problem_units
     FROM day d JOIN orders o ON o.order_id = d.order_id LEFT JOIN operators op ON op.badge = d.operator
 )
-SELECT * FROM (SELECT 'parcel', shipped_at, order_id, platform, carrier, tracking_number, package_no, package_count,
-    operator, name, station, items, units, pack_seconds, units < ordered, scans, accepted, problem_units
-    FROM parcels ORDER BY shipped_at)
+"""
+PARCEL_COLUMNS = """shipped_at, order_id, platform, carrier, tracking_number, package_no, package_count,
+    operator, name, station, items, units, pack_seconds, units < ordered, scans, accepted, problem_units"""
+FLOOR_SQL = f"""{PARCELS_CTE}
+SELECT * FROM (SELECT 'parcel', {PARCEL_COLUMNS} FROM parcels ORDER BY shipped_at)
 UNION ALL
 SELECT 'packer', operator, COUNT(*), SUM(completes), SUM(CASE WHEN completes THEN units END),
     SUM(CASE WHEN completes THEN scans END), SUM(CASE WHEN completes THEN accepted END),
