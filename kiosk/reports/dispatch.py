@@ -218,6 +218,8 @@ def allowed_packer_filter(viewer: Operator, day: BusinessDay, packer: str | None
 
 def resolve_packer(db: sqlite_utils.Database, badge: str) -> str:
     badge = badge.strip().upper()
+    if not badge:
+        raise KioskError(_("Give a packer's badge."))
     if db.execute("SELECT 1 FROM operators WHERE badge = ?", [badge]).fetchone() is None:
         raise KioskError(_("Unknown packer {badge}.").format(badge=badge))
     return badge
@@ -228,6 +230,8 @@ def resolve_carrier(db: sqlite_utils.Database, text: str) -> str:
     from kiosk.carriers import carrier_from_text, list_carriers
 
     text = text.strip()
+    if not text:
+        raise KioskError(_("Give a carrier id or name (see kiosk tracking --list)."))
     known = dict(list_carriers())
     if text in known:
         return text
