@@ -16,6 +16,7 @@ from kiosk.db import transaction
 from kiosk.desk import Desk
 from kiosk.handover import write_note
 from kiosk.imports.summary import ImportSummary, record_import
+from kiosk.timefmt import short_time
 from screens.approve import SupervisorApproval
 from screens.confirm import ConfirmDialog
 from screens.dispatch_log import DispatchLogScreen, LogFilterDialog
@@ -241,6 +242,26 @@ async def test_this_shift_s_notes_are_acknowledged_at_login_by_each_operator(utc
         assert isinstance(app.screen, QueueScreen)
     acks = db.execute("SELECT operator FROM handover_acks").fetchall()
     assert acks == [("P001",)]
+
+
+async def test_handover_notes_show_when_they_were_written_in_the_shop_s_time_zone(utc_config, db, monkeypatch):
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    config = msgspec.structs.replace(utc_config, timezone="Asia/Shanghai")
+    note_from_last_shift(db, config)
+    written = db.execute("SELECT written_at FROM handover_notes").fetchone()[0]
+    shop, station = short_time(written, zone=ZoneInfo("Asia/Shanghai")), short_time(written)
+    assert shop != station
+    app = RecordingApp(config)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await log_in(pilot)
+            assert isinstance(app.screen, HandoverAckScreen)
+            assert f", {shop}, for the" in text_of(app, "#note-text")
+            assert table_rows(app)[0][0] == shop
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 async def test_a_supervisor_sees_the_notes_nobody_read_and_writes_one(utc_config, db):
