@@ -14,10 +14,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import events
+from textual.binding import Binding
 
 from benchmarks.screen_probe import Condition, FrameLogMixin, TextScreen
 from kiosk.config import Config
@@ -231,3 +233,55 @@ def refusal(app: KioskApp) -> str:
         return _banner(front).message
     except Exception:  # noqa: BLE001 - only for an error message about a failed run
         return ""
+
+
+# -- the dispatch log screen ---------------------------------------------------------------------
+
+# A key no kiosk screen binds: the log host opens the log on it, whatever screen is in front.
+OPEN_LOG_KEY = "f24"
+
+
+class LogKiosk(BenchKiosk):
+    """The kiosk App, its desk logged in as a supervisor, that pushes the kiosk's dispatch log
+    screen of one day on ``OPEN_LOG_KEY`` (the kiosk reaches it from the exceptions list, for today).
+
+    Contact points: ``DispatchLogScreen(desk, day)``, its ``#log-title`` and its DataTable.
+    """
+
+    BINDINGS = [Binding(OPEN_LOG_KEY, "open_log", show=False, priority=True)]
+
+    def __init__(self, config: Config, day: date) -> None:
+        super().__init__(config)
+        self.log_day = day
+
+    def action_open_log(self) -> None:
+        from screens.dispatch_log import DispatchLogScreen
+
+        self.push_screen(DispatchLogScreen(self.desk, self.log_day))
+
+
+def log_in_supervisor(app: LogKiosk, badge: str, pin: str) -> None:
+    """A supervisor added to the database (the generated history has packers only), logged in."""
+    from kiosk.auth import hash_pin
+
+    with app.desk.db.conn:
+        app.desk.db.execute("INSERT OR IGNORE INTO operators (badge, name, role, pin_hash)"
+                            " VALUES (?, 'Bench Supervisor', 'supervisor', ?)", [badge, hash_pin(pin)])
+    app.desk.log_in(badge, pin)
+
+
+def log_shown(app: LogKiosk, day: date, first_order: str) -> Condition:
+    """The log of ``day`` in front, its title and its first parcel in the table on screen."""
+    def check(screen: TextScreen) -> bool:
+        from screens.dispatch_log import DispatchLogScreen
+
+        front = app.screen
+        if not isinstance(front, DispatchLogScreen):
+            return False
+        return (screen.shows(front.query_one("#log-title").region, day.isoformat())
+                and screen.shows_line(front.query_one("#log-table").region, first_order))
+    return check
+
+
+def close_log(app: LogKiosk) -> None:
+    app.pop_screen()

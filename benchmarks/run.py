@@ -16,7 +16,17 @@ from pathlib import Path
 import platformdirs
 from textual import constants
 
-from benchmarks import browser_runs, dataset, floor_runs, import_runs, kiosk_runs, label_runs, lookup_runs, report_runs
+from benchmarks import (
+    browser_runs,
+    dataset,
+    floor_runs,
+    import_runs,
+    kiosk_runs,
+    label_runs,
+    log_screen_runs,
+    lookup_runs,
+    report_runs,
+)
 from benchmarks.kiosk_contact import kiosk_config
 from benchmarks.processes import ChildRun, run_children
 from benchmarks.report import RAM_FILE_SYSTEMS, Figure, Report, file_system, machine_info, median, percentile
@@ -29,7 +39,8 @@ from kiosk.i18n import set_language
 TARGETS = {"scan": 1.3, "queue": 1.5, "ship": 1.5, "label": 1.5, "start": 1.5, "memory": 1.5,
            "shift_memory": 1.15, "shift_scan": 1.2,
            # Issues 16 to 19: an import, the dispatch log, a lookup, a scan through the browser.
-           "import": import_runs.TARGET_RATIO, "report": report_runs.TARGET, "lookup": 1.5, "browser": 1.3}
+           "import": import_runs.TARGET_RATIO, "report": report_runs.TARGET, "log_screen": log_screen_runs.TARGET,
+           "lookup": 1.5, "browser": 1.3}
 
 
 class RamDisk(Exception):
@@ -87,6 +98,7 @@ class Samples:
     # The figures of issues 16 to 19, each measured beside its floor by its own module.
     imported: import_runs.ImportFigure | None = None
     report: Figure | None = None
+    log_screen: Figure | None = None
     lookups: list[lookup_runs.LookupFigure] = field(default_factory=list)
     browser: browser_runs.BrowserScans | None = None
     # Figures left out of this run, and why.
@@ -139,6 +151,9 @@ def measure(options: Options, progress: Callable[[str], None]) -> tuple[Samples,
         with _phase(timings, "report_lookup"):
             report = report_runs.report_figure(db, options.report_repeats)
             lookups = lookup_runs.measure_lookups(db, options.lookups)
+        progress(f"dispatch log screen: opened {options.report_repeats} times, and its floor")
+        with _phase(timings, "log_screen"):
+            log_screen = asyncio.run(log_screen_runs.measure_log_screen(db, spool, options.report_repeats))
         progress(f"import: {options.import_rows:,} order rows")
         with _phase(timings, "import"):
             imported = import_runs.measure_import(Path(work) / "import", options.import_rows)
@@ -160,7 +175,7 @@ def measure(options: Options, progress: Callable[[str], None]) -> tuple[Samples,
         with _phase(timings, "labels"):
             kiosk_labels, floor_labels = label_runs.measure_labels(parcels)
     samples = Samples(kiosk, floor_scans, floor_queue, floor_ships, kiosk_labels, floor_labels,
-                      kiosk_children, floor_children, imported, report, lookups, timings=timings)
+                      kiosk_children, floor_children, imported, report, log_screen, lookups, timings=timings)
     why_not = "--browser-scans 0" if not options.browser_scans else browser_runs.available()
     if why_not:
         samples.skipped[BROWSER_FIGURE] = why_not
@@ -253,6 +268,8 @@ def extra_figures(samples: Samples) -> list[Figure]:
              "floor": "benchmarks.import_runs: sqlite-utils insert_all of the rows it wrote, one transaction"}))
     if samples.report is not None:
         figures.append(samples.report)
+    if samples.log_screen is not None:
+        figures.append(samples.log_screen)
     for lookup in samples.lookups:
         figures.append(Figure(
             f"lookup by {lookup.kind.replace('_', ' ')} (median)", "s", lookup.value, lookup.floor, TARGETS["lookup"],
@@ -306,7 +323,8 @@ def parse_args(argv: list[str] | None) -> tuple[Options, bool]:
                         help=f"order rows of the imported file (default {defaults.import_rows:,})")
     parser.add_argument("--lookups", type=int, help=f"searches of each kind (default {defaults.lookups})")
     parser.add_argument("--report-repeats", type=int,
-                        help=f"dispatch logs drawn, and their floor (default {defaults.report_repeats})")
+                        help=f"dispatch logs drawn and log screens opened, and their floors"
+                             f" (default {defaults.report_repeats})")
     parser.add_argument("--browser-scans", type=int,
                         help=f"scans through the browser of each app, 0 to leave that figure out"
                              f" (default {defaults.browser_scans})")

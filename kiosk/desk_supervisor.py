@@ -85,6 +85,18 @@ class SupervisorDay:
 
         return today(self.report_settings).day
 
+    def shop_clock(self, stored: str) -> str:
+        """A stored time in the shop's time zone (the config's), not the station's."""
+        from kiosk.reports.day import shop_clock
+
+        return shop_clock(stored, self.report_settings)
+
+    def shop_time(self, stored: str | None) -> str:
+        """A stored time, short (a time of day today), in the shop's time zone."""
+        from kiosk.timefmt import short_time
+
+        return short_time(stored, zone=self.report_settings.zone)
+
     def dispatch_log(self, day: date | None = None, log_filter: LogFilter = LogFilter()) -> DispatchLog:
         """The log of a business day (today by default) as the operator may read it.
 

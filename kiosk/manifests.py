@@ -78,6 +78,8 @@ def resolve_manifest_carrier(text: str) -> str:
     from kiosk.carriers import carrier_from_text, list_carriers
 
     text = text.strip()
+    if not text:
+        raise KioskError(_("Give a carrier id or name (see kiosk tracking --list)."))
     if text in dict(list_carriers()):
         return text
     found = carrier_from_text(text)

@@ -538,6 +538,13 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (problem_id, line_no)
     ) WITHOUT ROWID;
     """,
+    # 16: the dispatch log reads each parcel's ordered units and its packing session's scan results
+    # from indexes alone; the session index replaces the one without the result.
+    """
+    CREATE INDEX order_lines_quantity ON order_lines (order_id, quantity);
+    CREATE INDEX scans_session ON scans (order_id, scanned_at, result);
+    DROP INDEX scans_order_time;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from kiosk.i18n import _, format_clock, format_day_and_time
 
@@ -11,12 +11,12 @@ def parse_stored(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
-def short_time(value: str | None, now: datetime | None = None) -> str:
-    """A time of day for today, a day and a time otherwise, in the station's local time."""
+def short_time(value: str | None, now: datetime | None = None, zone: tzinfo | None = None) -> str:
+    """A time of day for today, a day and a time otherwise, in `zone` (default: the station's local time)."""
     if not value:
         return "-"
-    moment = parse_stored(value).astimezone()
-    today = (now or datetime.now().astimezone()).date()
+    moment = parse_stored(value).astimezone(zone)
+    today = (now or datetime.now().astimezone()).astimezone(zone).date()
     if moment.date() == today:
         return format_clock(moment)
     return format_day_and_time(moment)

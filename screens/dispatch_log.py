@@ -128,10 +128,11 @@ class DispatchLogScreen(Screen):
         day: date
         log_filter: LogFilter
 
-    def __init__(self, desk: Desk) -> None:
+    def __init__(self, desk: Desk, day: date | None = None) -> None:
+        """The log of `day`, today's by default."""
         super().__init__()
         self.desk = desk
-        self.day = desk.business_today()
+        self.day = day or desk.business_today()
         self.log_filter = LogFilter()
         self.day_log: DispatchLog | None = None
         self.lists: list[View] = []

@@ -19,7 +19,6 @@ from textual.widgets import DataTable, Input, Static
 from kiosk.cells import truncate_cells
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _, format_number
-from kiosk.timefmt import short_time
 from screens.messages import LogOutRequested
 from screens.supervisor_list import SupervisorListScreen
 from screens.widgets.banner import Banner
@@ -48,14 +47,15 @@ class NoteWritten(Message):
     note_id: int
 
 
-def note_cells(note: HandoverNote) -> tuple[Text, ...]:
-    return (Text(short_time(note.written_at)), Text(note.author_name), Text(note.for_shift),
+def note_cells(note: HandoverNote, written: str) -> tuple[Text, ...]:
+    """A note's row; `written` is its time as the shop reads it."""
+    return (Text(written), Text(note.author_name), Text(note.for_shift),
             Text(" ".join(note.order_ids) or "-"), Text(truncate_cells(" ".join(note.text.split()), NOTE_CELLS)))
 
 
-def note_text(note: HandoverNote) -> Text:
+def note_text(note: HandoverNote, written: str) -> Text:
     text = Text(_("Note {number} from {name}, {when}, for the {shift} shift").format(
-        number=note.note_id, name=note.author_name, when=short_time(note.written_at), shift=note.for_shift) + "\n",
+        number=note.note_id, name=note.author_name, when=written, shift=note.for_shift) + "\n",
         style="bold")
     if note.order_ids:
         text.append(_("Orders: {orders}").format(orders=" ".join(note.order_ids)) + "\n")
@@ -117,14 +117,15 @@ class HandoverAckScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear()
         for note in self.notes:
-            table.add_row(*note_cells(note), key=str(note.note_id))
+            table.add_row(*note_cells(note, self.desk.shop_time(note.written_at)), key=str(note.note_id))
         self._show_text()
 
     @on(DataTable.RowHighlighted)
     def _show_text(self) -> None:
         row = self.query_one(DataTable).cursor_row
         note = self.notes[row] if 0 <= row < len(self.notes) else None
-        self.query_one("#note-text", Static).update(note_text(note) if note else "")
+        self.query_one("#note-text", Static).update(
+            note_text(note, self.desk.shop_time(note.written_at)) if note else "")
 
     def on_key(self, event: events.Key) -> None:
         if event.key in SCAN_SUFFIX_KEYS or event.is_printable:
@@ -251,7 +252,7 @@ class HandoverBookScreen(SupervisorListScreen["HandoverNote"]):
         table = self.query_one(DataTable)
         table.clear()
         for note in self.rows:
-            table.add_row(*note_cells(note), key=str(note.note_id))
+            table.add_row(*note_cells(note, self.desk.shop_time(note.written_at)), key=str(note.note_id))
         if succeeded and not self.rows:
             self.query_one(Banner).show(_("Every note has been read by someone."), "info")
         self._show_text()
@@ -259,7 +260,8 @@ class HandoverBookScreen(SupervisorListScreen["HandoverNote"]):
     @on(DataTable.RowHighlighted)
     def _show_text(self) -> None:
         note = self.current
-        self.query_one("#note-text", Static).update(note_text(note) if note else "")
+        self.query_one("#note-text", Static).update(
+            note_text(note, self.desk.shop_time(note.written_at)) if note else "")
 
     def action_write(self) -> None:
         def written(note_id: int | None) -> None:

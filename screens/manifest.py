@@ -10,7 +10,6 @@ refused with a red banner and the bell, and changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -149,7 +148,7 @@ class ManifestScreen(ScanScreen):
         # What is missing first: that is what the courier must not leave without.
         for parcel in [*manifest.missing, *manifest.ticked]:
             state = Text(_("scanned"), style="bold green") if parcel.ticked else Text(_("MISSING"), style="bold red")
-            shipped = datetime.fromisoformat(parcel.shipped_at).astimezone().strftime("%m-%d %H:%M")
+            shipped = self.desk.shop_clock(parcel.shipped_at)
             table.add_row(state, Text(parcel.tracking_number), Text(parcel.order_id),
                           f"{parcel.package_no}/{parcel.package_count}", shipped, Text(parcel.packer),
                           _("left behind last pickup") if parcel.carried_over else "")

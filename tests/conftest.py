@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from hypothesis import settings
 
 from fixtures.load import create_demo_database
 from kiosk.auth import hash_pin
@@ -18,6 +19,11 @@ from kiosk.i18n import set_language
 
 # The shared Pilot helpers assert what a packer would see; their failures should say what was there.
 pytest.register_assert_rewrite("tests.pilot")
+
+# Property tests write durable transactions: their time is the disk's, and the suite asserts no
+# timings (speed is measured in benchmarks/), so hypothesis's per-example deadline is off.
+settings.register_profile("kiosk", deadline=None)
+settings.load_profile("kiosk")
 
 # PIN hashes mix in a pepper file: one for the whole session (hashes are cached below), never the
 # user's own config folder.

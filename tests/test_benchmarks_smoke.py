@@ -33,6 +33,7 @@ FIGURES = [
     "shift scan p99",
     "import of 300 order rows",
     "dispatch log of a busy day (median)",
+    "dispatch log screen, first full frame (median)",
     "lookup by phone tail (median)",
     "lookup by name (median)",
     "lookup by tracking (median)",
@@ -62,13 +63,17 @@ def test_a_quick_run_reports_every_figure_beside_its_floor(tmp_path):
     assert figures["scan to feedback p50"].floor_samples == options.samples
     assert report.machine["cores"] and report.machine["textual"] and report.machine["sqlite"]
     assert set(report.machine["file_systems"]) == {"database", "spool"}
-    assert {"build", "copy", "report_lookup", "import", "processes", "kiosk", "floor_apps", "labels",
+    assert {"build", "copy", "report_lookup", "log_screen", "import", "processes", "kiosk", "floor_apps", "labels",
             "total"} <= set(report.timings)
     # The quick run leaves the browser out, and says so.
     assert report.skipped == {"browser scan to feedback p50": "--browser-scans 0"}
     assert "browser scan to feedback p50: --browser-scans 0" in report.table()
     assert figures["import of 300 order rows"].detail["orders"] > 0
     assert figures["lookup by name (median)"].samples == options.lookups
+    log_screen = figures["dispatch log screen, first full frame (median)"]
+    assert log_screen.samples == log_screen.floor_samples == options.report_repeats
+    assert log_screen.detail["day"] == figures["dispatch log of a busy day (median)"].detail["day"]
+    assert log_screen.detail["parcels"] >= 1
 
     as_json = json.loads(json.dumps(report.as_json()))
     assert [figure["name"] for figure in as_json["figures"]] == FIGURES

@@ -131,6 +131,8 @@ def test_an_unknown_carrier_is_refused():
     assert resolve_manifest_carrier("UPS") == "ups"
     with pytest.raises(KioskError, match="Unknown carrier Pigeon"):
         resolve_manifest_carrier("Pigeon")
+    with pytest.raises(KioskError, match=r"Give a carrier id or name \(see kiosk tracking --list\)"):
+        resolve_manifest_carrier("  ")
 
 
 def test_the_command_scans_and_closes(capsys, tmp_path, db_path):

@@ -114,6 +114,11 @@ def test_the_pdf_has_the_pages_and_totals_of_the_json(capsys, tmp_path, report_a
     (["--date", "27/11/2026"], "kiosk: Invalid date 27/11/2026: give a day as YYYY-MM-DD."),
     (["--packer", "P404"], "kiosk: Unknown packer P404."),
     (["--carrier", "Pigeon"], "kiosk: Unknown carrier Pigeon (see kiosk tracking --list)."),
+    # Empty is not "all", and a day at the end of the calendar has no next day to end on.
+    (["--date", ""], "kiosk: Invalid date : give a day as YYYY-MM-DD."),
+    (["--date", "9999-12-31"], "kiosk: Invalid date 9999-12-31: give a day as YYYY-MM-DD."),
+    (["--packer", " "], "kiosk: Give a packer's badge."),
+    (["--carrier", ""], "kiosk: Give a carrier id or name (see kiosk tracking --list)."),
 ])
 def test_invalid_date_packer_or_carrier_is_refused_on_one_line(capsys, tmp_path, report_args, option, message):
     code, out, err = run(capsys, *report_args, *option, "--pdf", str(tmp_path / "no.pdf"))

@@ -8,9 +8,10 @@ import pytest
 
 from kiosk.auth import Operator
 from kiosk.errors import KioskError
-from kiosk.reports.day import business_date_of, business_day
+from kiosk.reports.day import business_date_of, business_day, shop_clock
 from kiosk.reports.dispatch import dispatch_log, resolve_carrier, resolve_packer
 from kiosk.reports.settings import ReportSettings
+from kiosk.timefmt import short_time
 from tests.report_data import LONDON, NEW_YORK, SHANGHAI, at, busy_day, put_order, put_parcel
 
 SUPERVISOR = Operator("S001", "Zhang Min", "supervisor")
@@ -169,3 +170,20 @@ def test_unknown_packer_and_carrier_are_refused(busy):
 def test_day_start_is_configurable(busy):
     midnight = ReportSettings(zone=LONDON, day_start=time(0, 0))
     assert [r.order_id for r in log_of(busy, settings=midnight).rows] == ["D-01", "D-02", "D-05", "D-03"]
+
+
+def test_a_stored_time_reads_as_the_shop_s_wall_clock():
+    stored = "2026-11-27T23:30:00.000+00:00"
+    assert shop_clock(stored, ReportSettings(zone=LONDON)) == "11-27 23:30"
+    assert shop_clock(stored, ReportSettings(zone=SHANGHAI)) == "11-28 07:30"
+    assert shop_clock("2026-07-01T12:00:00.000+00:00", ReportSettings(zone=NEW_YORK)) == "07-01 08:00"
+
+
+def test_a_short_time_reads_in_the_zone_asked_for():
+    stored = "2026-11-27T23:30:00.000+00:00"
+    # In Shanghai it is already the next morning: today's time, without a day.
+    now = at("2026-11-28T10:00", SHANGHAI)
+    in_shanghai, in_london = short_time(stored, now=now, zone=SHANGHAI), short_time(stored, now=now, zone=LONDON)
+    assert "7:30" in in_shanghai and "28" not in in_shanghai
+    # In London it is 02:00 on the 28th: the note is from yesterday evening, with its day.
+    assert "11:30" in in_london and "27" in in_london

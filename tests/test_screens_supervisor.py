@@ -3,8 +3,10 @@ a UPS manifest scanned and closed, the handover book at login, a packer's own fi
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import msgspec
 import pytest
@@ -14,6 +16,7 @@ from kiosk.db import transaction
 from kiosk.desk import Desk
 from kiosk.handover import write_note
 from kiosk.imports.summary import ImportSummary, record_import
+from kiosk.timefmt import short_time
 from screens.confirm import ConfirmDialog
 from screens.dispatch_log import DispatchLogScreen, LogFilterDialog
 from screens.exceptions import ExceptionsScreen
@@ -166,6 +169,27 @@ async def test_s001_scans_a_ups_manifest_to_completion_and_closes_it(utc_config,
     assert closed == [("ups", "S001")]
 
 
+async def test_the_manifest_shows_shipping_times_in_the_shop_s_time_zone(utc_config, shipped, monkeypatch):
+    """The station's clock runs in New York; the shop (the config) in Shanghai: the shop's time is shown."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    config = msgspec.structs.replace(utc_config, timezone="Asia/Shanghai")
+    stored = shipped.execute("SELECT shipped_at FROM shipments WHERE tracking_number = ?", [UPS_WAYBILL]).fetchone()[0]
+    shop = datetime.fromisoformat(stored).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%m-%d %H:%M")
+    station = datetime.fromisoformat(stored).astimezone().strftime("%m-%d %H:%M")
+    assert shop != station
+    try:
+        async with run_kiosk(config, "S001", "9999") as (app, pilot):
+            await open_exceptions(pilot)
+            await pilot.press("m")
+            await pilot.press("down", "space", "f2")
+            assert text_of(app, "#manifest-carrier").startswith("UPS manifest")
+            assert table_rows(app)[0][1:5] == [UPS_WAYBILL, "SO-1", "1/1", shop]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
 # -- the handover book ---------------------------------------------------------------------------
 
 
@@ -197,6 +221,24 @@ async def test_this_shift_s_notes_are_acknowledged_at_login_by_each_operator(utc
         assert isinstance(app.screen, QueueScreen)
     acks = db.execute("SELECT operator FROM handover_acks").fetchall()
     assert acks == [("P001",)]
+
+
+async def test_handover_notes_show_when_they_were_written_in_the_shop_s_time_zone(utc_config, db, monkeypatch):
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    config = msgspec.structs.replace(utc_config, timezone="Asia/Shanghai")
+    note_from_last_shift(db, config)
+    written = db.execute("SELECT written_at FROM handover_notes").fetchone()[0]
+    shop, station = short_time(written, zone=ZoneInfo("Asia/Shanghai")), short_time(written)
+    assert shop != station
+    try:
+        async with run_kiosk(config) as (app, pilot):
+            assert isinstance(app.screen, HandoverAckScreen)
+            assert f", {shop}, for the" in text_of(app, "#note-text")
+            assert table_rows(app)[0][0] == shop
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 async def test_a_supervisor_sees_the_notes_nobody_read_and_writes_one(utc_config, db):

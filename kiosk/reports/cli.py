@@ -17,7 +17,7 @@ import click
 from kiosk.auth import Operator
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
-from kiosk.reports.day import business_day, today
+from kiosk.reports.day import BusinessDay, business_day, today
 from kiosk.reports.dispatch import dispatch_log, resolve_carrier, resolve_packer
 from kiosk.reports.settings import ReportSettings
 
@@ -32,6 +32,17 @@ def parse_day(text: str) -> date:
         return date.fromisoformat(text) if len(text) == 10 else date.fromisoformat("invalid")
     except ValueError as error:
         raise KioskError(_("Invalid date {text}: give a day as YYYY-MM-DD.").format(text=text)) from error
+
+
+def report_day(text: str, settings: ReportSettings) -> BusinessDay:
+    """The business day of a date given on the command line; refused outside the calendar's range."""
+    day = parse_day(text)
+    try:
+        business = business_day(day, settings)
+        business.bounds  # noqa: B018 - its UTC moments must exist too
+    except (OverflowError, ValueError) as error:
+        raise KioskError(_("Invalid date {text}: give a day as YYYY-MM-DD.").format(text=text)) from error
+    return business
 
 
 def _writable(path: str) -> Path:
@@ -52,12 +63,14 @@ def _writable(path: str) -> Path:
 def report(obj: Context, day_text: str | None, packer: str | None, carrier: str | None, as_json: bool,
            csv_file: str | None, pdf_file: str | None) -> None:
     settings = ReportSettings.from_config(obj.config)
-    day = business_day(parse_day(day_text), settings) if day_text else today(settings)
+    # An empty --date, --packer or --carrier is refused like a wrong one, not read as "all".
+    day = report_day(day_text, settings) if day_text is not None else today(settings)
     csv_path = _writable(csv_file) if csv_file else None
     pdf_path = _writable(pdf_file) if pdf_file else None
     db = obj.db()
-    log = dispatch_log(db, COMMAND_LINE, day, settings, packer=resolve_packer(db, packer) if packer else None,
-                       carrier=resolve_carrier(db, carrier) if carrier else None)
+    log = dispatch_log(db, COMMAND_LINE, day, settings,
+                       packer=resolve_packer(db, packer) if packer is not None else None,
+                       carrier=resolve_carrier(db, carrier) if carrier is not None else None)
     if csv_path:
         from kiosk.reports.export import log_to_csv
 

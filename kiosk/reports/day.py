@@ -18,6 +18,11 @@ def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
+def shop_clock(stored: str, settings: ReportSettings) -> str:
+    """A stored moment as the shop's wall clock ("11-27 23:59"), whatever zone the station runs in."""
+    return datetime.fromisoformat(stored).astimezone(settings.zone).strftime("%m-%d %H:%M")
+
+
 def _local(day: date, clock, zone: tzinfo) -> datetime:
     # Through UTC and back: a wall time in a daylight-saving gap becomes a real moment.
     return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC).astimezone(zone)

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import json
 import math
-import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
+from itertools import chain
+from operator import attrgetter, is_not
+from typing import NamedTuple
 
 import sqlite_utils
 
@@ -34,9 +37,11 @@ ORDER_SIZES = (("1", 1, 1), ("2-3", 2, 3), ("4-9", 4, 9), ("10+", 10, None))
 CARRIER_KEY = "CASE WHEN s.carrier_id != '' THEN s.carrier_id ELSE s.carrier END"
 
 
-@dataclass(frozen=True)
-class ShipmentRow:
-    """One parcel. Orders, units and scan figures sit on the parcel that completes its order."""
+class ShipmentRow(NamedTuple):
+    """One parcel, as one SQL row (a busy day has thousands: no object is built per field).
+
+    Orders, units and scan figures sit on the parcel that completes its order.
+    """
 
     shipment_id: int
     shipped_at: str
@@ -51,26 +56,43 @@ class ShipmentRow:
     packer: str
     packer_name: str
     station: str
-    completes_order: bool
+    # 1 or 0, as SQLite gives them (equal to True and False); the exports write booleans.
+    completes_order: int
     items: int
     units: int
     ordered_units: int
     pack_seconds: int | None
-    short: bool
+    short: int
     scans: int
     accepted_scans: int
-    refused: dict[str, int]
+    # The refused scans of the packing session, comma-separated results ("" when none): see `refused`.
+    refused_scans: str
     problem_units: int
+    seconds_per_item: float | None
+    # The local hour of the business day the parcel left in (0 is the hour from the day start).
+    hour: int
 
     @property
     def orders(self) -> int:
-        return int(self.completes_order)
+        return self.completes_order
 
     @property
-    def seconds_per_item(self) -> float | None:
-        if not self.completes_order or self.pack_seconds is None or self.units < 1:
-            return None
-        return self.pack_seconds / self.units
+    def refused(self) -> dict[str, int]:
+        """Refused scans by result, e.g. {"wrong_variant": 1}."""
+        return dict(sorted(Counter(self.refused_scans.split(",")).items())) if self.refused_scans else {}
+
+
+# A row's figures as the exports name them, in this order (booleans and `refused` as a dict).
+ROW_FIELDS = tuple("refused" if name == "refused_scans" else name for name in ShipmentRow._fields
+                   if name not in ("seconds_per_item", "hour"))
+ROW_BOOLEANS = ("completes_order", "short")
+
+
+def row_dict(row: ShipmentRow) -> dict[str, object]:
+    values: dict[str, object] = {name: getattr(row, name) for name in ROW_FIELDS}
+    for name in ROW_BOOLEANS:
+        values[name] = bool(values[name])
+    return values
 
 
 @dataclass(frozen=True)
@@ -196,6 +218,8 @@ def allowed_packer_filter(viewer: Operator, day: BusinessDay, packer: str | None
 
 def resolve_packer(db: sqlite_utils.Database, badge: str) -> str:
     badge = badge.strip().upper()
+    if not badge:
+        raise KioskError(_("Give a packer's badge."))
     if db.execute("SELECT 1 FROM operators WHERE badge = ?", [badge]).fetchone() is None:
         raise KioskError(_("Unknown packer {badge}.").format(badge=badge))
     return badge
@@ -206,6 +230,8 @@ def resolve_carrier(db: sqlite_utils.Database, text: str) -> str:
     from kiosk.carriers import carrier_from_text, list_carriers
 
     text = text.strip()
+    if not text:
+        raise KioskError(_("Give a carrier id or name (see kiosk tracking --list)."))
     known = dict(list_carriers())
     if text in known:
         return text
@@ -267,8 +293,8 @@ def dispatch_log(
         carrier=carrier,
         rows=rows,
         totals=totals_of("", _("all"), rows),
-        by_carrier=_grouped(rows, lambda r: (r.carrier_key, r.carrier)),
-        by_packer=_grouped(rows, lambda r: (r.packer, r.packer_name)),
+        by_carrier=_grouped(rows, attrgetter("carrier_key", "carrier")),
+        by_packer=_grouped(rows, attrgetter("packer", "packer_name")),
         leaderboard=leaderboard(rows),
         problems=[p for p in _problems(db, start, end) if mine(p.order_id, p.reported_by)],
         shorts=_shorts(db, rows),
@@ -283,10 +309,48 @@ def dispatch_log(
     )
 
 
+def _offsets(day: BusinessDay) -> list[tuple[str | None, str, str]]:
+    """The day's spans of one UTC offset: (end as stored or None for the last, SQLite time modifier,
+    ISO suffix). One span, or two on a daylight-saving change day."""
+    zone = day.start.tzinfo
+    spans = []
+    moment, end = day.start.astimezone(UTC), day.end.astimezone(UTC)
+    while True:
+        offset = moment.astimezone(zone).utcoffset()
+        local = moment.astimezone(zone).isoformat(timespec="seconds")
+        modifier = f"{int(offset.total_seconds()):+d} seconds"
+        if (end - timedelta(seconds=1)).astimezone(zone).utcoffset() == offset:
+            spans.append((None, modifier, local[19:]))
+            return spans
+        # The first whole second with another offset (zones change at whole seconds).
+        low, high = 0, int((end - moment).total_seconds())
+        while high - low > 1:
+            middle = (low + high) // 2
+            if (moment + timedelta(seconds=middle)).astimezone(zone).utcoffset() == offset:
+                low = middle
+            else:
+                high = middle
+        moment += timedelta(seconds=high)
+        spans.append((stamp(moment), modifier, local[19:]))
+
+
+def _case(spans: list[tuple[str | None, str, str]], column: int) -> tuple[str, list[str]]:
+    """A CASE over the shipment time picking a span's value."""
+    if len(spans) == 1:
+        return "?", [spans[0][column]]
+    sql, params = "CASE", []
+    for until, *values in spans[:-1]:
+        sql += " WHEN z.shipped_at < ? THEN ?"
+        params += [until, values[column - 1]]
+    return f"{sql} ELSE ? END", [*params, spans[-1][column]]
+
+
 def shipment_rows(db: sqlite_utils.Database, day: BusinessDay, settings: ReportSettings, *,
                   packer: str | None = None, carrier: str | None = None,
                   station: str | None = None) -> list[ShipmentRow]:
-    """The live parcels shipped in `day`, oldest first."""
+    """The live parcels shipped in `day`, oldest first: every figure of a row is worked out in SQL."""
+    from kiosk.carriers import carrier_name, list_carriers
+
     start, end = day.bounds
     where, params = "", [start, end]
     if packer:
@@ -298,11 +362,15 @@ def shipment_rows(db: sqlite_utils.Database, day: BusinessDay, settings: ReportS
     if station:
         where += " AND s.station = ?"
         params.append(station)
-    from kiosk.carriers import carrier_name
-
+    # Carrier names in the current language, for the carrier ids the kiosk knows.
+    names = [(carrier_id, carrier_name(carrier_id)) for carrier_id, _name in list_carriers()]
+    spans = _offsets(day)
+    modifier, modifier_params = _case(spans, 1)
+    suffix, suffix_params = _case(spans, 2)
     marks = ", ".join("?" * len(PACKING_FAULTS))
-    # MATERIALIZED: the claim time is looked up once per parcel, not once per use below. Rows are
-    # read by position (the names are listed once, in _ROW_COLUMNS order).
+    # MATERIALIZED: the claim time and the sizes are looked up once per parcel, not once per use.
+    # Times are compared in whole milliseconds (julianday keeps them); a pack time is rounded to
+    # the second half to even, as Python rounds.
     raw = db.conn.execute(
         f"""
         WITH day AS MATERIALIZED (
@@ -315,76 +383,68 @@ def shipment_rows(db: sqlite_utils.Database, day: BusinessDay, settings: ReportS
             WHERE s.shipped_at >= ? AND s.shipped_at < ? AND s.voided_at IS NULL{where}
         ), sized AS MATERIALIZED (
             SELECT d.*,
+                CASE WHEN d.completes THEN
+                    CAST(round((julianday(d.shipped_at) - julianday(d.claimed_at)) * 86400000) AS INTEGER)
+                END AS pack_ms,
                 (SELECT COUNT(*) FROM shipment_lines sl WHERE sl.shipment_id = d.id AND sl.quantity > 0) AS sl_items,
                 (SELECT SUM(sl.quantity) FROM shipment_lines sl WHERE sl.shipment_id = d.id) AS sl_units,
-                (SELECT COUNT(*) FROM order_lines ol WHERE ol.order_id = d.order_id) AS ordered_items,
-                (SELECT SUM(ol.quantity) FROM order_lines ol WHERE ol.order_id = d.order_id) AS ordered_units
+                (SELECT SUM(ol.quantity) FROM order_lines ol WHERE ol.order_id = d.order_id) AS ordered_units,
+                -- The packing session's scans, and its refused ones: two ranges of one index.
+                CASE WHEN d.completes AND d.claimed_at IS NOT NULL THEN (SELECT COUNT(*) FROM scans sc
+                    WHERE sc.order_id = d.order_id AND sc.scanned_at >= d.claimed_at AND sc.scanned_at <= d.shipped_at)
+                    ELSE 0 END AS scans,
+                CASE WHEN d.completes AND d.claimed_at IS NOT NULL THEN COALESCE((SELECT group_concat(sc.result)
+                    FROM scans sc WHERE sc.order_id = d.order_id AND sc.result != 'accepted'
+                    AND sc.scanned_at >= d.claimed_at AND sc.scanned_at <= d.shipped_at), '') ELSE '' END AS refused
             FROM day d
+        ), figured AS (
+            SELECT z.*,
+                CASE WHEN z.completes THEN COALESCE(z.sl_units, z.ordered_units, 0) ELSE 0 END AS units,
+                z.pack_ms / 1000 + (z.pack_ms % 1000 > 500 OR (z.pack_ms % 1000 = 500 AND z.pack_ms / 1000 % 2 = 1))
+                    AS pack_seconds
+            FROM sized z
         )
-        SELECT z.id, z.shipped_at, z.order_id, z.carrier, z.carrier_id, z.carrier_key, z.tracking_number,
-            z.package_no, z.package_count, z.operator, z.station, z.completes, z.claimed_at,
-            z.sl_items, z.sl_units, z.ordered_items, z.ordered_units,
-            o.platform, COALESCE(op.name, z.operator) AS packer_name,
-            -- Every scan of the packing session, in one pass: the refused ones are counted from it.
-            (SELECT group_concat(sc.result) FROM scans sc WHERE sc.order_id = z.order_id
-                AND sc.scanned_at >= z.claimed_at AND sc.scanned_at <= z.shipped_at) AS results,
-            (SELECT SUM(CASE WHEN p.quantity > 0 THEN p.quantity ELSE z.ordered_units END) FROM problems p
-                WHERE p.order_id = z.order_id AND p.reported_at > z.shipped_at AND p.kind IN ({marks})) AS faults
-        FROM sized z JOIN orders o ON o.order_id = z.order_id
+        SELECT z.id, z.shipped_at,
+            strftime('%Y-%m-%dT%H:%M:%S', z.shipped_at, {modifier}) || {suffix},
+            z.order_id, o.platform,
+            CASE WHEN z.carrier_id = '' THEN z.carrier
+                ELSE CASE z.carrier_id {" ".join(["WHEN ? THEN ?"] * len(names))}
+                    ELSE COALESCE(NULLIF(z.carrier, ''), z.carrier_id) END END,
+            z.carrier_key, z.tracking_number, z.package_no, z.package_count, z.operator,
+            COALESCE(op.name, z.operator), z.station, z.completes,
+            CASE WHEN NOT z.completes THEN 0 WHEN z.sl_units IS NOT NULL THEN z.sl_items
+                -- Shipments recorded before shipment lines existed carry the whole order.
+                ELSE (SELECT COUNT(*) FROM order_lines ol WHERE ol.order_id = z.order_id) END,
+            z.units,
+            CASE WHEN z.completes THEN COALESCE(z.ordered_units, 0) ELSE 0 END,
+            z.pack_seconds,
+            z.completes AND z.units < COALESCE(z.ordered_units, 0),
+            z.scans,
+            z.scans - CASE WHEN z.refused = '' THEN 0
+                ELSE length(z.refused) - length(replace(z.refused, ',', '')) + 1 END,
+            z.refused,
+            CASE WHEN z.completes THEN min(z.units, COALESCE((SELECT SUM(CASE WHEN p.quantity > 0 THEN p.quantity
+                ELSE z.ordered_units END) FROM problems p WHERE p.order_id = z.order_id
+                AND p.reported_at > z.shipped_at AND p.kind IN ({marks})), 0)) ELSE 0 END,
+            CASE WHEN z.units > 0 THEN z.pack_seconds * 1.0 / z.units END,
+            CAST(round((julianday(z.shipped_at) - julianday(?)) * 86400000) AS INTEGER) / 3600000
+        FROM figured z JOIN orders o ON o.order_id = z.order_id
         LEFT JOIN operators op ON op.badge = z.operator
         ORDER BY z.shipped_at, z.id
         """,
-        [*params, *PACKING_FAULTS],
-    ).fetchall()
-    names: dict[str, str] = {}
-    zone = settings.zone
-    rows = []
-    for (shipment_id, shipped_at, order_id, carrier, carrier_id, carrier_key, tracking_number, package_no,
-         package_count, operator, station, completes, claimed_at, sl_items, sl_units, ordered_items,
-         ordered_units, platform, packer_name, results, faults) in raw:
-        complete = bool(completes)
-        # Shipments recorded before shipment lines existed carry the whole order.
-        units = (sl_units if sl_units is not None else ordered_units or 0) if complete else 0
-        items = (sl_items if sl_units is not None else ordered_items) if complete else 0
-        shipped = datetime.fromisoformat(shipped_at)
-        pack_seconds = None
-        scans, refused = 0, {}
-        if complete and claimed_at:
-            pack_seconds = round((shipped - datetime.fromisoformat(claimed_at)).total_seconds())
-            if results:
-                session = results.split(",")
-                scans = len(session)
-                wrong = [result for result in session if result != "accepted"]
-                if wrong:
-                    refused = dict(sorted(Counter(wrong).items()))
-        if carrier_id:
-            if carrier_id not in names:
-                names[carrier_id] = carrier_name(carrier_id, carrier)
-            carrier = names[carrier_id]
-        ordered = (ordered_units or 0) if complete else 0
-        rows.append(ShipmentRow(
-            shipment_id=shipment_id, shipped_at=shipped_at,
-            local_time=shipped.astimezone(zone).isoformat(timespec="seconds"),
-            order_id=order_id, platform=platform, carrier=carrier,
-            carrier_key=carrier_key, tracking_number=tracking_number, package_no=package_no,
-            package_count=package_count, packer=operator, packer_name=packer_name,
-            station=station, completes_order=complete, items=items, units=units,
-            ordered_units=ordered, pack_seconds=pack_seconds,
-            short=complete and units < ordered, scans=scans,
-            accepted_scans=scans - sum(refused.values()), refused=refused,
-            problem_units=min(faults or 0, units) if complete else 0,
-        ))
-    return rows
+        [*params, *modifier_params, *suffix_params, *(value for pair in names for value in pair),
+         *PACKING_FAULTS, start],
+    )
+    return list(map(ShipmentRow._make, raw))
 
 
 # -- figures -------------------------------------------------------------------------------------
 
 
-def percentile(values: list[float], fraction: float) -> float | None:
-    """Nearest-rank percentile: the smallest value with at least `fraction` of the values at or below it."""
-    if not values:
+def percentile(ordered: list[float], fraction: float) -> float | None:
+    """Nearest-rank percentile of sorted values: the smallest with at least `fraction` of them at or below it."""
+    if not ordered:
         return None
-    ordered = sorted(values)
     return ordered[max(math.ceil(fraction * len(ordered)) - 1, 0)]
 
 
@@ -396,35 +456,37 @@ def _seconds(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
+def _median(ordered: list[float]) -> float:
+    """The median of sorted values (statistics.median, without sorting again)."""
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+_ADDITIVE = tuple(map(attrgetter, ("completes_order", "units", "scans", "accepted_scans", "problem_units")))
+_PER_ITEM = attrgetter("seconds_per_item")
+_REFUSED = attrgetter("refused_scans")
+_IS_VALUE = partial(is_not, None)
+
+
 def totals_of(key: str, name: str, rows: list[ShipmentRow]) -> Totals:
-    refused: Counter = Counter()
-    per_item = []
-    orders = units = scans = accepted = problem_units = 0
-    for row in rows:  # one pass: a busy day has thousands of rows and dozens of groups
-        if row.refused:
-            refused.update(row.refused)
-        if row.completes_order:
-            orders += 1
-            if row.pack_seconds is not None and row.units > 0:
-                per_item.append(row.pack_seconds / row.units)
-        units += row.units
-        scans += row.scans
-        accepted += row.accepted_scans
-        problem_units += row.problem_units
+    # Column sums over the rows (C loops: a busy day has thousands of rows and dozens of groups).
+    orders, units, scans, accepted, problem_units = (sum(map(column, rows)) for column in _ADDITIVE)
+    refused = Counter(chain.from_iterable(text.split(",") for text in filter(None, map(_REFUSED, rows))))
+    per_item = sorted(filter(_IS_VALUE, map(_PER_ITEM, rows)))
     return Totals(
         key=key, name=name, orders=orders, parcels=len(rows), units=units,
         scans=scans, accepted_scans=accepted, refused=dict(sorted(refused.items())), problem_units=problem_units,
         scan_accuracy=_ratio(accepted, scans), shipment_accuracy=_ratio(units - problem_units, units),
-        median_seconds_per_item=_seconds(statistics.median(per_item)) if per_item else None,
+        median_seconds_per_item=_seconds(_median(per_item)) if per_item else None,
         p90_seconds_per_item=_seconds(percentile(per_item, 0.9)),
     )
 
 
-def _grouped(rows: list[ShipmentRow], key) -> list[Totals]:
+def _grouped(rows: list[ShipmentRow], key: attrgetter) -> list[Totals]:
     groups: dict[tuple[str, str], list[ShipmentRow]] = defaultdict(list)
-    for row in rows:
+    for row in rows:  # one pass, in shipping order (cheaper than sorting thousands of rows)
         groups[key(row)].append(row)
-    return [totals_of(group_key, name, members) for (group_key, name), members in sorted(groups.items())]
+    return [totals_of(group_key, name, groups[group_key, name]) for group_key, name in sorted(groups)]
 
 
 def size_of(units: int) -> str:
@@ -435,14 +497,16 @@ def leaderboard(rows: list[ShipmentRow]) -> list[LeaderEntry]:
     """Per order size, the packers by median seconds per item (fastest first, more orders breaking a tie)."""
     timed: dict[tuple[str, str], list[float]] = defaultdict(list)
     names = {}
+    sizes: dict[int, str] = {}
     for row in rows:
         if row.seconds_per_item is not None:
-            timed[(size_of(row.units), row.packer)].append(row.seconds_per_item)
+            size = sizes.get(row.units) or sizes.setdefault(row.units, size_of(row.units))
+            timed[(size, row.packer)].append(row.seconds_per_item)
             names[row.packer] = row.packer_name
     entries = []
     for label, _low, _high in ORDER_SIZES:
         board = sorted(
-            ((round(statistics.median(values), 1), -len(values), packer)
+            ((round(_median(sorted(values)), 1), -len(values), packer)
              for (size, packer), values in timed.items() if size == label)
         )
         entries += [LeaderEntry(label, rank, packer, names[packer], -negative, median)
@@ -458,12 +522,11 @@ def hourly(rows: list[ShipmentRow], day: BusinessDay) -> list[HourCount]:
     while moment < day.end:
         hours.append(moment)
         moment += timedelta(hours=1)
-    counts: list[Counter] = [Counter() for _hour in hours]
-    for row in rows:
-        if row.completes_order:
-            index = int((datetime.fromisoformat(row.shipped_at) - hours[0]).total_seconds() // 3600)
-            counts[index][row.carrier] += 1
-    return [HourCount(hour.astimezone(zone).strftime("%H:%M"), stamp(hour), dict(sorted(count.items())))
+    counted = Counter((row.hour, row.carrier) for row in rows if row.completes_order)
+    counts: list[dict[str, int]] = [{} for _hour in hours]
+    for (index, carrier), orders in sorted(counted.items()):
+        counts[index][carrier] = orders
+    return [HourCount(hour.astimezone(zone).strftime("%H:%M"), stamp(hour), count)
             for hour, count in zip(hours, counts, strict=True)]
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import asdict, fields
+from dataclasses import asdict
 
 from kiosk.packing import ScanResult
-from kiosk.reports.dispatch import DispatchLog, ShipmentRow
+from kiosk.reports.dispatch import ROW_FIELDS, DispatchLog, ShipmentRow, row_dict
 
 REFUSED_KINDS = tuple(result.value for result in ScanResult if result is not ScanResult.ACCEPTED)
-CSV_COLUMNS = (*(f.name for f in fields(ShipmentRow) if f.name != "refused"),
+CSV_COLUMNS = (*(name for name in ROW_FIELDS if name != "refused"),
                *(f"refused_{kind}" for kind in REFUSED_KINDS))
 
 
@@ -27,7 +27,7 @@ def log_to_dict(log: DispatchLog) -> dict:
         "by_carrier": [asdict(t) for t in log.by_carrier],
         "by_packer": [asdict(t) for t in log.by_packer],
         "leaderboard": [asdict(e) for e in log.leaderboard],
-        "rows": [asdict(row) for row in log.rows],
+        "rows": [row_dict(row) for row in log.rows],
         "problems": [asdict(p) for p in log.problems],
         "short_shipments": [asdict(s) for s in log.shorts],
         "holds": [asdict(h) for h in log.holds],
@@ -40,7 +40,7 @@ def log_to_dict(log: DispatchLog) -> dict:
 
 
 def csv_row(row: ShipmentRow) -> dict[str, object]:
-    values = {name: value for name, value in asdict(row).items() if name != "refused"}
+    values = {name: value for name, value in row_dict(row).items() if name != "refused"}
     values.update({f"refused_{kind}": row.refused.get(kind, 0) for kind in REFUSED_KINDS})
     return values
 
