@@ -15,6 +15,8 @@ SCAN_SUFFIX_KEYS = frozenset({"enter", "ctrl+j", "ctrl+m", "tab"})
 # An input method sends the text it composed at once; this long after its last character the
 # field says what it left out, unless a key came first (a scan right behind the text).
 TYPED_TEXT_SECONDS = 0.05
+# How long the warning about it stays when a scan came with it.
+TYPED_TEXT_NOTICE_SECONDS = 10
 
 
 class ScanReceiver(Protocol):
@@ -57,8 +59,8 @@ class ScanInput(Input):
         if event.key in SCAN_SUFFIX_KEYS:
             event.stop()
             event.prevent_default()
-            self._refuse_typed_text()
             value = self.value
+            self._refuse_typed_text(scan_follows=bool(value))
             if not value and self._after_typed_text:
                 self._after_typed_text = False
                 return
@@ -79,20 +81,27 @@ class ScanInput(Input):
                 self._typed_text_timer.stop()
             self._typed_text_timer = self.set_timer(TYPED_TEXT_SECONDS, self._refuse_typed_text)
             return
-        self._refuse_typed_text()
+        self._refuse_typed_text(scan_follows=True)
         self._after_typed_text = False
         if char != event.character:
             event.stop()
             event.prevent_default()
             self.insert_text_at_cursor(char)
 
-    def _refuse_typed_text(self) -> None:
+    def _refuse_typed_text(self, scan_follows: bool = False) -> None:
+        """Say what was left out. Alone, it is refused like a wrong scan (red banner, bell); with a
+        scan right behind it (or before it), the banner is that scan's, so a warning that outlives
+        it says why the text went."""
         if not self._typed_text:
             return
         if self._typed_text_timer is not None:
             self._typed_text_timer.stop()
             self._typed_text_timer = None
-        text, self._typed_text = self._typed_text, ""
+        message = input_method_text(self._typed_text)
+        self._typed_text = ""
+        if scan_follows:
+            self.app.notify(message, severity="warning", markup=False, timeout=TYPED_TEXT_NOTICE_SECONDS)
+            return
         self._after_typed_text = True
         app: Refuser = self.app  # type: ignore[assignment]
-        app.refuse(input_method_text(text))
+        app.refuse(message)
