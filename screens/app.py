@@ -149,6 +149,12 @@ class KioskApp(App):
             self.call_after_refresh(self.record_print_outcomes)
         if screen is not self.screen or self._held_keys is None or not screen.takes_scans:
             return
+        field = screen.query_one(ScanInput)
+        if screen.focused is not field:
+            # The screen's own focus() lands a turn later, behind keys already queued on the App;
+            # until then the focus is wherever Textual put it (the lines table): once the hold ends
+            # those keys would miss the field (the start of the next scan lost).
+            screen.set_focus(field)
         held, self._held_keys = self._held_keys, None
         pending, self._pending_scans = self._pending_scans, []
         while pending:
