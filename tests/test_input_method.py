@@ -8,6 +8,7 @@ name) take Chinese whole. The same in a real browser: tests/test_browser.py.
 
 from __future__ import annotations
 
+import pytest
 from textual import events
 
 from kiosk.i18n import set_language
@@ -75,14 +76,18 @@ def test_the_refusal_reads_in_chinese():
     assert "英文" in input_method_text(COMPOSED)
 
 
-async def test_composed_text_before_a_scan_is_refused_on_its_own_and_the_scan_is_read_whole(config, db):
+@pytest.mark.parametrize("where", ["before", "inside"])
+async def test_composed_text_with_a_scan_is_refused_on_its_own_and_the_scan_is_read_whole(config, db, where):
     app = RefusalsApp(config)
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)
         await scan(pilot, "SO-1")
         assert isinstance(app.screen, PackScreen)
-        # The input method commits its text as the scanner's first key arrives: one burst.
-        post_scans(app, [COMPOSED + EAN["SW-RED-M"], EAN["TOTE-BLK"]])
+        # The input method commits its text as the scanner's first key arrives (or, committed
+        # late, amid the code's keys): one burst.
+        code = EAN["SW-RED-M"]
+        typed = COMPOSED + code if where == "before" else code[:5] + COMPOSED + code[5:]
+        post_scans(app, [typed, EAN["TOTE-BLK"]])
         await pilot.pause(TYPED_TEXT_SECONDS * 2)
         await pilot.pause()
         # The banner is the scans' (green); a warning that outlives it says why the text went.
