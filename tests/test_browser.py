@@ -104,6 +104,11 @@ def _open_station(browser, url: str):
     return page
 
 
+def _wait_for_text(page, text: str) -> None:
+    """Until the kiosk has told the page to paint ``text``."""
+    wait_until(lambda: text in page.evaluate("window.__received"), repr(text))
+
+
 def _burst(page, *scans: str) -> None:
     # A scanner: every key at once (no delay), each code ended by Enter.
     for scan in scans:
@@ -203,18 +208,17 @@ def test_a_chinese_input_method_types_text_whole_and_never_runs_into_a_scan(serv
             cdp.send("Input.insertText", {"text": "张伟"})
             _burst(page, codes[2])
             wait_until(lambda: accepted() == 3, "the scan right behind committed text")
-            wait_until(lambda: "is typed text, not a barcode" in page.evaluate("window.__received"),
-                       "the warning about the typed text")
+            _wait_for_text(page, "is typed text, not a barcode")
             # A problem report's description is free text: it takes the composition whole.
             page.keyboard.press("F5")
-            time.sleep(0.5)
+            _wait_for_text(page, "What went wrong?")
             _burst(page, "4", "")
-            time.sleep(0.3)
+            _wait_for_text(page, "Describe it")
             compose("zhangwei")
             compose("张伟")
             cdp.send("Input.insertText", {"text": description})
             page.keyboard.press("Enter")
-            time.sleep(0.3)
+            _wait_for_text(page, "Photo file")
             _burst(page, "")
             wait_until(lambda: _query(db, "SELECT description FROM problems WHERE order_id = ?", order_id),
                        "the problem report")
