@@ -220,6 +220,8 @@ def test_a_chinese_input_method_types_text_whole_and_never_runs_into_a_scan(serv
             page.keyboard.press("Enter")
             _wait_for_text(page, "Photo file")
             _burst(page, "")
+            _wait_for_text(page, "H: hold the order")
+            _burst(page, "H")
             wait_until(lambda: _query(db, "SELECT description FROM problems WHERE order_id = ?", order_id),
                        "the problem report")
         finally:

@@ -146,7 +146,7 @@ async def test_a_problem_description_takes_chinese_whole(config, db):
         await scan(pilot, "SO-1")
         await pilot.press("f5")
         assert isinstance(app.screen, ProblemDialog)
-        await scan(pilot, "4", "", "张伟要求换成蓝色", "")
+        await scan(pilot, "4", "", "张伟要求换成蓝色", "", "h")
         await pilot.pause(TYPED_TEXT_SECONDS * 2)
         assert isinstance(app.screen, QueueScreen)
         assert app.refusals == []
