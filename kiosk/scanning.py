@@ -6,6 +6,7 @@ import sqlite3
 
 from kiosk.errors import KioskError
 from kiosk.i18n import _
+from kiosk.inert import inert
 
 # Long enough for GS1 forms (FedEx 34-digit, SSCC with AI), short enough to
 # catch two codes that ran together or a key held down.
@@ -13,6 +14,14 @@ MAX_SCAN_LENGTH = 64
 
 # Stored in place of a code that could be someone's PIN (see looks_like_pin).
 HIDDEN_CODE = "(hidden)"
+
+# An input method in full-width mode types these for ASCII "!" to "~" (and the ideographic space
+# for a space): a scanner typing through it still means the ASCII code.
+FULL_WIDTH_OFFSET = 0xFEE0
+FULL_WIDTH_FORMS = range(0xFF01, 0xFF5F)
+IDEOGRAPHIC_SPACE = "\u3000"
+# How much of an input method's text a refusal quotes.
+QUOTED_TEXT_LIMIT = 20
 
 
 def looks_like_pin(code: str) -> bool:
@@ -60,3 +69,27 @@ def packed_by_line(conn: sqlite3.Connection, order_id: str) -> dict[int, int]:
             (order_id,),
         ).fetchall()
     )
+
+
+def barcode_character(char: str) -> str | None:
+    """The character a barcode field keeps for one typed character, or None when no barcode holds it.
+
+    Barcodes, badges, order and waybill numbers are printable ASCII. A full-width form, which a
+    Chinese input method in full-width mode types for a scanner's key, is read as its ASCII
+    character; anything else outside printable ASCII (Chinese text an input method composed) is
+    no part of a scan.
+    """
+    if " " <= char <= "~":
+        return char
+    if char == IDEOGRAPHIC_SPACE:
+        return " "
+    if len(char) == 1 and ord(char) in FULL_WIDTH_FORMS:
+        return chr(ord(char) - FULL_WIDTH_OFFSET)
+    return None
+
+
+def input_method_text(text: str) -> str:
+    """The refusal for text a barcode field left out (see barcode_character): it names the cause."""
+    quoted = text if len(text) <= QUOTED_TEXT_LIMIT else text[:QUOTED_TEXT_LIMIT] + "…"
+    return _("“{text}” is typed text, not a barcode: it was left out of the scan field. Switch the input method"
+             " to English before scanning.").format(text=inert(quoted))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,10 +33,13 @@ from screens.lock import LockScreen
 from screens.login import LoginScreen
 from screens.messages import LabelPrinted, LogOutRequested
 from screens.scan_screen import ScanScreen
+from screens.toasts import fit_toasts, keep_toasts_clear
 from screens.widgets.banner import Banner
 from screens.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from kiosk.print_requests import PrintOutcome
     from screens.pack import PackScreen
 
@@ -81,6 +85,8 @@ class KioskApp(App):
         # Print outcomes not recorded yet: see on_label_finished.
         self._unrecorded: list[PrintOutcome] = []
         self.login_screen = LoginScreen(self.desk)
+        # Screens whose toasts are kept clear of their fields (see place_toasts).
+        self._toasts_placed: weakref.WeakSet[Screen] = weakref.WeakSet()
 
     def _fatal_error(self) -> None:
         """An unexpected error: the traceback goes to the crash log, the person sees one line.
@@ -99,6 +105,7 @@ class KioskApp(App):
 
     def on_mount(self) -> None:
         on_busy_wait(self.waiting_for_database)
+        self.screen_change_signal.subscribe(self, self.place_toasts, immediate=True)
         # The print threads hand each outcome back as a message, recorded on this thread.
         self.desk.printing.start(lambda outcome: self.post_message(LabelFinished(outcome)))
         self.push_screen(self.login_screen)
@@ -142,6 +149,12 @@ class KioskApp(App):
             self.call_after_refresh(self.record_print_outcomes)
         if screen is not self.screen or self._held_keys is None or not screen.takes_scans:
             return
+        field = screen.query_one(ScanInput)
+        if screen.focused is not field:
+            # The screen's own focus() lands a turn later, behind keys already queued on the App;
+            # until then the focus is wherever Textual put it (the lines table): once the hold ends
+            # those keys would miss the field (the start of the next scan lost).
+            screen.set_focus(field)
         held, self._held_keys = self._held_keys, None
         pending, self._pending_scans = self._pending_scans, []
         while pending:
@@ -283,6 +296,18 @@ class KioskApp(App):
             self.bell()
         self.notify(inert(notice.text), severity=notice.severity, markup=False,
                     timeout=10 if notice.severity == "warning" else self.NOTIFICATION_TIMEOUT)
+
+    def place_toasts(self, screen: Screen) -> None:
+        """From now on, whenever this screen's layout changes, its toasts move to where they cover
+        no field, banner or key (screens/toasts.py)."""
+        if screen in self._toasts_placed:
+            return
+        self._toasts_placed.add(screen)
+        screen.screen_layout_refresh_signal.subscribe(self, keep_toasts_clear, immediate=True)
+
+    def on_notify(self) -> None:
+        # Before the toast is drawn (Textual shows it after this handler): it lands in the free band.
+        fit_toasts(self.screen)
 
     def waiting_for_database(self) -> None:
         """A transaction on this thread waits for a busy database (kiosk.db retries for a bounded time).

@@ -62,7 +62,7 @@ class LookupScreen(ScanScreen):
             name=operator.name if operator else "", badge=operator.badge if operator else "",
             station=self.desk.station)), id="lookup-header")
         yield ScanInput(placeholder=_("order or tracking number, name, phone, e-mail or sku; or scan a label"),
-                        id="search")
+                        id="search", free_text=True)
         yield Banner(id="banner")
         yield RowTable(_("Order"), _("Found by"), _("Status"), _("Recipient"), _("Buyer"), _("Parcel"), _("Date"),
                        shrinkable=(RECIPIENT_COLUMN, BUYER_COLUMN), id="results")

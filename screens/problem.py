@@ -59,7 +59,8 @@ class ProblemDialog(ModalScreen[ProblemReport | None]):
             yield Static(Text(_("Problem with order {order_id}").format(order_id=inert(self.session.order_id))),
                          classes="dialog-title")
             yield Static(id="problem-question")
-            yield ScanInput(id="problem-answer")
+            # Free text: the description is often Chinese.
+            yield ScanInput(id="problem-answer", free_text=True)
             yield Static(_("Enter: next    Escape: cancel"), classes="dialog-keys")
             yield Static(id="problem-error", classes="dialog-error")
 

@@ -40,7 +40,8 @@ class StepDialog(ModalScreen[Answer]):
             yield Static(Text(self.title_text), classes="step-title")
             yield Static(id="step-done")
             yield Static(id="step-question")
-            yield ScanInput(id="step-answer", max_length=500)
+            # Free text: answers are often Chinese (a buyer's words, a reason).
+            yield ScanInput(id="step-answer", max_length=500, free_text=True)
             yield Static(_("Enter: next    Escape: cancel"), classes="step-keys")
             yield Static(id="step-error", classes="step-error")
 

@@ -3,6 +3,7 @@ the status line."""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets._toast import Toast
 
 from screens.pack import PackScreen
@@ -41,12 +42,32 @@ async def test_a_green_scan_replaces_the_red_banner_and_leaves_no_red_behind(con
         assert toasts(app) == []
 
 
-async def test_a_notification_never_covers_the_status_line_or_the_keys(config):
-    async with run_kiosk(config, order="SO-1", size=(80, 24), notifications=True) as (app, pilot):
-        assert isinstance(app.screen, PackScreen)
-        app.notify("Item label 400 printed: /spool/a.png")
+KEEP_CLEAR = ("#prompt", "#scan", "#banner", "KioskFooter")
+PRINTER_OFF = ("The label for SO-1 did not print: printer zebra-desk-1 is off or out of paper. It stays queued"
+               " and goes out again in 30 seconds.")
+
+
+def shown_toasts(app) -> list[Toast]:
+    return [toast for toast in app.screen.query(Toast) if toast.parent.display and toast.region]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize("order", ["SO-1", "SO-2", None], ids=["pack", "pack-with-notes", "queue"])
+async def test_notifications_never_cover_the_scan_field_the_status_line_or_the_keys(config, size, order):
+    async with run_kiosk(config, order=order, size=size, notifications=True) as (app, pilot):
+        assert isinstance(app.screen, PackScreen if order else QueueScreen)
+        # A day's worst: four notices at once, two of them long enough to wrap.
+        for number in range(4):
+            app.notify(f"{number}: {PRINTER_OFF}" if number % 2 else f"{number}: Item label 400 printed",
+                       severity="warning" if number % 2 else "information")
         await pilot.pause()
         await pilot.pause()
-        [toast] = app.screen.query(Toast)
-        for selector in ("#prompt", "#scan", "#banner", "KioskFooter"):
-            assert not toast.region.overlaps(app.screen.query_one(selector).region), selector
+        toasts = shown_toasts(app)
+        assert toasts, "no notification in sight"
+        # The newest is the one in sight when they do not all fit.
+        assert str(toasts[-1]._notification.message).startswith("3: ")
+        kept_clear = [widget for selector in KEEP_CLEAR for widget in app.screen.query(selector)]
+        assert {"scan", "banner"} <= {widget.id for widget in kept_clear}
+        for toast in toasts:
+            for widget in kept_clear:
+                assert not toast.region.overlaps(widget.region), (widget, toast.region)

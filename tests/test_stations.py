@@ -12,7 +12,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.errors import KioskError
-from kiosk.serve import session_command
+from kiosk.serve import INPUT_METHOD_SCRIPT, page_with_input_method_script, session_command
 from kiosk.stations import hold_first_free_station, hold_station, recent_stations, running_stations
 
 
@@ -82,6 +82,20 @@ def test_a_second_kiosk_under_the_same_station_name_is_refused(tmp_path, monkeyp
 def test_serve_refuses_an_address_other_than_localhost(capsys):
     assert main(["serve", "--host", "0.0.0.0"]) == 2
     assert "0.0.0.0 is not localhost" in capsys.readouterr().err
+
+
+def test_the_served_page_is_textual_serves_with_the_input_method_script_in_its_head():
+    jinja2 = pytest.importorskip("jinja2")
+    textual_serve = pytest.importorskip("textual_serve")
+    upstream = (Path(textual_serve.__file__).parent / "templates" / "app_index.html").read_text(encoding="utf-8")
+    page = jinja2.Template(page_with_input_method_script(upstream)).render(
+        config={"static": {"url": "/static/"}}, application={"name": "Packing desk"}, font_size=16,
+        app_websocket_url="ws://127.0.0.1:8000/ws")
+    head, body = page.split("</head>")
+    assert INPUT_METHOD_SCRIPT in head and INPUT_METHOD_SCRIPT not in body
+    assert "js/textual.js" in head and "ws://127.0.0.1:8000/ws" in body
+    # A page without a head (a later textual-serve) still gets it, at its end.
+    assert page_with_input_method_script("<p>kiosk</p>") == "<p>kiosk</p>" + INPUT_METHOD_SCRIPT
 
 
 def test_stations_lists_operator_held_order_and_heartbeat(db, db_path, capsys):

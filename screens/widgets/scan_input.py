@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from textual import events
+from textual.timer import Timer
 from textual.widgets import Input
+
+from kiosk.scanning import barcode_character, input_method_text
 
 # What keyboard-wedge scanners send after the code.
 SCAN_SUFFIX_KEYS = frozenset({"enter", "ctrl+j", "ctrl+m", "tab"})
+# An input method sends the text it composed at once; this long after its last character the
+# field says what it left out, unless a key came first (a scan right behind the text).
+TYPED_TEXT_SECONDS = 0.05
+# How long the warning about it stays when a scan came with it.
+TYPED_TEXT_NOTICE_SECONDS = 10
 
 
 class ScanReceiver(Protocol):
     """The screen a scan field sits on: it takes each finished scan."""
 
     def receive_scan(self, value: str) -> None: ...
+
+
+class Refuser(Protocol):
+    """The App: a refusal everyone notices."""
+
+    def refuse(self, message: str) -> None: ...
 
 
 class ScanInput(Input):
@@ -25,14 +39,69 @@ class ScanInput(Input):
     happens the two codes merge. Handling the suffix here, in key order, keeps
     every code separate; handing the scan over directly (not by message) lets
     the cleared field and the screen's answer reach the terminal in one frame.
+
+    Unless ``free_text`` (a search by name, a description), the field takes barcodes only: text a
+    Chinese input method composed never enters it, so it cannot run into the scan that follows
+    (see kiosk.scanning.barcode_character); it is refused on its own, once per run of it.
     """
+
+    def __init__(self, *args: Any, free_text: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.free_text = free_text
+        # Text an input method typed into a barcode field, not refused yet.
+        self._typed_text = ""
+        self._typed_text_timer: Timer | None = None
+        # The Enter right behind typed text ends that text, not a scan (on the queue an empty
+        # Enter would open the highlighted order).
+        self._after_typed_text = False
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key in SCAN_SUFFIX_KEYS:
             event.stop()
             event.prevent_default()
             value = self.value
+            self._refuse_typed_text(scan_follows=bool(value))
+            if not value and self._after_typed_text:
+                self._after_typed_text = False
+                return
+            self._after_typed_text = False
             self.value = ""
             # An empty Enter is handed on too: on the queue it opens the highlighted order.
             receiver: ScanReceiver = self.screen  # type: ignore[assignment]
             receiver.receive_scan(value)
+            return
+        if self.free_text or not event.is_printable or event.character is None:
+            return
+        char = barcode_character(event.character)
+        if char is None:
+            event.stop()
+            event.prevent_default()
+            self._typed_text += event.character
+            if self._typed_text_timer is not None:
+                self._typed_text_timer.stop()
+            self._typed_text_timer = self.set_timer(TYPED_TEXT_SECONDS, self._refuse_typed_text)
+            return
+        self._refuse_typed_text(scan_follows=True)
+        self._after_typed_text = False
+        if char != event.character:
+            event.stop()
+            event.prevent_default()
+            self.insert_text_at_cursor(char)
+
+    def _refuse_typed_text(self, scan_follows: bool = False) -> None:
+        """Say what was left out. Alone, it is refused like a wrong scan (red banner, bell); with a
+        scan right behind it (or before it), the banner is that scan's, so a warning that outlives
+        it says why the text went."""
+        if not self._typed_text:
+            return
+        if self._typed_text_timer is not None:
+            self._typed_text_timer.stop()
+            self._typed_text_timer = None
+        message = input_method_text(self._typed_text)
+        self._typed_text = ""
+        if scan_follows:
+            self.app.notify(message, severity="warning", markup=False, timeout=TYPED_TEXT_NOTICE_SECONDS)
+            return
+        self._after_typed_text = True
+        app: Refuser = self.app  # type: ignore[assignment]
+        app.refuse(message)
