@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Protocol
 
 from textual import events
+from textual.geometry import Size
+from textual.widget import Widget
 from textual.widgets import Input
 
 # What keyboard-wedge scanners send after the code.
@@ -36,3 +38,15 @@ class ScanInput(Input):
             # An empty Enter is handed on too: on the queue it opens the highlighted order.
             receiver: ScanReceiver = self.screen  # type: ignore[assignment]
             receiver.receive_scan(value)
+
+    def _watch_value(self, value: str) -> None:
+        # Input sets its virtual width at every key, and a new virtual size lays out the whole
+        # screen (about a quarter of the frame that answers a scan). This field's box never
+        # follows its text, so the width is stored without that layout and its scroll limits
+        # are updated here instead; the field still repaints.
+        if not self.styles.auto_dimensions:
+            virtual_size = Size(self.content_width, 1)
+            if virtual_size != self.virtual_size:
+                self.set_reactive(Widget.virtual_size, virtual_size)
+                self._scroll_update(virtual_size)
+        super()._watch_value(value)
