@@ -42,11 +42,12 @@ class ScanInput(Input):
     def _watch_value(self, value: str) -> None:
         # Input sets its virtual width at every key, and a new virtual size lays out the whole
         # screen (about a quarter of the frame that answers a scan). This field's box never
-        # follows its text, so the width is stored without that layout and its scroll limits
-        # are updated here instead; the field still repaints.
+        # follows its text, so the width is stored without that layout; the field still
+        # repaints, and a shorter text brings the scroll position back within it.
         if not self.styles.auto_dimensions:
             virtual_size = Size(self.content_width, 1)
             if virtual_size != self.virtual_size:
                 self.set_reactive(Widget.virtual_size, virtual_size)
-                self._scroll_update(virtual_size)
+                if self.scroll_x > self.max_scroll_x:
+                    self.scroll_x = self.max_scroll_x
         super()._watch_value(value)
