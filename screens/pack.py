@@ -51,8 +51,16 @@ PROMPTS = {
 }
 
 
+@dataclass(frozen=True)
+class PackClosed:
+    """How the pack screen closed: the message the queue shows, and the order if it shipped."""
+
+    message: str
+    shipped: str | None = None
+
+
 class PackScreen(ScanScreen):
-    """The order open at the desk. Dismisses with the message the queue shows when it closes."""
+    """The order open at the desk. Dismisses with a PackClosed for the queue."""
 
     CSS_PATH = "pack.tcss"
     # Function keys only: scanned text must never trigger a binding.
@@ -316,10 +324,10 @@ class PackScreen(ScanScreen):
             message, self.leaving = self.leaving[1], None
             # After the keys already waiting in the scan field: a scan they finish is held for the
             # queue, where it would be lost with the field if the screen closed first.
-            self.query_one(ScanInput).call_later(self.dismiss_to_queue, message)
+            self.query_one(ScanInput).call_later(self.dismiss_to_queue, message, self.order_id)
 
-    def dismiss_to_queue(self, message: str) -> None:
-        self.dismiss(message)
+    def dismiss_to_queue(self, message: str, shipped: str | None = None) -> None:
+        self.dismiss(PackClosed(message, shipped))
 
     def _refuse(self, message: str) -> None:
         self.query_one(Banner).show(message, "error")
