@@ -14,6 +14,7 @@ from babel.messages.pofile import read_po
 
 from kiosk.cells import cell_width, pad_cells, truncate_cells
 from kiosk.i18n import (
+    LANGUAGES,
     _,
     catalog_path,
     choose_language,
@@ -140,6 +141,15 @@ def test_numbers_dates_and_durations_follow_the_language():
     assert format_number(12345) == "12,345"
     assert waiting_for("2026-11-25T10:00:00+00:00", now=datetime(2026, 11, 27, 13, 30, tzinfo=UTC)) == "2天3小时"
     assert _("Scan each item") == "请逐件扫描商品"
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_whole_numbers_read_as_babel_writes_them_in_every_language(language):
+    from babel.numbers import format_decimal
+
+    set_language(language)
+    for value in (0, 7, 999, 1000, 12345, 1234567, -4321, 2.5):
+        assert format_number(value) == format_decimal(value, locale=language)
 
 
 def test_columns_are_measured_in_terminal_cells():
