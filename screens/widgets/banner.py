@@ -28,4 +28,5 @@ class Banner(Static):
         self.message = message
         # Scanned codes and names come from outside: never read them as markup.
         update_in_place(self, Text(inert_lines(message)))
-        self.set_classes(tone)
+        if self.classes != {tone}:  # the same tone again restyles nothing: the next scan's banner
+            self.set_classes(tone)

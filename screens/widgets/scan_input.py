@@ -6,6 +6,7 @@ from typing import Protocol
 
 from textual import events
 from textual.geometry import Size
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -29,6 +30,12 @@ class ScanInput(Input):
     the cleared field and the screen's answer reach the terminal in one frame.
     """
 
+    def on_mount(self) -> None:
+        # Input marks itself -valid at its first key (a field without validators always is), and
+        # that restyles it in the middle of the first scan of every order: it is valid from the start.
+        if not self.validators:
+            self.add_class("-valid")
+
     async def _on_key(self, event: events.Key) -> None:
         if event.key in SCAN_SUFFIX_KEYS:
             event.stop()
@@ -51,3 +58,11 @@ class ScanInput(Input):
                 if self.scroll_x > self.max_scroll_x:
                     self.scroll_x = self.max_scroll_x
         super()._watch_value(value)
+
+    def post_message(self, message: Message) -> bool:
+        # Input announces every key with a Changed message that bubbles to the screen and the App;
+        # nothing listens to a scan field's keys (a scan is taken whole, at its Enter), and the
+        # dozen keys of each scan made three dozen messages for the event loop before the answer.
+        if isinstance(message, Input.Changed):
+            return False
+        return super().post_message(message)
