@@ -15,7 +15,7 @@ from textual.widgets import Static
 from kiosk.claims import StaleClaim
 from kiosk.desk_recovery import TAKE_OVER_CLAIM
 from kiosk.errors import KioskError
-from kiosk.i18n import N_, _, format_number, ngettext
+from kiosk.i18n import N_, _, current_language, format_number, ngettext
 from kiosk.inert import inert
 from kiosk.timefmt import waiting_for
 from screens.approve import SupervisorApproval
@@ -65,6 +65,10 @@ class QueueScreen(QueueDayKeys, ScanScreen):
         self.resumed_before = False
         # The order last refused because its station went silent: F8 asks a supervisor to hand it over.
         self.stale_order: str | None = None
+        # The App keeps this screen from one login to the next (in the same language): its texts
+        # are in this language, and the next time it comes to the front is a new login.
+        self.language = current_language()
+        self.new_login = True
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-header")
@@ -75,7 +79,12 @@ class QueueScreen(QueueDayKeys, ScanScreen):
                        shrinkable=(RECIPIENT_COLUMN, PLATFORM_COLUMN), shrink_last=(FLAGS_COLUMN,), id="orders")
         yield KioskFooter()
 
-    def on_mount(self) -> None:
+    def start(self) -> None:
+        """A login: the first page, and what this station left behind when it stopped."""
+        self.page_start = 0
+        self.stale_order = None
+        self.shipped = None
+        self.query_one(Banner).show("")
         self.load()
         self.query_one(ScanInput).focus()
         # An order this station held was cancelled or taken off it while it was off: say so first.
@@ -92,7 +101,11 @@ class QueueScreen(QueueDayKeys, ScanScreen):
             self._open_pack_screen(resumed=True)
 
     def on_screen_resume(self) -> None:
-        # Textual resumes a screen on its first push too: on_mount has just loaded it then.
+        if self.new_login:
+            self.new_login = False
+            self.resumed_before = True
+            self.start()
+            return
         if self.resumed_before:
             if self.shipped is not None and self.page is not None:
                 # Back after a shipment: the page read before, without the order that just

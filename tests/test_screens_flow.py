@@ -71,6 +71,32 @@ async def test_the_queue_back_after_a_shipment_lists_what_other_stations_changed
         await labels_reported(pilot)
 
 
+async def test_the_next_login_gets_a_fresh_queue_with_its_own_name_and_no_old_message(config, db):
+    """The queue is kept from one login to the next: what the last operator saw does not stay."""
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        first = app.screen
+        await scan(pilot, "NO-SUCH-ORDER")
+        assert banner(app).message  # the refusal, in the red banner
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        with transaction(db) as conn:
+            conn.execute("INSERT INTO orders (order_id, status, recipient_name, city, country, created_at, paid_at)"
+                         " VALUES ('WEB-9', 'paid', 'Ann Late', 'Leeds', 'GB', ?, ?)",
+                         ["2020-01-01T08:00:00.000+00:00", "2020-01-01T09:00:00.000+00:00"])
+        await log_in(pilot, "P002", "4321")
+        assert app.screen is first  # the same screen, not built again
+        assert [e.order_id for e in app.screen.entries] == ["SO-6", "WEB-9", "SO-2", "SO-1"]
+        assert "Maria Lopez" in str(app.screen.query_one("#queue-header").render())
+        assert banner(app).message == ""
+        await scan(pilot, "")  # Enter opens the top order, for this operator
+        assert isinstance(app.screen, PackScreen)
+        assert app.screen.order_id == "SO-6"
+        assert app.desk.session.operator == "P002"
+
+
 async def test_the_queue_comes_back_before_the_label_is_put_on_record(config, db):
     """The packer waits for the queue, not for the print job's record (a second durable commit):
     the pack screen gives way as soon as its label is out, and the record and its notice follow."""
