@@ -84,7 +84,7 @@ class QueueScreen(QueueDayKeys, ScanScreen):
         self.page_start = 0
         self.stale_order = None
         self.shipped = None
-        self.query_one(Banner).show("")
+        self.query_one(Banner).clear()
         self.load()
         self.query_one(ScanInput).focus()
         # An order this station held was cancelled or taken off it while it was off: say so first.

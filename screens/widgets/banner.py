@@ -30,3 +30,9 @@ class Banner(Static):
         update_in_place(self, Text(inert_lines(message)))
         if self.classes != {tone}:  # the same tone again restyles nothing: the next scan's banner
             self.set_classes(tone)
+
+    def clear(self) -> None:
+        """No message and no colour, as before the first message."""
+        self.message = ""
+        update_in_place(self, Text(""))
+        self.set_classes(())
