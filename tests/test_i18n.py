@@ -278,6 +278,7 @@ async def test_an_operators_language_switches_the_screen_at_login_and_back_at_lo
         assert "Scan your badge" in screen_text(app)
         await log_in(pilot, "P001", "1234")
         assert "paid orders waiting" in screen_text(app)
+        assert "Recipient" in screen_text(app)  # the column titles too: the queue is not the Chinese one kept
 
 
 @pytest.mark.parametrize(
