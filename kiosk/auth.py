@@ -6,7 +6,9 @@ import hashlib
 import hmac
 import os
 import secrets
+import sqlite3
 import tempfile
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
@@ -205,8 +207,15 @@ def _other_pepper(stored: str) -> bool:
     return known is not None and known[1] is not None and known[1] != _pepper_id(load_pepper())
 
 
-def authenticate(db: sqlite_utils.Database, badge: str, pin: str, station: str) -> Operator:
-    """Check a badge and PIN; every attempt is an event. Raises KioskError when refused."""
+def authenticate(
+    db: sqlite_utils.Database, badge: str, pin: str, station: str,
+    then: Callable[[sqlite3.Connection], None] | None = None,
+) -> Operator:
+    """Check a badge and PIN; every attempt is an event. Raises KioskError when refused.
+
+    ``then`` runs inside the transaction that records a right PIN (the login's session): one
+    durable commit instead of two, and no login without its session if ``then`` refuses.
+    """
     badge = badge.strip().upper()
     rows = list(db.query("SELECT * FROM operators WHERE badge = ?", [badge]))
     if not rows:
@@ -228,6 +237,8 @@ def authenticate(db: sqlite_utils.Database, badge: str, pin: str, station: str) 
         record_event(conn, "login" if ok else "login_failed", operator=badge, station=station)
         if ok and needs_rehash(row["pin_hash"]):
             conn.execute("UPDATE operators SET pin_hash = ? WHERE badge = ?", [hash_pin(pin), badge])
+        if ok and then is not None:
+            then(conn)
     if not ok:
         tries_left = max(0, MAX_FAILED_LOGINS - _recent_failures(db, badge))
         if not tries_left:

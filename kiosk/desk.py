@@ -144,8 +144,9 @@ class Desk(SupervisorDay, AfterSalesDesk, LabelsDesk, RecoveryDesk):
         """Badge and PIN; the badge must not be logged in at another station."""
         badge = badge.strip().upper()
         refuse_if_elsewhere(self.db, badge, self.station)
-        operator = authenticate(self.db, badge, pin, self.station)
-        start_session(self.db, operator.badge, self.station)
+        # The login's event and its session commit together: one disk sync before the queue.
+        operator = authenticate(self.db, badge, pin, self.station,
+                                then=lambda conn: start_session(conn, badge, self.station))
         self._operator = operator
         self._approval_only = False
         self.locked = False

@@ -113,8 +113,17 @@ def _babel_locale() -> Locale:
     return Locale.parse(current_language())
 
 
+# Languages whose numbers CLDR writes as 1,234,567 (pattern #,##0.###, "," between groups):
+# their whole numbers are written here. Babel's locale data takes about 4 MiB for the rest of
+# the process, and the packer's screens only ever show counts.
+_COMMA_GROUPED = frozenset({"en", "zh_CN"})
+
+
 def format_number(value: int | float) -> str:
-    return _formatted_number(value, current_language())
+    language = current_language()
+    if isinstance(value, int) and language in _COMMA_GROUPED:
+        return f"{value:,}"
+    return _formatted_number(value, language)
 
 
 # The queue formats about fifty small counts each time it is drawn, at ~20 us each through Babel.

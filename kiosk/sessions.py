@@ -56,15 +56,15 @@ def refuse_if_elsewhere(db: sqlite_utils.Database | sqlite3.Connection, badge: s
         )
 
 
-def start_session(db: sqlite_utils.Database, badge: str, station: str) -> None:
-    """Record ``badge`` as logged in at ``station``; whoever was logged in there before is not any more.
+def start_session(conn: sqlite3.Connection, badge: str, station: str) -> None:
+    """Record ``badge`` as logged in at ``station``, inside the caller's transaction (the login's: its
+    event and its session commit together); whoever was logged in there before is not any more.
 
     The same badge at the same station replaces its own session (a station restarting after a crash).
     """
-    with transaction(db) as conn:
-        refuse_if_elsewhere(conn, badge, station)
-        conn.execute("DELETE FROM sessions WHERE badge = ? OR station = ?", (badge, station))
-        conn.execute("INSERT INTO sessions (badge, station, started_at) VALUES (?, ?, ?)", (badge, station, utcnow()))
+    refuse_if_elsewhere(conn, badge, station)
+    conn.execute("DELETE FROM sessions WHERE badge = ? OR station = ?", (badge, station))
+    conn.execute("INSERT INTO sessions (badge, station, started_at) VALUES (?, ?, ?)", (badge, station, utcnow()))
 
 
 def end_session(db: sqlite_utils.Database, badge: str, station: str) -> None:

@@ -42,11 +42,14 @@ if TYPE_CHECKING:
 
     from kiosk.print_requests import PrintOutcome
     from screens.pack import PackScreen
+    from screens.queue import QueueScreen
 
 # The screens after login, and printing (Pillow, fonts, printers), are imported where they are
 # first used: start-up to the login screen is what every shift change waits for.
 
 IDLE_CHECK_SECONDS = 5
+# The name the queue screen is installed under (it is kept from one login to the next).
+QUEUE_SCREEN = "queue"
 HEARTBEAT_SECONDS = 30
 # A print outcome held back while its screen gives way is recorded at the latest this much later.
 RECORD_LATEST_SECONDS = 0.5
@@ -87,6 +90,7 @@ class KioskApp(App):
         self.login_screen = LoginScreen(self.desk)
         # Screens whose toasts are kept clear of their fields (see place_toasts).
         self._toasts_placed: weakref.WeakSet[Screen] = weakref.WeakSet()
+        self._kept_queue: QueueScreen | None = None
 
     def _fatal_error(self) -> None:
         """An unexpected error: the traceback goes to the crash log, the person sees one line.
@@ -192,15 +196,34 @@ class KioskApp(App):
 
     def _open_landing(self) -> None:
         """The queue for packers and supervisors; the search for after-sales staff."""
-        from screens.queue import QueueScreen
-
         operator = self.desk.operator
         if operator is not None and operator.role == "aftersales":
             from screens.lookup import LookupScreen
 
             self.open_scan_screen(LookupScreen(self.desk, landing=True))
             return
-        self.open_scan_screen(QueueScreen(self.desk))
+        self.open_scan_screen(self._queue_screen())
+
+    def _queue_screen(self) -> QueueScreen:
+        """The queue screen, built at the first login and kept for the next ones in its language.
+
+        Building it (twenty widgets composed, mounted and styled) was most of the time from the
+        PIN's Enter to the queue on screen; kept installed, it is not removed at logout, and the
+        next login reads its page again and draws only the rows that changed.
+        """
+        from screens.queue import QueueScreen
+
+        queue = self._kept_queue
+        if queue is not None and queue.language != current_language():
+            self.uninstall_screen(queue)
+            queue.remove()
+            queue = None
+        if queue is None:
+            queue = QueueScreen(self.desk)
+            self.install_screen(queue, name=QUEUE_SCREEN)
+            self._kept_queue = queue
+        queue.new_login = True
+        return queue
 
     @on(LogOutRequested)
     def log_out_requested(self, message: LogOutRequested) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -22,6 +22,21 @@ from screens.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
     from kiosk.desk import Desk
+
+
+class PinInput(Input):
+    """The PIN field. Enter is taken here, in key order, as the scan field takes a scan's: Input's
+    Submitted message would reach the screen a turn of the event loop later, after a frame."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            pin, self.value = self.value, ""
+            screen: LoginScreen = self.screen  # type: ignore[assignment]
+            screen.pin_entered(pin)
+            return
+        await super()._on_key(event)
 
 
 class LoginScreen(ScanScreen):
@@ -43,7 +58,7 @@ class LoginScreen(ScanScreen):
             yield Static(id="login-station")
             yield Static(id="login-prompt")
             yield ScanInput(id="badge")
-            yield Input(password=True, id="pin", max_length=8)
+            yield PinInput(password=True, id="pin", max_length=8)
             yield Banner(id="banner")
         yield KioskFooter()
 
@@ -97,10 +112,7 @@ class LoginScreen(ScanScreen):
         pin.focus()
         self.query_one(Banner).show("")
 
-    @on(Input.Submitted, "#pin")
-    def pin_entered(self, message: Input.Submitted) -> None:
-        pin = message.value
-        message.input.value = ""
+    def pin_entered(self, pin: str) -> None:
         try:
             self.desk.log_in(self.badge, pin)
         except KioskError as error:

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, ProgressBar, Static
+from textual.widgets import DataTable, Static
 
 from kiosk.carriers import carrier_name
 from kiosk.cells import cell_width
@@ -31,7 +31,9 @@ from screens.scan_screen import ScanScreen
 from screens.widgets.banner import Banner
 from screens.widgets.footer import KioskFooter
 from screens.widgets.lines_table import LinesTable
+from screens.widgets.progress_line import ProgressLine
 from screens.widgets.scan_input import ScanInput
+from screens.widgets.text_line import update_in_place
 
 if TYPE_CHECKING:
     from kiosk.desk import Desk
@@ -49,8 +51,16 @@ PROMPTS = {
 }
 
 
+@dataclass(frozen=True)
+class PackClosed:
+    """How the pack screen closed: the message the queue shows, and the order if it shipped."""
+
+    message: str
+    shipped: str | None = None
+
+
 class PackScreen(ScanScreen):
-    """The order open at the desk. Dismisses with the message the queue shows when it closes."""
+    """The order open at the desk. Dismisses with a PackClosed for the queue."""
 
     CSS_PATH = "pack.tcss"
     # Function keys only: scanned text must never trigger a binding.
@@ -94,7 +104,7 @@ class PackScreen(ScanScreen):
         yield Static(id="recipient")
         yield Static(id="notes")
         yield LinesTable(id="lines", cursor_type="none")
-        yield ProgressBar(id="progress", show_eta=False)
+        yield ProgressLine(id="progress")
         yield Banner(id="banner")
         yield Static(id="prompt")
         yield ScanInput(placeholder=_("scan"), id="scan")
@@ -194,8 +204,7 @@ class PackScreen(ScanScreen):
 
     def _refresh_progress(self) -> None:
         session = self.session
-        bar = self.query_one(ProgressBar)
-        bar.update(total=session.units_ordered, progress=session.units_packed)
+        self.query_one(ProgressLine).update(total=session.units_ordered, progress=session.units_packed)
         prompt = _(PROMPTS[session.stage])
         if session.stage is Stage.ITEMS and self.desk.bulk_quantity > 1:
             prompt = _("Next scan counts {quantity} units").format(quantity=self.desk.bulk_quantity)
@@ -203,7 +212,8 @@ class PackScreen(ScanScreen):
             prompt = _("Scan the waybill of parcel {number} of {count}").format(
                 number=session.parcels_recorded + 1, count=session.parcel_count
             )
-        self.query_one("#prompt", Static).update(
+        update_in_place(
+            self.query_one("#prompt", Static),
             Text(
                 _("{packed} of {ordered} items · {prompt}").format(
                     packed=session.units_packed, ordered=session.units_ordered, prompt=prompt
@@ -314,10 +324,10 @@ class PackScreen(ScanScreen):
             message, self.leaving = self.leaving[1], None
             # After the keys already waiting in the scan field: a scan they finish is held for the
             # queue, where it would be lost with the field if the screen closed first.
-            self.query_one(ScanInput).call_later(self.dismiss_to_queue, message)
+            self.query_one(ScanInput).call_later(self.dismiss_to_queue, message, self.order_id)
 
-    def dismiss_to_queue(self, message: str) -> None:
-        self.dismiss(message)
+    def dismiss_to_queue(self, message: str, shipped: str | None = None) -> None:
+        self.dismiss(PackClosed(message, shipped))
 
     def _refuse(self, message: str) -> None:
         self.query_one(Banner).show(message, "error")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -14,7 +15,7 @@ from textual.widgets import Static
 from kiosk.claims import StaleClaim
 from kiosk.desk_recovery import TAKE_OVER_CLAIM
 from kiosk.errors import KioskError
-from kiosk.i18n import N_, _, format_number, ngettext
+from kiosk.i18n import N_, _, current_language, format_number, ngettext
 from kiosk.inert import inert
 from kiosk.timefmt import waiting_for
 from screens.approve import supervisor_approves
@@ -27,8 +28,9 @@ from screens.widgets.row_table import RowTable
 from screens.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
-    from kiosk.desk import Desk
+    from kiosk.desk import Desk, QueuePage
     from kiosk.order_queue import QueueEntry
+    from screens.pack import PackClosed
 
 
 # On a narrow terminal these give up width, the widest first (a long name); the flags only when
@@ -57,9 +59,16 @@ class QueueScreen(QueueDayKeys, ScanScreen):
         self.page_start = 0
         self.page_size = 1
         self.entries: list[QueueEntry] = []
+        # The page on screen, and the order the pack screen just shipped (until the queue is back).
+        self.page: QueuePage | None = None
+        self.shipped: str | None = None
         self.resumed_before = False
         # The order last refused because its station went silent: F8 asks a supervisor to hand it over.
         self.stale_order: str | None = None
+        # The App keeps this screen from one login to the next (in the same language): its texts
+        # are in this language, and the next time it comes to the front is a new login.
+        self.language = current_language()
+        self.new_login = True
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-header")
@@ -70,7 +79,12 @@ class QueueScreen(QueueDayKeys, ScanScreen):
                        shrinkable=(RECIPIENT_COLUMN, PLATFORM_COLUMN), shrink_last=(FLAGS_COLUMN,), id="orders")
         yield KioskFooter()
 
-    def on_mount(self) -> None:
+    def start(self) -> None:
+        """A login: the first page, and what this station left behind when it stopped."""
+        self.page_start = 0
+        self.stale_order = None
+        self.shipped = None
+        self.query_one(Banner).clear()
         self.load()
         self.query_one(ScanInput).focus()
         # An order this station held was cancelled or taken off it while it was off: say so first.
@@ -87,14 +101,32 @@ class QueueScreen(QueueDayKeys, ScanScreen):
             self._open_pack_screen(resumed=True)
 
     def on_screen_resume(self) -> None:
-        # Textual resumes a screen on its first push too: on_mount has just loaded it then.
+        if self.new_login:
+            self.new_login = False
+            self.resumed_before = True
+            self.start()
+            return
         if self.resumed_before:
-            self.load()
+            if self.shipped is not None and self.page is not None:
+                # Back after a shipment: the page read before, without the order that just
+                # shipped, is on screen in the first frame; the page is read again right after it
+                # (other stations may have changed it meanwhile), and only changed rows redraw.
+                entries = tuple(entry for entry in self.page.entries if entry.order_id != self.shipped)
+                gone = len(self.page.entries) - len(entries)
+                self.show_page(replace(self.page, entries=entries, total=self.page.total - gone))
+                self.call_after_refresh(self.load)
+            else:
+                self.load()
+        self.shipped = None
         self.resumed_before = True
         self.query_one(ScanInput).focus()
 
     def load(self) -> None:
-        page = self.desk.queue(self.page_start)
+        self.show_page(self.desk.queue(self.page_start))
+        self.show_unprinted()
+
+    def show_page(self, page: QueuePage) -> None:
+        self.page = page
         self.page_start, self.page_size, total = page.start, page.page_size, page.total
         self.entries = list(page.entries)
         # The next order to pack is the top one (set_rows puts the cursor there): a packer who
@@ -117,7 +149,6 @@ class QueueScreen(QueueDayKeys, ScanScreen):
         )
         if not total:
             self.query_one(Banner).show(_("No paid orders waiting. F5 to refresh."), "info")
-        self.show_unprinted()
 
     def show_unprinted(self) -> None:
         """This station's labels that did not print stay in sight until they print or are dealt with."""
@@ -217,10 +248,12 @@ class QueueScreen(QueueDayKeys, ScanScreen):
 
         self.app.open_scan_screen(PackScreen(self.desk, resumed=resumed), self.order_closed)
 
-    def order_closed(self, message: str | None) -> None:
+    def order_closed(self, closed: PackClosed | None) -> None:
         """The pack screen closed (shipped, put back, held...): its last word shows here."""
-        if message:
-            self.query_one(Banner).show(message, "ok")
+        if closed is not None:
+            self.shipped = closed.shipped
+            if closed.message:
+                self.query_one(Banner).show(closed.message, "ok")
         # A full garbage collection takes tens of milliseconds. Run it now, once the queue is on
         # screen and the packer is busy with the parcel, rather than whenever the collector's
         # counters say so, which is often in the middle of the next order's scans.

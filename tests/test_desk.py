@@ -70,6 +70,19 @@ def test_logging_out_frees_the_badge_and_a_restart_at_the_same_station_logs_in_a
     assert desk_of(db, config, station="DESK-2").operator.name == "Li Wei"
 
 
+def test_a_login_writes_its_event_and_its_session_in_one_commit(db, config):
+    """One durable commit (one disk sync) between the PIN's Enter and the queue, not two."""
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        Desk(db, config).log_in("P001", "1234")
+    finally:
+        db.conn.set_trace_callback(None)
+    assert statements.count("COMMIT") == 1
+    assert db.execute("SELECT station FROM sessions WHERE badge = 'P001'").fetchone() == ("DESK-1",)
+    assert db.execute("SELECT COUNT(*) FROM events WHERE kind = 'login' AND operator = 'P001'").fetchone() == (1,)
+
+
 def test_a_wrong_pin_does_not_log_in(db, config):
     desk = Desk(db, config)
     with pytest.raises(KioskError, match="Wrong PIN for P001"):

@@ -14,6 +14,7 @@ from babel.messages.pofile import read_po
 
 from kiosk.cells import cell_width, pad_cells, truncate_cells
 from kiosk.i18n import (
+    LANGUAGES,
     _,
     catalog_path,
     choose_language,
@@ -142,6 +143,15 @@ def test_numbers_dates_and_durations_follow_the_language():
     assert _("Scan each item") == "请逐件扫描商品"
 
 
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_whole_numbers_read_as_babel_writes_them_in_every_language(language):
+    from babel.numbers import format_decimal
+
+    set_language(language)
+    for value in (0, 7, 999, 1000, 12345, 1234567, -4321, 2.5):
+        assert format_number(value) == format_decimal(value, locale=language)
+
+
 def test_columns_are_measured_in_terminal_cells():
     assert cell_width("张伟") == 4
     assert cell_width("Li Wei") == 6
@@ -264,6 +274,7 @@ async def test_an_operators_language_switches_the_screen_at_login_and_back_at_lo
         assert "Scan your badge" in screen_text(app)
         await log_in(pilot, "P001", "1234")
         assert "paid orders waiting" in screen_text(app)
+        assert "Recipient" in screen_text(app)  # the column titles too: the queue is not the Chinese one kept
 
 
 @pytest.mark.parametrize(

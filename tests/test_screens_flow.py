@@ -9,6 +9,7 @@ from dataclasses import replace
 import zxingcpp
 from PIL import Image
 
+from kiosk.db import transaction
 from kiosk.labels import PREVIEW_TRACKING
 from kiosk.orders import get_order
 from screens.lock import LockScreen
@@ -42,6 +43,56 @@ async def test_log_in_open_scan_ship_and_the_label_decodes(config, db):
     decoded = {r.text for r in zxingcpp.read_barcodes(Image.open(job[1]))}
     assert decoded == {"1Z999AA10123456784", "SO-1"}
     assert app.bells == 0
+
+
+async def test_the_queue_back_after_a_shipment_lists_what_other_stations_changed_meanwhile(config, db):
+    """The queue comes back with the shipped order gone at once, then reads its page again:
+    an order paid while this one was packed is listed, and the header counts it."""
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "SO-1")
+        await scan(pilot, *SO1_ITEMS)
+        with transaction(db) as conn:
+            conn.execute("INSERT INTO orders (order_id, status, recipient_name, city, country, created_at, paid_at)"
+                         " VALUES ('WEB-9', 'paid', 'Ann Late', 'Leeds', 'GB', ?, ?)",
+                         ["2020-01-01T08:00:00.000+00:00", "2020-01-01T09:00:00.000+00:00"])
+            conn.execute("INSERT INTO order_lines (order_id, line_no, sku, name, colour, size, quantity)"
+                         " VALUES ('WEB-9', 1, 'MUG-01', 'Enamel Mug', '', '', 1)")
+        await scan(pilot, "1Z999AA10123456784")
+        assert isinstance(app.screen, QueueScreen)
+        await pilot.pause()
+        await pilot.pause()
+        assert [e.order_id for e in app.screen.entries] == ["SO-6", "WEB-9", "SO-2"]
+        assert "1-3 of 3 paid orders" in str(app.screen.query_one("#queue-header").render())
+        assert banner(app).message == "Shipped SO-1 with 1Z999AA10123456784. Next order ready."
+        await labels_reported(pilot)
+
+
+async def test_the_next_login_gets_a_fresh_queue_with_its_own_name_and_no_old_message(config, db):
+    """The queue is kept from one login to the next: what the last operator saw does not stay."""
+    app = RecordingApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        first = app.screen
+        await scan(pilot, "NO-SUCH-ORDER")
+        assert banner(app).message  # the refusal, in the red banner
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        with transaction(db) as conn:
+            conn.execute("INSERT INTO orders (order_id, status, recipient_name, city, country, created_at, paid_at)"
+                         " VALUES ('WEB-9', 'paid', 'Ann Late', 'Leeds', 'GB', ?, ?)",
+                         ["2020-01-01T08:00:00.000+00:00", "2020-01-01T09:00:00.000+00:00"])
+        await log_in(pilot, "P002", "4321")
+        assert app.screen is first  # the same screen, not built again
+        assert [e.order_id for e in app.screen.entries] == ["SO-6", "WEB-9", "SO-2", "SO-1"]
+        assert "Maria Lopez" in str(app.screen.query_one("#queue-header").render())
+        assert banner(app).message == ""
+        await scan(pilot, "")  # Enter opens the top order, for this operator
+        assert isinstance(app.screen, PackScreen)
+        assert app.screen.order_id == "SO-6"
+        assert app.desk.session.operator == "P002"
 
 
 async def test_the_queue_comes_back_before_the_label_is_put_on_record(config, db):

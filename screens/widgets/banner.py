@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from kiosk.inert import inert_lines
+from screens.widgets.text_line import update_in_place
 
 Tone = Literal["ok", "error", "info", "warning"]
 
@@ -26,5 +27,12 @@ class Banner(Static):
     def show(self, message: str, tone: Tone = "info") -> None:
         self.message = message
         # Scanned codes and names come from outside: never read them as markup.
-        self.update(Text(inert_lines(message)))
-        self.set_classes(tone)
+        update_in_place(self, Text(inert_lines(message)))
+        if self.classes != {tone}:  # the same tone again restyles nothing: the next scan's banner
+            self.set_classes(tone)
+
+    def clear(self) -> None:
+        """No message and no colour, as before the first message."""
+        self.message = ""
+        update_in_place(self, Text(""))
+        self.set_classes(())

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from textual import events
+from textual.geometry import Size
+from textual.message import Message
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Input
 
 from kiosk.scanning import barcode_character, input_method_text
@@ -54,6 +57,11 @@ class ScanInput(Input):
         # The Enter right behind typed text ends that text, not a scan (on the queue an empty
         # Enter would open the highlighted order).
         self._after_typed_text = False
+    def on_mount(self) -> None:
+        # Input marks itself -valid at its first key (a field without validators always is), and
+        # that restyles it in the middle of the first scan of every order: it is valid from the start.
+        if not self.validators:
+            self.add_class("-valid")
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key in SCAN_SUFFIX_KEYS:
@@ -105,3 +113,24 @@ class ScanInput(Input):
         self._after_typed_text = True
         app: Refuser = self.app  # type: ignore[assignment]
         app.refuse(message)
+
+    def _watch_value(self, value: str) -> None:
+        # Input sets its virtual width at every key, and a new virtual size lays out the whole
+        # screen (about a quarter of the frame that answers a scan). This field's box never
+        # follows its text, so the width is stored without that layout; the field still
+        # repaints, and a shorter text brings the scroll position back within it.
+        if not self.styles.auto_dimensions:
+            virtual_size = Size(self.content_width, 1)
+            if virtual_size != self.virtual_size:
+                self.set_reactive(Widget.virtual_size, virtual_size)
+                if self.scroll_x > self.max_scroll_x:
+                    self.scroll_x = self.max_scroll_x
+        super()._watch_value(value)
+
+    def post_message(self, message: Message) -> bool:
+        # Input announces every key with a Changed message that bubbles to the screen and the App;
+        # nothing listens to a scan field's keys (a scan is taken whole, at its Enter), and the
+        # dozen keys of each scan made three dozen messages for the event loop before the answer.
+        if isinstance(message, Input.Changed):
+            return False
+        return super().post_message(message)
