@@ -33,7 +33,7 @@ WHERE o.order_id IN ({found}) LIMIT {page}
 _FLOORS = {
     "phone_tail": "SELECT order_id FROM orders WHERE phone_tail = ?",
     "name": "SELECT k.order_id FROM order_text t JOIN order_search_keys k ON k.id = t.rowid"
-            " WHERE order_text MATCH ? ORDER BY bm25(order_text, 10.0, 2.0, 2.0), t.rowid DESC"
+            " WHERE order_text MATCH ? ORDER BY bm25(order_text, 10.0, 2.0, 2.0, 8.0), t.rowid DESC"
             f" LIMIT {MAX_MATCHES}",
     "tracking": "SELECT order_id FROM shipments WHERE tracking_number = ?",
 }

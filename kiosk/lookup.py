@@ -233,10 +233,11 @@ def _text_matches(db: sqlite_utils.Database, text: str) -> list[str]:
         return [row[0] for row in db.execute(
             "SELECT order_id FROM orders WHERE recipient_name >= ? AND recipient_name < ?"
             " ORDER BY recipient_name, created_at DESC LIMIT ?", [text, text + "\U0010ffff", MAX_MATCHES])]
-    # The name counts most; bm25 is lower for a better match; among equals, the newest order first.
+    # The name (or its pinyin) counts most; bm25 is lower for a better match; among equals, the newest
+    # order first.
     return [row[0] for row in db.execute(
         "SELECT k.order_id FROM order_text t JOIN order_search_keys k ON k.id = t.rowid"
-        " WHERE order_text MATCH ? ORDER BY bm25(order_text, 10.0, 2.0, 2.0), t.rowid DESC LIMIT ?",
+        " WHERE order_text MATCH ? ORDER BY bm25(order_text, 10.0, 2.0, 2.0, 8.0), t.rowid DESC LIMIT ?",
         [expression, MAX_MATCHES])]
 
 
