@@ -144,7 +144,7 @@ def fts_query(text: str) -> str | None:
 
 # Each exact key the query can be, in the order they rank: (kind, the SQL of its orders, in the order
 # that kind lists them). Only the arms a query's shape allows go into the statement (a phone is
-# digits, a tracking number 8 or more letters and digits...), so one statement serves a search.
+# digits, a tracking number 8 or more letters and digits...), so one statement finds every order.
 _ARMS = (
     (MatchKind.ORDER_ID, "SELECT order_id FROM orders WHERE order_key = :key LIMIT {limit}"),
     (MatchKind.TRACKING, "SELECT order_id FROM shipments WHERE tracking_number = :tracking ORDER BY id DESC"
@@ -156,7 +156,8 @@ _ARMS = (
                       " LIMIT {limit}"),
     (MatchKind.EMAIL, "SELECT order_id FROM orders WHERE email = :text COLLATE NOCASE ORDER BY created_at DESC"
                       " LIMIT {limit}"),
-    # Four digits are a phone's tail as the index keeps it; a longer number must be the same phone.
+    # Four digits are a phone's tail as the index keeps it (newest first from the index alone: schema
+    # migration 15); a longer number must be the same phone.
     (MatchKind.PHONE, "SELECT order_id FROM orders WHERE phone_tail = :tail ORDER BY created_at DESC"),
     (MatchKind.PHONE, "SELECT order_id FROM orders WHERE phone_tail = :tail"
                       " AND kiosk_same_phone(phone_digits, :digits) ORDER BY created_at DESC"),
@@ -167,60 +168,59 @@ _ARMS = (
 )
 _KIND_OF_ARM = tuple(kind for kind, _sql in _ARMS)
 _CODED = frozenset({MatchKind.ORDER_ID, MatchKind.TRACKING, MatchKind.RETURN_TRACKING})
+_ORDER, _TRACKING, _RETURN_TRACKING, _BUYER, _EMAIL, _PHONE_TAIL, _PHONE, _SKU = range(len(_ARMS))
 
-# Every order found, arm after arm (UNION ALL keeps them in that order), numbered; the columns a
-# results list shows are read for the rows of the page asked for only (an order found twice is
-# numbered twice, so a page behind such a row may need its columns read afterwards).
-_EXACT_SQL = """
-SELECT f.arm, f.order_id, o.platform, o.status, o.recipient_name, o.buyer_id, o.created_at, o.paid_at,
-       o.resend_of, s.carrier, s.tracking_number, s.shipped_at
-FROM (SELECT arm, order_id, row_number() OVER () AS n FROM ({arms})) f
-LEFT JOIN orders o ON o.order_id = f.order_id AND f.n > :skip AND f.n <= :skip + :size
-LEFT JOIN shipments s ON s.id = (
-    SELECT id FROM shipments WHERE order_id = o.order_id AND voided_at IS NULL ORDER BY id DESC LIMIT 1)
-ORDER BY f.n
-"""
-_EXACT_STATEMENTS: dict[tuple[int, ...], str] = {}
+# The order ids of every arm, arm after arm (UNION ALL keeps them in that order), and nothing else:
+# the columns a results list shows are read afterwards for the one page shown (_HITS_SQL).
+_FIND_STATEMENTS: dict[tuple[int, ...], str] = {}
+_PHONE_FUNCTION = ("kiosk_same_phone", 2)
 
 
-def _exact_statement(arms: tuple[int, ...]) -> str:
-    sql = _EXACT_STATEMENTS.get(arms)
+def _find_statement(arms: tuple[int, ...]) -> str:
+    sql = _FIND_STATEMENTS.get(arms)
     if sql is None:
-        sql = _EXACT_STATEMENTS[arms] = _EXACT_SQL.format(arms=" UNION ALL ".join(
-            f"SELECT * FROM (SELECT {arm} AS arm, * FROM ({_ARMS[arm][1].format(limit=MAX_MATCHES)}))"
-            for arm in arms))
+        sql = _FIND_STATEMENTS[arms] = " UNION ALL ".join(
+            f"SELECT * FROM (SELECT {arm}, order_id FROM ({_ARMS[arm][1].format(limit=MAX_MATCHES)}))"
+            for arm in arms)
     return sql
 
 
-def _exact_matches(db: sqlite_utils.Database, text: str, skip: int, size: int) -> list[tuple]:
-    """Every order an exact key of the query finds, most specific kind first, as (arm, order id, the
-    columns of a hit, or None outside the rows ``skip`` to ``skip + size``)."""
-    params: dict[str, object] = {"text": text, "skip": skip, "size": size}
+def _shape(text: str) -> tuple[tuple[int, ...], dict[str, str]]:
+    """The exact keys the query can be, from its shape alone, and the parameters they are looked up with."""
+    params = {"text": text}
     arms = []
     key = order_key(text)
     if key:
-        arms.append(0)
+        arms.append(_ORDER)
         params["key"] = key
     # Plain letters and digits are already a scan as normalise leaves it, upper case aside.
     tracking = text.upper() if text.isascii() and text.isalnum() else normalise(text).text
     if len(tracking) >= 8 and tracking.isalnum():
-        arms += (1, 2)
+        arms += (_TRACKING, _RETURN_TRACKING)
         params["tracking"] = tracking
-    arms.append(3)
+    arms.append(_BUYER)
     if "@" in text:
-        arms.append(4)
+        arms.append(_EMAIL)
     digits = phone_digits(text)
     if digits:
-        params.update(tail=digits[-4:], digits=digits)
+        params["tail"] = digits[-4:]
         if len(digits) == 4:
-            arms.append(5)
+            arms.append(_PHONE_TAIL)
         else:
-            arms.append(6)
-            db.register_function(same_phone, deterministic=True, name="kiosk_same_phone")
+            arms.append(_PHONE)
+            params["digits"] = digits
     if " " not in text:
-        arms.append(7)
+        arms.append(_SKU)
         params["upper"] = text.upper()
-    return db.conn.execute(_exact_statement(tuple(arms)), params).fetchall()
+    return tuple(arms), params
+
+
+def _exact_matches(db: sqlite_utils.Database, text: str) -> list[tuple[int, str]]:
+    """Every order an exact key of the query finds, most specific kind first, as (arm, order id)."""
+    arms, params = _shape(text)
+    if _PHONE in arms and _PHONE_FUNCTION not in db._registered_functions:
+        db.register_function(same_phone, deterministic=True, name=_PHONE_FUNCTION[0])
+    return db.conn.execute(_find_statement(arms), params).fetchall()
 
 
 def _text_matches(db: sqlite_utils.Database, text: str) -> list[str]:
@@ -241,6 +241,7 @@ def _text_matches(db: sqlite_utils.Database, text: str) -> list[str]:
         [expression, MAX_MATCHES])]
 
 
+# What a results list shows of each order of a page: its row and its newest live shipment.
 _HITS_SQL = """
 SELECT o.order_id, o.platform, o.status, o.recipient_name, o.buyer_id, o.created_at, o.paid_at, o.resend_of,
        s.carrier, s.tracking_number, s.shipped_at
@@ -249,6 +250,14 @@ LEFT JOIN shipments s ON s.id = (
     SELECT id FROM shipments WHERE order_id = o.order_id AND voided_at IS NULL ORDER BY id DESC LIMIT 1)
 WHERE o.order_id IN ({marks})
 """
+# One statement text per page length, so SQLite's statement cache prepares each once.
+_HITS_STATEMENTS = [_HITS_SQL.format(marks=", ".join("?" * count)) for count in range(PAGE_SIZE + 1)]
+
+
+def _hit_rows(db: sqlite_utils.Database, order_ids: list[str]) -> dict[str, tuple]:
+    count = len(order_ids)
+    sql = _HITS_STATEMENTS[count] if count <= PAGE_SIZE else _HITS_SQL.format(marks=", ".join("?" * count))
+    return {row[0]: row for row in db.conn.execute(sql, order_ids)}
 
 
 def lookup(
@@ -266,13 +275,11 @@ def lookup(
         raise KioskError(_("A page holds 1 to {limit} orders.").format(limit=MAX_MATCHES))
     skip = (page - 1) * page_size
     ranked: dict[str, MatchKind] = {}
-    rows: dict[str, tuple] = {}
     per_arm = [0] * len(_ARMS)
-    for row in _exact_matches(db, text, skip, page_size):
-        per_arm[row[0]] += 1
-        ranked.setdefault(row[1], _KIND_OF_ARM[row[0]])
-        if row[2] is not None:
-            rows[row[1]] = row[2:]
+    for arm, order_id in _exact_matches(db, text):
+        per_arm[arm] += 1
+        if order_id not in ranked:
+            ranked[order_id] = _KIND_OF_ARM[arm]
     capped = max(per_arm) >= MAX_MATCHES
     # A scanned slip or waybill names its order: names that happen to contain the code are noise.
     if not _CODED.intersection(ranked.values()):
@@ -282,15 +289,12 @@ def lookup(
         capped = capped or len(named) >= MAX_MATCHES
     ordered = list(ranked)
     chosen = ordered[skip : skip + page_size]
-    missing = [order_id for order_id in chosen if order_id not in rows]
-    if missing:
-        sql = _HITS_SQL.format(marks=", ".join("?" * len(missing)))
-        rows.update((row[0], row[1:]) for row in db.execute(sql, missing))
+    rows = _hit_rows(db, chosen) if chosen else {}
     hits = tuple(
         LookupHit(
-            order_id=order_id, matched=ranked[order_id], platform=row[0], status=row[1], recipient_name=row[2],
-            buyer_id=row[3], created_at=row[4], paid_at=row[5] or "", resend_of=row[6] or "",
-            carrier=row[7] or "", tracking_number=row[8] or "", shipped_at=row[9] or "",
+            order_id=order_id, matched=ranked[order_id], platform=row[1], status=row[2], recipient_name=row[3],
+            buyer_id=row[4], created_at=row[5], paid_at=row[6] or "", resend_of=row[7] or "",
+            carrier=row[8] or "", tracking_number=row[9] or "", shipped_at=row[10] or "",
         )
         for order_id in chosen
         if (row := rows.get(order_id)) is not None

@@ -532,7 +532,7 @@ MIGRATIONS: list[str] = [
     # "zw" for 张伟): the full-text index gains a column, so it is built again with it, kept by the
     # same triggers. kiosk_name_pinyin is the SQL function kiosk.pinyin.register_functions adds to
     # every kiosk connection (a bare sqlite3 shell cannot insert orders or rename recipients).
-    # A phone's tail lists its orders newest first straight from the index.
+    # A phone's tail lists its orders newest first from the index alone, without reading their rows.
     """
     DROP TRIGGER orders_text_insert;
     DROP TRIGGER orders_text_update;
@@ -565,7 +565,7 @@ MIGRATIONS: list[str] = [
         DELETE FROM order_search_keys WHERE order_id = OLD.order_id;
     END;
     DROP INDEX orders_phone_tail;
-    CREATE INDEX orders_phone_tail ON orders (phone_tail, created_at);
+    CREATE INDEX orders_phone_tail ON orders (phone_tail, created_at, order_id);
     """,
 ]
 
