@@ -1,17 +1,23 @@
 """Finding orders for after-sales: one search box for order numbers, tracking numbers, buyers,
 phones, e-mails, skus and recipient names.
 
-Exact keys are looked up first, all in one statement, each through its own index (schema
-migration 6 computes the keys: ``order_key``, ``phone_tail``); then the full-text index of names, buyer ids and e-mails
-(``order_text``, trigrams) ranks partial matches. Results are paged; the same call serves the
-search screen and ``kiosk lookup``.
+The query's shape says which keys it can be: a tracking number's parcels are looked up first, in one
+statement with the columns a results list shows (a waybill names its orders: nothing else is tried
+when it does); four digits are a phone's tail or an order number; otherwise every exact key the
+shape allows is looked up in one statement, each through its own index (schema migration 11
+computes the keys: ``order_key``, ``phone_tail``), and then the full-text index of names, their
+pinyin, buyer ids and e-mails (``order_text``, trigrams) ranks partial matches. Only the page shown
+has its columns read. The same call serves the search screen and ``kiosk lookup``.
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
+from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 import sqlite_utils
 
@@ -54,23 +60,24 @@ MATCH_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class LookupHit:
-    """One order found: what a results list shows (no phone or e-mail: see kiosk.contacts)."""
+class LookupHit(NamedTuple):
+    """One order found: what a results list shows (no phone or e-mail: see kiosk.contacts).
+
+    A named tuple: a page of them is built straight from its rows, in the order _HITS_SQL reads them."""
 
     order_id: str
-    matched: MatchKind
     platform: str
     status: str
     recipient_name: str
     buyer_id: str
     created_at: str
     paid_at: str
+    resend_of: str
     # The newest shipment that is not void, if the order has one.
     carrier: str
     tracking_number: str
     shipped_at: str
-    resend_of: str
+    matched: MatchKind
 
     @property
     def status_name(self) -> str:
@@ -166,9 +173,11 @@ _ARMS = (
                     " WHERE l.sku IN (:text, :upper, (SELECT sku FROM barcodes WHERE code = :text))"
                     " GROUP BY l.order_id ORDER BY MAX(o.created_at) DESC LIMIT {limit}"),
 )
-_KIND_OF_ARM = tuple(kind for kind, _sql in _ARMS)
-_CODED = frozenset({MatchKind.ORDER_ID, MatchKind.TRACKING, MatchKind.RETURN_TRACKING})
 _ORDER, _TRACKING, _RETURN_TRACKING, _BUYER, _EMAIL, _PHONE_TAIL, _PHONE, _SKU = range(len(_ARMS))
+# Names come after every exact key.
+_NAME = len(_ARMS)
+_KIND_OF_ARM = (*(kind for kind, _sql in _ARMS), MatchKind.NAME)
+_CODED_ARMS = frozenset({_ORDER, _TRACKING, _RETURN_TRACKING})
 
 # The order ids of every arm, arm after arm (UNION ALL keeps them in that order), and nothing else:
 # the columns a results list shows are read afterwards for the one page shown (_HITS_SQL).
@@ -185,42 +194,73 @@ def _find_statement(arms: tuple[int, ...]) -> str:
     return sql
 
 
-def _shape(text: str) -> tuple[tuple[int, ...], dict[str, str]]:
-    """The exact keys the query can be, from its shape alone, and the parameters they are looked up with."""
+def _tracking_shape(text: str) -> str | None:
+    """The query as a tracking number is stored, if it is written like one (8 or more letters and digits)."""
+    # Plain letters and digits are already a scan as normalise leaves it, upper case aside.
+    tracking = text.upper() if text.isascii() and text.isalnum() else normalise(text).text
+    return tracking if len(tracking) >= 8 and tracking.isalnum() else None
+
+
+def _shape(text: str, tracking: str | None) -> tuple[tuple[int, ...], dict[str, str]]:
+    """The exact keys the query can be, from its shape alone, and the parameters they are looked up with
+    (a tracking number's own shipments are looked up before: _waybill_rows)."""
     params = {"text": text}
     arms = []
     key = order_key(text)
     if key:
         arms.append(_ORDER)
         params["key"] = key
-    # Plain letters and digits are already a scan as normalise leaves it, upper case aside.
-    tracking = text.upper() if text.isascii() and text.isalnum() else normalise(text).text
-    if len(tracking) >= 8 and tracking.isalnum():
-        arms += (_TRACKING, _RETURN_TRACKING)
+    digits = phone_digits(text)
+    if digits and len(digits) == 4:
+        # Four digits are taken as the end of a phone or a short order number ("#1010"); buyer ids,
+        # e-mails, skus and barcodes are not looked up for them (a phone tail is searched all day).
+        params["tail"] = digits
+        arms.append(_PHONE_TAIL)
+        return tuple(arms), params
+    if tracking:
+        arms.append(_RETURN_TRACKING)
         params["tracking"] = tracking
     arms.append(_BUYER)
     if "@" in text:
         arms.append(_EMAIL)
-    digits = phone_digits(text)
     if digits:
-        params["tail"] = digits[-4:]
-        if len(digits) == 4:
-            arms.append(_PHONE_TAIL)
-        else:
-            arms.append(_PHONE)
-            params["digits"] = digits
+        arms.append(_PHONE)
+        params.update(tail=digits[-4:], digits=digits)
     if " " not in text:
         arms.append(_SKU)
         params["upper"] = text.upper()
     return tuple(arms), params
 
 
-def _exact_matches(db: sqlite_utils.Database, text: str) -> list[tuple[int, str]]:
+def _exact_matches(db: sqlite_utils.Database, arms: tuple[int, ...], params: dict[str, str]) -> list[tuple[int, str]]:
     """Every order an exact key of the query finds, most specific kind first, as (arm, order id)."""
-    arms, params = _shape(text)
     if _PHONE in arms and _PHONE_FUNCTION not in db._registered_functions:
         db.register_function(same_phone, deterministic=True, name=_PHONE_FUNCTION[0])
     return db.conn.execute(_find_statement(arms), params).fetchall()
+
+
+# A waybill scanned or typed: its orders with the columns a results list shows, in one statement.
+_WAYBILL_SQL = f"""
+SELECT o.order_id, o.platform, o.status, o.recipient_name, o.buyer_id, o.created_at, ifnull(o.paid_at, ''),
+       ifnull(o.resend_of, ''), ifnull(s.carrier, ''), ifnull(s.tracking_number, ''), ifnull(s.shipped_at, '')
+FROM shipments w JOIN orders o ON o.order_id = w.order_id
+LEFT JOIN shipments s ON s.id = (
+    SELECT id FROM shipments WHERE order_id = o.order_id AND voided_at IS NULL ORDER BY id DESC LIMIT 1)
+WHERE w.tracking_number = ? ORDER BY w.id DESC LIMIT {MAX_MATCHES}
+"""
+
+
+def _waybill_rows(db: sqlite_utils.Database, tracking: str) -> dict[str, tuple]:
+    """The orders whose parcel has this tracking number, newest parcel first, as results list rows.
+
+    A waybill names its orders: when it does, no other kind of key is tried (an order number, a
+    buyer id or a sku that reads the same as a parcel's tracking number would only be noise)."""
+    rows: dict[str, tuple] = {}
+    # sqlite3's own execute: the query passed _check_query, which refuses what the kiosk's
+    # connection checks every statement for (a lone surrogate is not printable).
+    for row in sqlite3.Connection.execute(db.conn, _WAYBILL_SQL, (tracking,)):
+        rows.setdefault(row[0], row)
+    return rows
 
 
 def _text_matches(db: sqlite_utils.Database, text: str) -> list[str]:
@@ -241,10 +281,11 @@ def _text_matches(db: sqlite_utils.Database, text: str) -> list[str]:
         [expression, MAX_MATCHES])]
 
 
-# What a results list shows of each order of a page: its row and its newest live shipment.
+# What a results list shows of each order of a page: its row and its newest live shipment, in the
+# order of LookupHit's fields.
 _HITS_SQL = """
-SELECT o.order_id, o.platform, o.status, o.recipient_name, o.buyer_id, o.created_at, o.paid_at, o.resend_of,
-       s.carrier, s.tracking_number, s.shipped_at
+SELECT o.order_id, o.platform, o.status, o.recipient_name, o.buyer_id, o.created_at, ifnull(o.paid_at, ''),
+       ifnull(o.resend_of, ''), ifnull(s.carrier, ''), ifnull(s.tracking_number, ''), ifnull(s.shipped_at, '')
 FROM orders o
 LEFT JOIN shipments s ON s.id = (
     SELECT id FROM shipments WHERE order_id = o.order_id AND voided_at IS NULL ORDER BY id DESC LIMIT 1)
@@ -274,28 +315,31 @@ def lookup(
     if not 1 <= page_size <= MAX_MATCHES:
         raise KioskError(_("A page holds 1 to {limit} orders.").format(limit=MAX_MATCHES))
     skip = (page - 1) * page_size
-    ranked: dict[str, MatchKind] = {}
-    per_arm = [0] * len(_ARMS)
-    for arm, order_id in _exact_matches(db, text):
-        per_arm[arm] += 1
-        if order_id not in ranked:
-            ranked[order_id] = _KIND_OF_ARM[arm]
-    capped = max(per_arm) >= MAX_MATCHES
-    # A scanned slip or waybill names its order: names that happen to contain the code are noise.
-    if not _CODED.intersection(ranked.values()):
-        named = _text_matches(db, text)
-        for order_id in named:
-            ranked.setdefault(order_id, MatchKind.NAME)
-        capped = capped or len(named) >= MAX_MATCHES
+    tracking = _tracking_shape(text)
+    rows = _waybill_rows(db, tracking) if tracking else {}
+    if rows:
+        ranked = dict.fromkeys(rows, _TRACKING)
+        capped = len(rows) >= MAX_MATCHES
+    else:
+        found = _exact_matches(db, *_shape(text, tracking))
+        # Each order once, under the first (most specific) kind that found it.
+        ranked = {}
+        for arm, order_id in found:
+            if order_id not in ranked:
+                ranked[order_id] = arm
+        capped = len(found) >= MAX_MATCHES and max(Counter(arm for arm, _order_id in found).values()) >= MAX_MATCHES
+        # A scanned slip or return label names its order: names that happen to contain the code are noise.
+        if not _CODED_ARMS.intersection(ranked.values()):
+            named = _text_matches(db, text)
+            for order_id in named:
+                ranked.setdefault(order_id, _NAME)
+            capped = capped or len(named) >= MAX_MATCHES
     ordered = list(ranked)
     chosen = ordered[skip : skip + page_size]
-    rows = _hit_rows(db, chosen) if chosen else {}
+    if chosen and not rows:
+        rows = _hit_rows(db, chosen)
     hits = tuple(
-        LookupHit(
-            order_id=order_id, matched=ranked[order_id], platform=row[1], status=row[2], recipient_name=row[3],
-            buyer_id=row[4], created_at=row[5], paid_at=row[6] or "", resend_of=row[7] or "",
-            carrier=row[8] or "", tracking_number=row[9] or "", shipped_at=row[10] or "",
-        )
+        LookupHit(*row, _KIND_OF_ARM[ranked[order_id]])
         for order_id in chosen
         if (row := rows.get(order_id)) is not None
     )

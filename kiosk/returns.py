@@ -393,6 +393,23 @@ def pick_refund_line(db: sqlite_utils.Database, return_id: int, answer: str, ope
     return line
 
 
+def check_closable(view: ReturnView) -> None:
+    """Refuse to close a return that holds nothing yet (asked before the closing questions, too)."""
+    if view.status == "closed":
+        raise KioskError(_("Return {return_id} is closed.").format(return_id=view.return_id))
+    if view.items:
+        return
+    if view.kind == "parcel":
+        raise KioskError(_("Nothing was checked in: scan the items that came back before closing the return."))
+    raise KioskError(_("No line is refunded yet: say which items the money is for before closing."))
+
+
+def check_amount(view: ReturnView, amount: Decimal) -> None:
+    """A refund-only return pays the buyer: without goods coming back there is nothing to charge for."""
+    if view.kind == "refund_only" and amount <= 0:
+        raise KioskError(_("A refund-only return needs the amount refunded (more than 0)."))
+
+
 def close_return(
     db: sqlite_utils.Database, return_id: int, operator: Operator, station: str, *,
     amount_difference: str | Decimal, accessories_complete: bool | None = None,
@@ -401,23 +418,16 @@ def close_return(
     """Settle a return: the amount refunded (negative: charged extra) and, for a parcel, whether
     accessories and packaging were complete. Nothing changes on a closed return."""
     require_aftersales(operator)
-    row = _return_row(db, return_id)
+    _return_row(db, return_id)
+    view = return_view(db, return_id, operator)
+    check_closable(view)
     amount = parse_amount(amount_difference, allow_negative=True)
+    check_amount(view, amount)
     note = " ".join(note.split())
     if len(note) > MAX_NOTE:
         raise KioskError(_("The note is too long (at most {limit} characters).").format(limit=MAX_NOTE))
-    items = db.execute("SELECT COUNT(*) FROM return_items WHERE return_id = ?", [return_id]).fetchone()[0]
-    if row["kind"] == "parcel":
-        if not items:
-            raise KioskError(_("Nothing was checked in: scan the items that came back before closing the return."))
-        if accessories_complete is None or packaging_complete is None:
-            raise KioskError(_("Say whether accessories and packaging came back complete."))
-    else:
-        if not items:
-            raise KioskError(_("No line is refunded yet: say which items the money is for before closing."))
-        # Without goods coming back, money only goes to the buyer.
-        if amount <= 0:
-            raise KioskError(_("A refund-only return needs the amount refunded (more than 0)."))
+    if view.kind == "parcel" and (accessories_complete is None or packaging_complete is None):
+        raise KioskError(_("Say whether accessories and packaging came back complete."))
     now = utcnow()
     with transaction(db) as conn:
         conn.execute(
