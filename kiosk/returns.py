@@ -19,9 +19,8 @@ from kiosk.aftersales import parse_amount, stored_amount
 from kiosk.auth import Operator, require_aftersales
 from kiosk.db import record_event, transaction, utcnow
 from kiosk.errors import KioskError
-from kiosk.history import resolve_order_id
 from kiosk.i18n import N_, _
-from kiosk.orders import OrderLine, get_lines, status_name
+from kiosk.orders import OrderLine, find_order_id, get_lines, status_name
 from kiosk.packing import LineProgress, ScanResult, describe_product, match_item, product_for_code
 from kiosk.scanning import clean_scan
 from kiosk.tracking import check_tracking_format
@@ -186,7 +185,7 @@ def add_order(db: sqlite_utils.Database, return_id: int, order_id: str, operator
     finds ``#1010``). Returns the order's id."""
     require_aftersales(operator)
     row = _return_row(db, return_id)
-    order_id = resolve_order_id(db, order_id)
+    order_id = find_order_id(db.conn, order_id) or order_id.strip()
     order = _order_row(db, order_id)
     if not row["buyer_id"] or order["buyer_id"] != row["buyer_id"]:
         raise KioskError(_("Order {order_id} is not from the buyer of return {return_id}: one return covers"
