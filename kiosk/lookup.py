@@ -149,27 +149,29 @@ def fts_query(text: str) -> str | None:
     return " AND ".join(terms) or None
 
 
-# Each exact key the query can be, in the order they rank: (kind, the SQL of its orders, in the order
-# that kind lists them). Only the arms a query's shape allows go into the statement (a phone is
-# digits, a tracking number 8 or more letters and digits...), so one statement finds every order.
-_ARMS = (
-    (MatchKind.ORDER_ID, "SELECT order_id FROM orders WHERE order_key = :key LIMIT {limit}"),
-    (MatchKind.TRACKING, "SELECT order_id FROM shipments WHERE tracking_number = :tracking ORDER BY id DESC"
-                         " LIMIT {limit}"),
+# Each exact key the query can be, in the order they rank: (kind, the SQL of its orders' ids and rowids,
+# in the order that kind lists them). Only the arms a query's shape allows go into the statement (a
+# phone is digits, a tracking number 8 or more letters and digits...), so one statement finds every
+# order. The rowid lets the page shown be read without a walk down the order id index per order.
+_ARMS: tuple[tuple[MatchKind, str | None], ...] = (
+    (MatchKind.ORDER_ID, "SELECT order_id, rowid FROM orders WHERE order_key = :key LIMIT {limit}"),
+    # Looked up before the others, with the columns of its orders (_waybill_rows).
+    (MatchKind.TRACKING, None),
     # A return may cover several orders: the one it was opened for and those of its items.
-    (MatchKind.RETURN_TRACKING, "SELECT o.order_id FROM returns r JOIN return_orders o ON o.return_id = r.id"
+    (MatchKind.RETURN_TRACKING, "SELECT o.order_id, d.rowid FROM returns r JOIN return_orders o ON o.return_id = r.id"
+                                " JOIN orders d ON d.order_id = o.order_id"
                                 " WHERE r.return_tracking = :tracking ORDER BY r.id DESC LIMIT {limit}"),
-    (MatchKind.BUYER, "SELECT order_id FROM orders WHERE buyer_id = :text COLLATE NOCASE ORDER BY created_at DESC"
-                      " LIMIT {limit}"),
-    (MatchKind.EMAIL, "SELECT order_id FROM orders WHERE email = :text COLLATE NOCASE ORDER BY created_at DESC"
-                      " LIMIT {limit}"),
+    (MatchKind.BUYER, "SELECT order_id, rowid FROM orders WHERE buyer_id = :text COLLATE NOCASE"
+                      " ORDER BY created_at DESC LIMIT {limit}"),
+    (MatchKind.EMAIL, "SELECT order_id, rowid FROM orders WHERE email = :text COLLATE NOCASE"
+                      " ORDER BY created_at DESC LIMIT {limit}"),
     # Four digits are a phone's tail as the index keeps it (newest first from the index alone: schema
     # migration 15); a longer number must be the same phone.
-    (MatchKind.PHONE, "SELECT order_id FROM orders WHERE phone_tail = :tail ORDER BY created_at DESC"),
-    (MatchKind.PHONE, "SELECT order_id FROM orders WHERE phone_tail = :tail"
+    (MatchKind.PHONE, "SELECT order_id, rowid FROM orders WHERE phone_tail = :tail ORDER BY created_at DESC"),
+    (MatchKind.PHONE, "SELECT order_id, rowid FROM orders WHERE phone_tail = :tail"
                       " AND kiosk_same_phone(phone_digits, :digits) ORDER BY created_at DESC"),
     # A sku as typed, or any barcode of the product scanned from the item itself.
-    (MatchKind.SKU, "SELECT l.order_id FROM order_lines l JOIN orders o ON o.order_id = l.order_id"
+    (MatchKind.SKU, "SELECT l.order_id, o.rowid FROM order_lines l JOIN orders o ON o.order_id = l.order_id"
                     " WHERE l.sku IN (:text, :upper, (SELECT sku FROM barcodes WHERE code = :text))"
                     " GROUP BY l.order_id ORDER BY MAX(o.created_at) DESC LIMIT {limit}"),
 )
@@ -179,8 +181,8 @@ _NAME = len(_ARMS)
 _KIND_OF_ARM = (*(kind for kind, _sql in _ARMS), MatchKind.NAME)
 _CODED_ARMS = frozenset({_ORDER, _TRACKING, _RETURN_TRACKING})
 
-# The order ids of every arm, arm after arm (UNION ALL keeps them in that order), and nothing else:
-# the columns a results list shows are read afterwards for the one page shown (_HITS_SQL).
+# The order ids (and rowids) of every arm, arm after arm (UNION ALL keeps them in that order), and
+# nothing else: the columns a results list shows are read afterwards for the one page shown (_HITS_SQL).
 _FIND_STATEMENTS: dict[tuple[int, ...], str] = {}
 _PHONE_FUNCTION = ("kiosk_same_phone", 2)
 
@@ -189,7 +191,7 @@ def _find_statement(arms: tuple[int, ...]) -> str:
     sql = _FIND_STATEMENTS.get(arms)
     if sql is None:
         sql = _FIND_STATEMENTS[arms] = " UNION ALL ".join(
-            f"SELECT * FROM (SELECT {arm}, order_id FROM ({_ARMS[arm][1].format(limit=MAX_MATCHES)}))"
+            f"SELECT * FROM (SELECT {arm}, * FROM ({str(_ARMS[arm][1]).format(limit=MAX_MATCHES)}))"
             for arm in arms)
     return sql
 
@@ -232,11 +234,15 @@ def _shape(text: str, tracking: str | None) -> tuple[tuple[int, ...], dict[str, 
     return tuple(arms), params
 
 
-def _exact_matches(db: sqlite_utils.Database, arms: tuple[int, ...], params: dict[str, str]) -> list[tuple[int, str]]:
-    """Every order an exact key of the query finds, most specific kind first, as (arm, order id)."""
+def _exact_matches(
+    db: sqlite_utils.Database, arms: tuple[int, ...], params: dict[str, str]
+) -> list[tuple[int, str, int]]:
+    """Every order an exact key of the query finds, most specific kind first, as (arm, order id, rowid)."""
     if _PHONE in arms and _PHONE_FUNCTION not in db._registered_functions:
         db.register_function(same_phone, deterministic=True, name=_PHONE_FUNCTION[0])
-    return db.conn.execute(_find_statement(arms), params).fetchall()
+    # sqlite3's own execute: the query passed _check_query, which refuses what the kiosk's connection
+    # checks every statement for (a lone surrogate is not printable).
+    return sqlite3.Connection.execute(db.conn, _find_statement(arms), params).fetchall()
 
 
 # A waybill scanned or typed: its orders with the columns a results list shows, in one statement.
@@ -256,9 +262,7 @@ def _waybill_rows(db: sqlite_utils.Database, tracking: str) -> dict[str, tuple]:
     A waybill names its orders: when it does, no other kind of key is tried (an order number, a
     buyer id or a sku that reads the same as a parcel's tracking number would only be noise)."""
     rows: dict[str, tuple] = {}
-    # sqlite3's own execute: the query passed _check_query, which refuses what the kiosk's
-    # connection checks every statement for (a lone surrogate is not printable).
-    for row in sqlite3.Connection.execute(db.conn, _WAYBILL_SQL, (tracking,)):
+    for row in sqlite3.Connection.execute(db.conn, _WAYBILL_SQL, (tracking,)):  # as in _exact_matches
         rows.setdefault(row[0], row)
     return rows
 
@@ -291,14 +295,18 @@ LEFT JOIN shipments s ON s.id = (
     SELECT id FROM shipments WHERE order_id = o.order_id AND voided_at IS NULL ORDER BY id DESC LIMIT 1)
 WHERE o.order_id IN ({marks})
 """
-# One statement text per page length, so SQLite's statement cache prepares each once.
-_HITS_STATEMENTS = [_HITS_SQL.format(marks=", ".join("?" * count)) for count in range(PAGE_SIZE + 1)]
+# Read by rowid when every order of the page has one (exact keys), else by order id (names).
+_HITS_BY_ROWID = _HITS_SQL.replace("o.order_id IN", "o.rowid IN")
 
 
-def _hit_rows(db: sqlite_utils.Database, order_ids: list[str]) -> dict[str, tuple]:
-    count = len(order_ids)
-    sql = _HITS_STATEMENTS[count] if count <= PAGE_SIZE else _HITS_SQL.format(marks=", ".join("?" * count))
-    return {row[0]: row for row in db.conn.execute(sql, order_ids)}
+def _hit_rows(db: sqlite_utils.Database, order_ids: list[str], rowids: list[int | None]) -> dict[str, tuple]:
+    marks = ", ".join("?" * len(order_ids))
+    if None in rowids:
+        sql, keys = _HITS_SQL.format(marks=marks), order_ids
+    else:
+        sql, keys = _HITS_BY_ROWID.format(marks=marks), rowids
+    # The ids come from the database itself: sqlite3's own execute (see _exact_matches).
+    return {row[0]: row for row in sqlite3.Connection.execute(db.conn, sql, keys)}
 
 
 def lookup(
@@ -317,6 +325,7 @@ def lookup(
     skip = (page - 1) * page_size
     tracking = _tracking_shape(text)
     rows = _waybill_rows(db, tracking) if tracking else {}
+    rowids: dict[str, int] = {}
     if rows:
         ranked = dict.fromkeys(rows, _TRACKING)
         capped = len(rows) >= MAX_MATCHES
@@ -324,10 +333,11 @@ def lookup(
         found = _exact_matches(db, *_shape(text, tracking))
         # Each order once, under the first (most specific) kind that found it.
         ranked = {}
-        for arm, order_id in found:
+        for arm, order_id, rowid in found:
             if order_id not in ranked:
                 ranked[order_id] = arm
-        capped = len(found) >= MAX_MATCHES and max(Counter(arm for arm, _order_id in found).values()) >= MAX_MATCHES
+                rowids[order_id] = rowid
+        capped = len(found) >= MAX_MATCHES and max(Counter(row[0] for row in found).values()) >= MAX_MATCHES
         # A scanned slip or return label names its order: names that happen to contain the code are noise.
         if not _CODED_ARMS.intersection(ranked.values()):
             named = _text_matches(db, text)
@@ -337,7 +347,7 @@ def lookup(
     ordered = list(ranked)
     chosen = ordered[skip : skip + page_size]
     if chosen and not rows:
-        rows = _hit_rows(db, chosen)
+        rows = _hit_rows(db, chosen, [rowids.get(order_id) for order_id in chosen])
     hits = tuple(
         LookupHit(*row, _KIND_OF_ARM[ranked[order_id]])
         for order_id in chosen
