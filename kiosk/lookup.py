@@ -165,8 +165,8 @@ _ARMS: tuple[tuple[MatchKind, str | None], ...] = (
                       " ORDER BY created_at DESC LIMIT {limit}"),
     (MatchKind.EMAIL, "SELECT order_id, rowid FROM orders WHERE email = :text COLLATE NOCASE"
                       " ORDER BY created_at DESC LIMIT {limit}"),
-    # Four digits are a phone's tail as the index keeps it (newest first from the index alone: schema
-    # migration 15); a longer number must be the same phone.
+    # Four digits are a phone's tail as the index keeps it (newest first from the index alone: the
+    # after-sales search migration of kiosk/schema.py); a longer number must be the same phone.
     (MatchKind.PHONE, "SELECT order_id, rowid FROM orders WHERE phone_tail = :tail ORDER BY created_at DESC"),
     (MatchKind.PHONE, "SELECT order_id, rowid FROM orders WHERE phone_tail = :tail"
                       " AND kiosk_same_phone(phone_digits, :digits) ORDER BY created_at DESC"),

@@ -1,6 +1,6 @@
 """The pinyin of recipients' names, so after-sales finds 张伟 by typing ``zhang wei``, ``zhangwei`` or ``zw``.
 
-The full-text index keeps each name's pinyin beside the name (schema migration 15): SQLite computes it
+The full-text index keeps each name's pinyin beside the name (kiosk/schema.py): SQLite computes it
 through ``kiosk_name_pinyin``, which every kiosk connection has (``register_functions``), so every
 writer of orders keeps it right.
 """

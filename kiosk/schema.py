@@ -528,10 +528,11 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX print_jobs_reprint_of ON print_jobs (reprint_of);
     """,
-    # 15: after-sales search (issue 18). Names are found by their pinyin too ("zhang wei", "zhangwei",
-    # "zw" for 张伟): the full-text index gains a column, so it is built again with it, kept by the
-    # same triggers. kiosk_name_pinyin is the SQL function kiosk.pinyin.register_functions adds to
-    # every kiosk connection (a bare sqlite3 shell cannot insert orders or rename recipients).
+    # 15: after-sales search (issue 18), the pinyin migration. Names are found by their pinyin too
+    # ("zhang wei", "zhangwei", "zw" for 张伟): the full-text index gains a column, so it is built
+    # again with it, kept by the same triggers. kiosk_name_pinyin is the SQL function that
+    # kiosk.pinyin.register_functions adds to every kiosk connection (a bare sqlite3 shell cannot
+    # insert orders or rename recipients).
     # A phone's tail lists its orders newest first from the index alone, without reading their rows.
     """
     DROP TRIGGER orders_text_insert;

@@ -67,10 +67,11 @@ def test_a_resend_or_an_import_through_any_kiosk_connection_is_indexed_at_once(s
 def test_the_migration_gives_the_orders_already_there_their_pinyin(tmp_path, monkeypatch):
     from kiosk import db as db_module
 
+    before = next(number for number, script in enumerate(db_module.MIGRATIONS) if "kiosk_name_pinyin" in script)
     path = tmp_path / "k.db"
     with monkeypatch.context() as patch:
-        patch.setattr(db_module, "MIGRATIONS", db_module.MIGRATIONS[:14])
-        patch.setattr(db_module, "SCHEMA_VERSION", 14)
+        patch.setattr(db_module, "MIGRATIONS", db_module.MIGRATIONS[:before])
+        patch.setattr(db_module, "SCHEMA_VERSION", before)
         old = open_database(path)
         with transaction(old) as conn:
             conn.execute("INSERT INTO orders (order_id, recipient_name, status, created_at)"
