@@ -165,9 +165,9 @@ _ARMS: tuple[tuple[MatchKind, str | None], ...] = (
                       " ORDER BY created_at DESC LIMIT {limit}"),
     (MatchKind.EMAIL, "SELECT order_id, rowid FROM orders WHERE email = :text COLLATE NOCASE"
                       " ORDER BY created_at DESC LIMIT {limit}"),
-    # Four digits are a phone's tail as the index keeps it (newest first from the index alone: the
-    # after-sales search migration of kiosk/schema.py); a longer number must be the same phone.
-    (MatchKind.PHONE, "SELECT order_id, rowid FROM orders WHERE phone_tail = :tail ORDER BY created_at DESC"),
+    # Four digits are a phone's tail as the index keeps it, paged in SQL (_tail_page); a longer number
+    # must be the same phone.
+    (MatchKind.PHONE, None),
     (MatchKind.PHONE, "SELECT order_id, rowid FROM orders WHERE phone_tail = :tail"
                       " AND kiosk_same_phone(phone_digits, :digits) ORDER BY created_at DESC"),
     # A sku as typed, or any barcode of the product scanned from the item itself.
@@ -309,6 +309,43 @@ def _hit_rows(db: sqlite_utils.Database, order_ids: list[str], rowids: list[int 
     return {row[0]: row for row in sqlite3.Connection.execute(db.conn, sql, keys)}
 
 
+# The orders whose phone ends in four digits, but those the same digits found as an order number
+# (listed before them): how many, and one page of them, newest first, both from the index alone (the
+# after-sales search migration of kiosk/schema.py). The count is a subquery run once, not a window
+# function (which would sort every row of the tail in a temporary tree).
+_TAIL_WHERE = f"""
+phone_tail = :tail AND order_id NOT IN (SELECT order_id FROM orders WHERE order_key = :key LIMIT {MAX_MATCHES})
+"""
+_TAIL_COUNT_SQL = f"SELECT count(*) FROM orders WHERE {_TAIL_WHERE}"
+_TAIL_SQL = f"""
+SELECT order_id, rowid, ({_TAIL_COUNT_SQL}) FROM orders WHERE {_TAIL_WHERE}
+ORDER BY created_at DESC LIMIT :size OFFSET :skip
+"""
+
+
+def _tail_page(
+    db: sqlite_utils.Database, params: dict[str, str], skip: int, size: int
+) -> tuple[list[tuple[str, int, int]], int, bool]:
+    """Four digits: the order with that number first, then the phones that end so. Paged in SQL: a
+    tail is shared by a hundred orders in a million and only one page of them is shown. Returns the
+    page as (order id, rowid, arm), the number of orders found and whether some were left out."""
+    execute = sqlite3.Connection.execute  # see _exact_matches
+    keyed = execute(db.conn, str(_ARMS[_ORDER][1]).format(limit=MAX_MATCHES), params).fetchall()
+    page = [(order_id, rowid, _ORDER) for order_id, rowid in keyed[skip : skip + size]]
+    wanted = size - len(page)
+    # At least one row: it carries the count of them all.
+    tails = execute(db.conn, _TAIL_SQL, {**params, "size": max(wanted, 1),
+                                         "skip": max(0, skip - len(keyed))}).fetchall()
+    if tails:
+        in_all = tails[0][2]
+    elif skip > len(keyed):  # a page past the last one
+        in_all = execute(db.conn, _TAIL_COUNT_SQL, params).fetchone()[0]
+    else:
+        in_all = 0
+    page += [(order_id, rowid, _PHONE_TAIL) for order_id, rowid, _count in tails[:wanted]]
+    return page, len(keyed) + in_all, max(len(keyed), in_all) >= MAX_MATCHES
+
+
 def lookup(
     db: sqlite_utils.Database, query: str, operator: Operator, *, page: int = 1, page_size: int = PAGE_SIZE
 ) -> LookupPage:
@@ -326,11 +363,19 @@ def lookup(
     tracking = _tracking_shape(text)
     rows = _waybill_rows(db, tracking) if tracking else {}
     rowids: dict[str, int] = {}
+    arms, params = ((), {}) if rows else _shape(text, tracking)
+    if _PHONE_TAIL in arms:
+        chosen_rows, total, capped = _tail_page(db, params, skip, page_size)
+        chosen = [order_id for order_id, _rowid, _arm in chosen_rows]
+        rows = _hit_rows(db, chosen, [rowid for _order_id, rowid, _arm in chosen_rows]) if chosen else {}
+        kinds = {order_id: _KIND_OF_ARM[arm] for order_id, _rowid, arm in chosen_rows}
+        return LookupPage(text, tuple(LookupHit(*rows[order_id], kinds[order_id]) for order_id in chosen
+                                      if order_id in rows), page, page_size, total, capped)
     if rows:
         ranked = dict.fromkeys(rows, _TRACKING)
         capped = len(rows) >= MAX_MATCHES
     else:
-        found = _exact_matches(db, *_shape(text, tracking))
+        found = _exact_matches(db, arms, params)
         # Each order once, under the first (most specific) kind that found it.
         ranked = {}
         for arm, order_id, rowid in found:

@@ -52,3 +52,22 @@ def test_the_json_of_a_search_names_every_field_of_a_hit(db, db_path, capsys, qu
     assert hit["order_id"] == "SO-7" and hit["recipient_name"] == "Ann Smith" and hit["paid_at"]
     assert set(hit) >= {"platform", "status", "buyer_id", "created_at", "carrier", "tracking_number", "shipped_at",
                         "resend_of", "matched", "status_name", "matched_name"}
+
+
+def test_a_phone_tail_shared_by_many_orders_is_paged_after_the_order_with_that_number(db):
+    add_order(db, "#4321", "Ann Smith", "+44 7700 900111", "ann", "", "")
+    for number in range(25):
+        add_order(db, f"T-{number:02d}", f"Tail Person {number}", f"+1 555 {number:03d} 4321", f"tp{number}", "", "")
+    pages = [lookup(db, "4321", AFTERSALES, page=page, page_size=10) for page in (1, 2, 3, 4)]
+    assert [(page.total, page.pages, len(page.hits)) for page in pages] == [(26, 3, 10), (26, 3, 10), (26, 3, 6),
+                                                                            (26, 3, 0)]
+    assert (pages[0].hits[0].order_id, pages[0].hits[0].matched) == ("#4321", MatchKind.ORDER_ID)
+    listed = [hit.order_id for page in pages for hit in page.hits]
+    assert sorted(listed[1:]) == [f"T-{number:02d}" for number in range(25)]
+    assert {hit.matched for page in pages for hit in page.hits[1 if page is pages[0] else 0:]} == {MatchKind.PHONE}
+
+
+def test_an_order_whose_own_number_ends_its_phone_is_listed_once(db):
+    add_order(db, "#4321", "Ann Smith", "+44 7700 904321", "ann", "", "")
+    page = lookup(db, "4321", AFTERSALES)
+    assert ([hit.order_id for hit in page.hits], page.total) == (["#4321"], 1)
