@@ -346,6 +346,28 @@ def _tail_page(
     return page, len(keyed) + in_all, max(len(keyed), in_all) >= MAX_MATCHES
 
 
+def _keys_and_names_page(
+    db: sqlite_utils.Database, text: str, arms: tuple[int, ...], params: dict[str, str], skip: int, size: int
+) -> tuple[list[tuple[str, int | None, int]], int, bool]:
+    """Every exact key the shape allows, then (unless a code named its order) names best first. Returns
+    the page as (order id, rowid or None, arm), the number of orders found and whether some were left out."""
+    found = _exact_matches(db, arms, params)
+    # Each order once, under the first (most specific) kind that found it.
+    ranked: dict[str, tuple[int | None, int]] = {}
+    for arm, order_id, rowid in found:
+        if order_id not in ranked:
+            ranked[order_id] = (rowid, arm)
+    capped = len(found) >= MAX_MATCHES and max(Counter(row[0] for row in found).values()) >= MAX_MATCHES
+    # A scanned slip or return label names its order: names that happen to contain the code are noise.
+    if not _CODED_ARMS.intersection(arm for _rowid, arm in ranked.values()):
+        named = _text_matches(db, text)
+        for order_id in named:
+            ranked.setdefault(order_id, (None, _NAME))
+        capped = capped or len(named) >= MAX_MATCHES
+    page = [(order_id, *ranked[order_id]) for order_id in list(ranked)[skip : skip + size]]
+    return page, len(ranked), capped
+
+
 def lookup(
     db: sqlite_utils.Database, query: str, operator: Operator, *, page: int = 1, page_size: int = PAGE_SIZE
 ) -> LookupPage:
@@ -362,40 +384,18 @@ def lookup(
     skip = (page - 1) * page_size
     tracking = _tracking_shape(text)
     rows = _waybill_rows(db, tracking) if tracking else {}
-    rowids: dict[str, int] = {}
-    arms, params = ((), {}) if rows else _shape(text, tracking)
-    if _PHONE_TAIL in arms:
-        chosen_rows, total, capped = _tail_page(db, params, skip, page_size)
-        chosen = [order_id for order_id, _rowid, _arm in chosen_rows]
-        rows = _hit_rows(db, chosen, [rowid for _order_id, rowid, _arm in chosen_rows]) if chosen else {}
-        kinds = {order_id: _KIND_OF_ARM[arm] for order_id, _rowid, arm in chosen_rows}
-        return LookupPage(text, tuple(LookupHit(*rows[order_id], kinds[order_id]) for order_id in chosen
-                                      if order_id in rows), page, page_size, total, capped)
     if rows:
-        ranked = dict.fromkeys(rows, _TRACKING)
-        capped = len(rows) >= MAX_MATCHES
+        chosen = [(order_id, None, _TRACKING) for order_id in list(rows)[skip : skip + page_size]]
+        total, capped = len(rows), len(rows) >= MAX_MATCHES
     else:
-        found = _exact_matches(db, arms, params)
-        # Each order once, under the first (most specific) kind that found it.
-        ranked = {}
-        for arm, order_id, rowid in found:
-            if order_id not in ranked:
-                ranked[order_id] = arm
-                rowids[order_id] = rowid
-        capped = len(found) >= MAX_MATCHES and max(Counter(row[0] for row in found).values()) >= MAX_MATCHES
-        # A scanned slip or return label names its order: names that happen to contain the code are noise.
-        if not _CODED_ARMS.intersection(ranked.values()):
-            named = _text_matches(db, text)
-            for order_id in named:
-                ranked.setdefault(order_id, _NAME)
-            capped = capped or len(named) >= MAX_MATCHES
-    ordered = list(ranked)
-    chosen = ordered[skip : skip + page_size]
-    if chosen and not rows:
-        rows = _hit_rows(db, chosen, [rowids.get(order_id) for order_id in chosen])
-    hits = tuple(
-        LookupHit(*row, _KIND_OF_ARM[ranked[order_id]])
-        for order_id in chosen
-        if (row := rows.get(order_id)) is not None
-    )
-    return LookupPage(text, hits, page, page_size, len(ordered), capped)
+        arms, params = _shape(text, tracking)
+        if _PHONE_TAIL in arms:
+            chosen, total, capped = _tail_page(db, params, skip, page_size)
+        else:
+            chosen, total, capped = _keys_and_names_page(db, text, arms, params, skip, page_size)
+        if chosen:
+            rows = _hit_rows(db, [order_id for order_id, _rowid, _arm in chosen],
+                             [rowid for _order_id, rowid, _arm in chosen])
+    hits = tuple(LookupHit(*rows[order_id], _KIND_OF_ARM[arm]) for order_id, _rowid, arm in chosen
+                 if order_id in rows)
+    return LookupPage(text, hits, page, page_size, total, capped)
