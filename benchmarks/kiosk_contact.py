@@ -231,3 +231,10 @@ def refusal(app: KioskApp) -> str:
         return _banner(front).message
     except Exception:  # noqa: BLE001 - only for an error message about a failed run
         return ""
+
+
+def search_ready(app: KioskApp) -> bool:
+    """The after-sales search screen is in front (an after-sales badge lands there after login)."""
+    from screens.lookup import LookupScreen
+
+    return isinstance(app.screen, LookupScreen)

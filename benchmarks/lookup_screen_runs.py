@@ -20,7 +20,7 @@ from textual.widgets import Static
 from benchmarks.dataset import BENCH_BADGE, BENCH_PIN
 from benchmarks.driving import SETUP_TIMEOUT, SIZE, focused_value, post_enter, post_keys, post_scan, still_cursor, until
 from benchmarks.floor_app import READY_TEXT, EchoApp
-from benchmarks.kiosk_contact import BenchKiosk, login_shown, pin_asked
+from benchmarks.kiosk_contact import BenchKiosk, login_shown, pin_asked, search_ready
 from benchmarks.lookup_runs import FLOORS
 from benchmarks.screen_probe import Condition, TextScreen, frame_after, settle, timed_frame
 from kiosk.config import Config
@@ -66,8 +66,6 @@ def _shows_anywhere(text: str) -> Condition:
 
 async def kiosk_searches(config: Config, tails: list[tuple[str, str, str]]) -> list[float]:
     """Each tail (``sample_tails``) from its Enter until the newest order with it is on the search screen."""
-    from screens.lookup import LookupScreen
-
     times = []
     app = BenchKiosk(config)
     async with app.run_test(size=SIZE) as pilot:
@@ -75,7 +73,7 @@ async def kiosk_searches(config: Config, tails: list[tuple[str, str, str]]) -> l
         post_scan(app, SEARCH_BADGE)
         await until(lambda: pin_asked(app))
         await pilot.press(*BENCH_PIN, "enter")
-        await until(lambda: isinstance(app.screen, LookupScreen))
+        await until(lambda: search_ready(app))
         still_cursor(app)
         for tail, shown, _floor_shows in tails:
             post_keys(app, tail)
