@@ -111,3 +111,20 @@ def test_a_packer_cannot_pick_a_refund_line(two_orders):
     return_id = register_return(two_orders, "SO-1", AFTERSALES, "DESK-A", refund_only=True)
     with pytest.raises(KioskError, match="Li Wei is not after-sales staff"):
         pick_refund_line(two_orders, return_id, "1", PACKER)
+
+
+def test_the_timeline_shows_a_refunded_line_as_a_refund_and_the_return_on_each_order(two_orders):
+    from kiosk.history import order_timeline
+
+    db = two_orders
+    return_id = register_return(db, "SO-1", AFTERSALES, "DESK-A", refund_only=True)
+    add_order(db, return_id, "SO-2", AFTERSALES, "DESK-A")
+    add_refund_line(db, return_id, "SO-2", 1, 1, AFTERSALES, "DESK-A")
+    close_return(db, return_id, AFTERSALES, "DESK-A", amount_difference="8.50")
+    entries = [(entry.kind, entry.details) for entry in order_timeline(db, "SO-2", AFTERSALES).entries
+               if entry.kind.startswith("return_")]
+    assert entries == [("return_order_added", "return 1"),
+                       ("return_item_received", "return 1 · Enamel Mug · refund only"),
+                       ("return_closed", "return 1 · amount 8.50")]
+    assert ("return_registered", "return 1 · refund only") in [
+        (entry.kind, entry.details) for entry in order_timeline(db, "SO-1", AFTERSALES).entries]
