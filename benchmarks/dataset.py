@@ -22,6 +22,7 @@ from pathlib import Path
 from kiosk.audit import EVENT_COLUMNS, seal_rows
 from kiosk.auth import hash_pin
 from kiosk.db import open_database
+from kiosk.pinyin import register_functions
 from kiosk.schema import SCHEMA_VERSION
 
 # Bump when the generated content changes, so stale cached files are not reused.
@@ -304,6 +305,8 @@ def build(path: Path, sizes: Sizes, progress: Callable[[str], None]) -> None:
     path.unlink(missing_ok=True)
     open_database(path).conn.close()  # the kiosk's own schema, at the current version
     conn = sqlite3.connect(path, isolation_level=None)
+    # The full-text index's triggers compute each recipient's pinyin.
+    register_functions(conn)
     try:
         # Durability is pointless for a file that is rebuilt on failure; speed is not.
         conn.execute("PRAGMA journal_mode = OFF")

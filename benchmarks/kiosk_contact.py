@@ -285,3 +285,10 @@ def log_shown(app: LogKiosk, day: date, first_order: str) -> Condition:
 
 def close_log(app: LogKiosk) -> None:
     app.pop_screen()
+
+
+def search_ready(app: KioskApp) -> bool:
+    """The after-sales search screen is in front (an after-sales badge lands there after login)."""
+    from screens.lookup import LookupScreen
+
+    return isinstance(app.screen, LookupScreen)

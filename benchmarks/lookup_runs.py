@@ -30,14 +30,14 @@ FROM orders o LEFT JOIN shipments s ON s.id = (
     SELECT id FROM shipments WHERE order_id = o.order_id AND voided_at IS NULL ORDER BY id DESC LIMIT 1)
 WHERE o.order_id IN ({found}) LIMIT {page}
 """
-_FLOORS = {
+FLOORS = {
     "phone_tail": "SELECT order_id FROM orders WHERE phone_tail = ?",
     "name": "SELECT k.order_id FROM order_text t JOIN order_search_keys k ON k.id = t.rowid"
-            " WHERE order_text MATCH ? ORDER BY bm25(order_text, 10.0, 2.0, 2.0), t.rowid DESC"
+            " WHERE order_text MATCH ? ORDER BY bm25(order_text, 10.0, 2.0, 2.0, 8.0), t.rowid DESC"
             f" LIMIT {MAX_MATCHES}",
     "tracking": "SELECT order_id FROM shipments WHERE tracking_number = ?",
 }
-_FLOORS = {kind: _PAGE.format(found=sql, page=PAGE_SIZE) for kind, sql in _FLOORS.items()}
+FLOORS = {kind: _PAGE.format(found=sql, page=PAGE_SIZE) for kind, sql in FLOORS.items()}
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def measure_lookups(db_path: Path, queries: int = 20, repeats: int = 5) -> list[
             for typed, raw in pairs:
                 ours.append(_median_time(lambda typed=typed: lookup(db, typed, BENCH_OPERATOR), repeats))
                 floor.append(_median_time(
-                    lambda raw=raw, sql=_FLOORS[kind]: db.execute(sql, [raw]).fetchall(), repeats))
+                    lambda raw=raw, sql=FLOORS[kind]: db.execute(sql, [raw]).fetchall(), repeats))
             figures.append(LookupFigure(kind, len(pairs), median(ours) if ours else 0.0,
                                         median(floor) if floor else 0.0))
     finally:

@@ -25,6 +25,7 @@ from benchmarks import (
     label_runs,
     log_screen_runs,
     lookup_runs,
+    lookup_screen_runs,
     report_runs,
 )
 from benchmarks.kiosk_contact import kiosk_config
@@ -100,6 +101,8 @@ class Samples:
     report: Figure | None = None
     log_screen: Figure | None = None
     lookups: list[lookup_runs.LookupFigure] = field(default_factory=list)
+    # Search to results on screen: the kiosk's times, the floor's.
+    screen_searches: tuple[list[float], list[float]] = field(default_factory=lambda: ([], []))
     browser: browser_runs.BrowserScans | None = None
     # Figures left out of this run, and why.
     skipped: dict[str, str] = field(default_factory=dict)
@@ -154,6 +157,14 @@ def measure(options: Options, progress: Callable[[str], None]) -> tuple[Samples,
         progress(f"dispatch log screen: opened {options.report_repeats} times, and its floor")
         with _phase(timings, "log_screen"):
             log_screen = asyncio.run(log_screen_runs.measure_log_screen(db, spool, options.report_repeats))
+        progress(f"search to results on screen: {options.lookups} phone tails in each app")
+        with _phase(timings, "lookup_screen"):
+            lookup_screen_runs.add_searcher(db)
+            tails = lookup_screen_runs.sample_tails(db, options.lookups)
+            # A station of its own: the kiosk's shift below logs in at the bench station.
+            search_config = kiosk_config(db, spool, lookup_screen_runs.SEARCH_STATION)
+            screen_searches = (asyncio.run(lookup_screen_runs.kiosk_searches(search_config, tails)),
+                               asyncio.run(lookup_screen_runs.floor_searches(db, tails)))
         progress(f"import: {options.import_rows:,} order rows")
         with _phase(timings, "import"):
             imported = import_runs.measure_import(Path(work) / "import", options.import_rows)
@@ -175,7 +186,8 @@ def measure(options: Options, progress: Callable[[str], None]) -> tuple[Samples,
         with _phase(timings, "labels"):
             kiosk_labels, floor_labels = label_runs.measure_labels(parcels)
     samples = Samples(kiosk, floor_scans, floor_queue, floor_ships, kiosk_labels, floor_labels,
-                      kiosk_children, floor_children, imported, report, log_screen, lookups, timings=timings)
+                      kiosk_children, floor_children, imported, report, log_screen, lookups, timings=timings,
+                      screen_searches=screen_searches)
     why_not = "--browser-scans 0" if not options.browser_scans else browser_runs.available()
     if why_not:
         samples.skipped[BROWSER_FIGURE] = why_not
@@ -275,6 +287,13 @@ def extra_figures(samples: Samples) -> list[Figure]:
             f"lookup by {lookup.kind.replace('_', ' ')} (median)", "s", lookup.value, lookup.floor, TARGETS["lookup"],
             lookup.queries, lookup.queries,
             {"kiosk": "kiosk.lookup.lookup", "floor": "benchmarks.lookup_runs: one SQL/FTS query and its page"}))
+    kiosk_searches, floor_searches = samples.screen_searches
+    if kiosk_searches and floor_searches:
+        figures.append(Figure(
+            "search to results on screen (median)", "s", median(kiosk_searches), median(floor_searches),
+            TARGETS["lookup"], len(kiosk_searches), len(floor_searches),
+            {"kiosk": "a phone tail's Enter on the after-sales search screen until its newest order is listed",
+             "floor": "benchmarks.lookup_screen_runs.SearchFloorApp: the lookup floor's query, rows in a Static"}))
     if samples.browser is not None:
         browser = samples.browser
         figures.append(Figure(

@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlite_utils
 
+from kiosk import pinyin
 from kiosk.audit import EVENT_COLUMNS, event_hash, register_functions, seal_rows, verify_chain
 from kiosk.errors import KioskError
 from kiosk.i18n import _
@@ -116,6 +117,7 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
             )
         )
     register_functions(conn)
+    pinyin.register_functions(conn)
     # No sqlite-utils plugins: whatever is installed on the machine must not add functions to
     # the kiosk's connection (and looking for them reads every installed package's metadata).
     db = sqlite_utils.Database(conn, execute_plugins=False)

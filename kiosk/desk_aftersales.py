@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from kiosk.contacts import Contact
     from kiosk.history import OrderTimeline
     from kiosk.lookup import LookupPage
-    from kiosk.returns import ReturnScanOutcome, ReturnView
+    from kiosk.returns import ReturnLine, ReturnScanOutcome, ReturnView
 
 
 class AfterSalesDesk:
@@ -139,11 +139,11 @@ class AfterSalesDesk:
 
         return return_view(self.db, return_id, self._require_aftersales())
 
-    def add_return_order(self, return_id: int, order_id: str) -> None:
-        """Let a return cover another shipped order of the same buyer."""
+    def add_return_order(self, return_id: int, order_id: str) -> str:
+        """Let a return cover another shipped order of the same buyer (typed or scanned); returns its id."""
         from kiosk.returns import add_order
 
-        add_order(self.db, return_id, order_id, self._require_aftersales(), self.station)
+        return add_order(self.db, return_id, order_id, self._require_aftersales(), self.station)
 
     def receive_return_item(self, return_id: int, code: str, *, condition: str, outcome: str,
                             quantity: int = 1) -> ReturnScanOutcome:
@@ -152,6 +152,12 @@ class AfterSalesDesk:
 
         return receive_item(self.db, return_id, code, self._require_aftersales(), self.station,
                             condition=condition, outcome=outcome, quantity=quantity)
+
+    def pick_refund_line(self, return_id: int, answer: str) -> ReturnLine:
+        """The line of a refund-only return meant by its number on screen, its sku or a barcode."""
+        from kiosk.returns import pick_refund_line
+
+        return pick_refund_line(self.db, return_id, answer, self._require_aftersales())
 
     def add_refund_line(self, return_id: int, order_id: str, line_no: int, quantity: int) -> None:
         from kiosk.returns import add_refund_line

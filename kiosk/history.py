@@ -213,8 +213,10 @@ def _aftersales_details(kind: str, detail: dict, item: str) -> str:
         refund_only = detail.get("return_kind") == "refund_only"
         parts = [parcel, _("refund only") if refund_only else detail.get("return_tracking", "")]
     elif kind == "return_item_received":
+        # A refund-only line was never in hand: no code, condition or outcome, but said so.
         parts = [parcel, item, str(detail.get("code", "")), f"×{detail['quantity']}" if detail.get("quantity", 1) > 1
-                 else "", name(CONDITIONS, "condition"), name(OUTCOMES, "outcome")]
+                 else "", _("refund only") if detail.get("refund_only") else "", name(CONDITIONS, "condition"),
+                 name(OUTCOMES, "outcome")]
     elif kind == "return_scan_refused":
         parts = [parcel, str(detail.get("code", "")), result_name(detail.get("result", ""))]
     elif kind == "return_closed":

@@ -1,17 +1,23 @@
 """Finding orders for after-sales: one search box for order numbers, tracking numbers, buyers,
 phones, e-mails, skus and recipient names.
 
-Exact keys are looked up first, all in one statement, each through its own index (schema
-migration 6 computes the keys: ``order_key``, ``phone_tail``); then the full-text index of names, buyer ids and e-mails
-(``order_text``, trigrams) ranks partial matches. Results are paged; the same call serves the
-search screen and ``kiosk lookup``.
+The query's shape says which keys it can be: a tracking number's parcels are looked up first, in one
+statement with the columns a results list shows (a waybill names its orders: nothing else is tried
+when it does); four digits are a phone's tail or an order number; otherwise every exact key the
+shape allows is looked up in one statement, each through its own index (schema migration 11
+computes the keys: ``order_key``, ``phone_tail``), and then the full-text index of names, their
+pinyin, buyer ids and e-mails (``order_text``, trigrams) ranks partial matches. Only the page shown
+has its columns read. The same call serves the search screen and ``kiosk lookup``.
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
+from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 import sqlite_utils
 
@@ -54,23 +60,24 @@ MATCH_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class LookupHit:
-    """One order found: what a results list shows (no phone or e-mail: see kiosk.contacts)."""
+class LookupHit(NamedTuple):
+    """One order found: what a results list shows (no phone or e-mail: see kiosk.contacts).
+
+    A named tuple: a page of them is built straight from its rows, in the order _HITS_SQL reads them."""
 
     order_id: str
-    matched: MatchKind
     platform: str
     status: str
     recipient_name: str
     buyer_id: str
     created_at: str
     paid_at: str
+    resend_of: str
     # The newest shipment that is not void, if the order has one.
     carrier: str
     tracking_number: str
     shipped_at: str
-    resend_of: str
+    matched: MatchKind
 
     @property
     def status_name(self) -> str:
@@ -142,85 +149,122 @@ def fts_query(text: str) -> str | None:
     return " AND ".join(terms) or None
 
 
-# Each exact key the query can be, in the order they rank: (kind, the SQL of its orders, in the order
-# that kind lists them). Only the arms a query's shape allows go into the statement (a phone is
-# digits, a tracking number 8 or more letters and digits...), so one statement serves a search.
-_ARMS = (
-    (MatchKind.ORDER_ID, "SELECT order_id FROM orders WHERE order_key = :key LIMIT {limit}"),
-    (MatchKind.TRACKING, "SELECT order_id FROM shipments WHERE tracking_number = :tracking ORDER BY id DESC"
-                         " LIMIT {limit}"),
+# Each exact key the query can be, in the order they rank: (kind, the SQL of its orders' ids and rowids,
+# in the order that kind lists them). Only the arms a query's shape allows go into the statement (a
+# phone is digits, a tracking number 8 or more letters and digits...), so one statement finds every
+# order. The rowid lets the page shown be read without a walk down the order id index per order.
+_ARMS: tuple[tuple[MatchKind, str | None], ...] = (
+    (MatchKind.ORDER_ID, "SELECT order_id, rowid FROM orders WHERE order_key = :key LIMIT {limit}"),
+    # Looked up before the others, with the columns of its orders (_waybill_rows).
+    (MatchKind.TRACKING, None),
     # A return may cover several orders: the one it was opened for and those of its items.
-    (MatchKind.RETURN_TRACKING, "SELECT o.order_id FROM returns r JOIN return_orders o ON o.return_id = r.id"
+    (MatchKind.RETURN_TRACKING, "SELECT o.order_id, d.rowid FROM returns r JOIN return_orders o ON o.return_id = r.id"
+                                " JOIN orders d ON d.order_id = o.order_id"
                                 " WHERE r.return_tracking = :tracking ORDER BY r.id DESC LIMIT {limit}"),
-    (MatchKind.BUYER, "SELECT order_id FROM orders WHERE buyer_id = :text COLLATE NOCASE ORDER BY created_at DESC"
-                      " LIMIT {limit}"),
-    (MatchKind.EMAIL, "SELECT order_id FROM orders WHERE email = :text COLLATE NOCASE ORDER BY created_at DESC"
-                      " LIMIT {limit}"),
-    # Four digits are a phone's tail as the index keeps it; a longer number must be the same phone.
-    (MatchKind.PHONE, "SELECT order_id FROM orders WHERE phone_tail = :tail ORDER BY created_at DESC"),
-    (MatchKind.PHONE, "SELECT order_id FROM orders WHERE phone_tail = :tail"
+    (MatchKind.BUYER, "SELECT order_id, rowid FROM orders WHERE buyer_id = :text COLLATE NOCASE"
+                      " ORDER BY created_at DESC LIMIT {limit}"),
+    (MatchKind.EMAIL, "SELECT order_id, rowid FROM orders WHERE email = :text COLLATE NOCASE"
+                      " ORDER BY created_at DESC LIMIT {limit}"),
+    # Four digits are a phone's tail as the index keeps it, paged in SQL (_tail_page); a longer number
+    # must be the same phone.
+    (MatchKind.PHONE, None),
+    (MatchKind.PHONE, "SELECT order_id, rowid FROM orders WHERE phone_tail = :tail"
                       " AND kiosk_same_phone(phone_digits, :digits) ORDER BY created_at DESC"),
     # A sku as typed, or any barcode of the product scanned from the item itself.
-    (MatchKind.SKU, "SELECT l.order_id FROM order_lines l JOIN orders o ON o.order_id = l.order_id"
+    (MatchKind.SKU, "SELECT l.order_id, o.rowid FROM order_lines l JOIN orders o ON o.order_id = l.order_id"
                     " WHERE l.sku IN (:text, :upper, (SELECT sku FROM barcodes WHERE code = :text))"
                     " GROUP BY l.order_id ORDER BY MAX(o.created_at) DESC LIMIT {limit}"),
 )
-_KIND_OF_ARM = tuple(kind for kind, _sql in _ARMS)
-_CODED = frozenset({MatchKind.ORDER_ID, MatchKind.TRACKING, MatchKind.RETURN_TRACKING})
+_ORDER, _TRACKING, _RETURN_TRACKING, _BUYER, _EMAIL, _PHONE_TAIL, _PHONE, _SKU = range(len(_ARMS))
+# Names come after every exact key.
+_NAME = len(_ARMS)
+_KIND_OF_ARM = (*(kind for kind, _sql in _ARMS), MatchKind.NAME)
+_CODED_ARMS = frozenset({_ORDER, _TRACKING, _RETURN_TRACKING})
 
-# Every order found, arm after arm (UNION ALL keeps them in that order), numbered; the columns a
-# results list shows are read for the rows of the page asked for only (an order found twice is
-# numbered twice, so a page behind such a row may need its columns read afterwards).
-_EXACT_SQL = """
-SELECT f.arm, f.order_id, o.platform, o.status, o.recipient_name, o.buyer_id, o.created_at, o.paid_at,
-       o.resend_of, s.carrier, s.tracking_number, s.shipped_at
-FROM (SELECT arm, order_id, row_number() OVER () AS n FROM ({arms})) f
-LEFT JOIN orders o ON o.order_id = f.order_id AND f.n > :skip AND f.n <= :skip + :size
-LEFT JOIN shipments s ON s.id = (
-    SELECT id FROM shipments WHERE order_id = o.order_id AND voided_at IS NULL ORDER BY id DESC LIMIT 1)
-ORDER BY f.n
-"""
-_EXACT_STATEMENTS: dict[tuple[int, ...], str] = {}
+# The order ids (and rowids) of every arm, arm after arm (UNION ALL keeps them in that order), and
+# nothing else: the columns a results list shows are read afterwards for the one page shown (_HITS_SQL).
+_FIND_STATEMENTS: dict[tuple[int, ...], str] = {}
+_PHONE_FUNCTION = ("kiosk_same_phone", 2)
 
 
-def _exact_statement(arms: tuple[int, ...]) -> str:
-    sql = _EXACT_STATEMENTS.get(arms)
+def _find_statement(arms: tuple[int, ...]) -> str:
+    sql = _FIND_STATEMENTS.get(arms)
     if sql is None:
-        sql = _EXACT_STATEMENTS[arms] = _EXACT_SQL.format(arms=" UNION ALL ".join(
-            f"SELECT * FROM (SELECT {arm} AS arm, * FROM ({_ARMS[arm][1].format(limit=MAX_MATCHES)}))"
-            for arm in arms))
+        sql = _FIND_STATEMENTS[arms] = " UNION ALL ".join(
+            f"SELECT * FROM (SELECT {arm}, * FROM ({str(_ARMS[arm][1]).format(limit=MAX_MATCHES)}))"
+            for arm in arms)
     return sql
 
 
-def _exact_matches(db: sqlite_utils.Database, text: str, skip: int, size: int) -> list[tuple]:
-    """Every order an exact key of the query finds, most specific kind first, as (arm, order id, the
-    columns of a hit, or None outside the rows ``skip`` to ``skip + size``)."""
-    params: dict[str, object] = {"text": text, "skip": skip, "size": size}
+def _tracking_shape(text: str) -> str | None:
+    """The query as a tracking number is stored, if it is written like one (8 or more letters and digits)."""
+    # Plain letters and digits are already a scan as normalise leaves it, upper case aside.
+    tracking = text.upper() if text.isascii() and text.isalnum() else normalise(text).text
+    return tracking if len(tracking) >= 8 and tracking.isalnum() else None
+
+
+def _shape(text: str, tracking: str | None) -> tuple[tuple[int, ...], dict[str, str]]:
+    """The exact keys the query can be, from its shape alone, and the parameters they are looked up with
+    (a tracking number's own shipments are looked up before: _waybill_rows)."""
+    params = {"text": text}
     arms = []
     key = order_key(text)
     if key:
-        arms.append(0)
+        arms.append(_ORDER)
         params["key"] = key
-    # Plain letters and digits are already a scan as normalise leaves it, upper case aside.
-    tracking = text.upper() if text.isascii() and text.isalnum() else normalise(text).text
-    if len(tracking) >= 8 and tracking.isalnum():
-        arms += (1, 2)
-        params["tracking"] = tracking
-    arms.append(3)
-    if "@" in text:
-        arms.append(4)
     digits = phone_digits(text)
+    if digits and len(digits) == 4:
+        # Four digits are taken as the end of a phone or a short order number ("#1010"); buyer ids,
+        # e-mails, skus and barcodes are not looked up for them (a phone tail is searched all day).
+        params["tail"] = digits
+        arms.append(_PHONE_TAIL)
+        return tuple(arms), params
+    if tracking:
+        arms.append(_RETURN_TRACKING)
+        params["tracking"] = tracking
+    arms.append(_BUYER)
+    if "@" in text:
+        arms.append(_EMAIL)
     if digits:
+        arms.append(_PHONE)
         params.update(tail=digits[-4:], digits=digits)
-        if len(digits) == 4:
-            arms.append(5)
-        else:
-            arms.append(6)
-            db.register_function(same_phone, deterministic=True, name="kiosk_same_phone")
     if " " not in text:
-        arms.append(7)
+        arms.append(_SKU)
         params["upper"] = text.upper()
-    return db.conn.execute(_exact_statement(tuple(arms)), params).fetchall()
+    return tuple(arms), params
+
+
+def _exact_matches(
+    db: sqlite_utils.Database, arms: tuple[int, ...], params: dict[str, str]
+) -> list[tuple[int, str, int]]:
+    """Every order an exact key of the query finds, most specific kind first, as (arm, order id, rowid)."""
+    if _PHONE in arms and _PHONE_FUNCTION not in db._registered_functions:
+        db.register_function(same_phone, deterministic=True, name=_PHONE_FUNCTION[0])
+    # sqlite3's own execute: the query passed _check_query, which refuses what the kiosk's connection
+    # checks every statement for (a lone surrogate is not printable).
+    return sqlite3.Connection.execute(db.conn, _find_statement(arms), params).fetchall()
+
+
+# A waybill scanned or typed: its orders with the columns a results list shows, in one statement.
+_WAYBILL_SQL = f"""
+SELECT o.order_id, o.platform, o.status, o.recipient_name, o.buyer_id, o.created_at, ifnull(o.paid_at, ''),
+       ifnull(o.resend_of, ''), ifnull(s.carrier, ''), ifnull(s.tracking_number, ''), ifnull(s.shipped_at, '')
+FROM shipments w JOIN orders o ON o.order_id = w.order_id
+LEFT JOIN shipments s ON s.id = (
+    SELECT id FROM shipments WHERE order_id = o.order_id AND voided_at IS NULL ORDER BY id DESC LIMIT 1)
+WHERE w.tracking_number = ? ORDER BY w.id DESC LIMIT {MAX_MATCHES}
+"""
+
+
+def _waybill_rows(db: sqlite_utils.Database, tracking: str) -> dict[str, tuple]:
+    """The orders whose parcel has this tracking number, newest parcel first, as results list rows.
+
+    A waybill names its orders: when it does, no other kind of key is tried (an order number, a
+    buyer id or a sku that reads the same as a parcel's tracking number would only be noise)."""
+    rows: dict[str, tuple] = {}
+    for row in sqlite3.Connection.execute(db.conn, _WAYBILL_SQL, (tracking,)):  # as in _exact_matches
+        rows.setdefault(row[0], row)
+    return rows
 
 
 def _text_matches(db: sqlite_utils.Database, text: str) -> list[str]:
@@ -233,21 +277,95 @@ def _text_matches(db: sqlite_utils.Database, text: str) -> list[str]:
         return [row[0] for row in db.execute(
             "SELECT order_id FROM orders WHERE recipient_name >= ? AND recipient_name < ?"
             " ORDER BY recipient_name, created_at DESC LIMIT ?", [text, text + "\U0010ffff", MAX_MATCHES])]
-    # The name counts most; bm25 is lower for a better match; among equals, the newest order first.
+    # The name (or its pinyin) counts most; bm25 is lower for a better match; among equals, the newest
+    # order first.
     return [row[0] for row in db.execute(
         "SELECT k.order_id FROM order_text t JOIN order_search_keys k ON k.id = t.rowid"
-        " WHERE order_text MATCH ? ORDER BY bm25(order_text, 10.0, 2.0, 2.0), t.rowid DESC LIMIT ?",
+        " WHERE order_text MATCH ? ORDER BY bm25(order_text, 10.0, 2.0, 2.0, 8.0), t.rowid DESC LIMIT ?",
         [expression, MAX_MATCHES])]
 
 
+# What a results list shows of each order of a page: its row and its newest live shipment, in the
+# order of LookupHit's fields.
 _HITS_SQL = """
-SELECT o.order_id, o.platform, o.status, o.recipient_name, o.buyer_id, o.created_at, o.paid_at, o.resend_of,
-       s.carrier, s.tracking_number, s.shipped_at
+SELECT o.order_id, o.platform, o.status, o.recipient_name, o.buyer_id, o.created_at, ifnull(o.paid_at, ''),
+       ifnull(o.resend_of, ''), ifnull(s.carrier, ''), ifnull(s.tracking_number, ''), ifnull(s.shipped_at, '')
 FROM orders o
 LEFT JOIN shipments s ON s.id = (
     SELECT id FROM shipments WHERE order_id = o.order_id AND voided_at IS NULL ORDER BY id DESC LIMIT 1)
 WHERE o.order_id IN ({marks})
 """
+# Read by rowid when every order of the page has one (exact keys), else by order id (names).
+_HITS_BY_ROWID = _HITS_SQL.replace("o.order_id IN", "o.rowid IN")
+
+
+def _hit_rows(db: sqlite_utils.Database, order_ids: list[str], rowids: list[int | None]) -> dict[str, tuple]:
+    marks = ", ".join("?" * len(order_ids))
+    if None in rowids:
+        sql, keys = _HITS_SQL.format(marks=marks), order_ids
+    else:
+        sql, keys = _HITS_BY_ROWID.format(marks=marks), rowids
+    # The ids come from the database itself: sqlite3's own execute (see _exact_matches).
+    return {row[0]: row for row in sqlite3.Connection.execute(db.conn, sql, keys)}
+
+
+# The orders whose phone ends in four digits, but those the same digits found as an order number
+# (listed before them): how many, and one page of them, newest first, both from the index alone (the
+# after-sales search migration of kiosk/schema.py). The count is a subquery run once, not a window
+# function (which would sort every row of the tail in a temporary tree).
+_TAIL_WHERE = f"""
+phone_tail = :tail AND order_id NOT IN (SELECT order_id FROM orders WHERE order_key = :key LIMIT {MAX_MATCHES})
+"""
+_TAIL_COUNT_SQL = f"SELECT count(*) FROM orders WHERE {_TAIL_WHERE}"
+_TAIL_SQL = f"""
+SELECT order_id, rowid, ({_TAIL_COUNT_SQL}) FROM orders WHERE {_TAIL_WHERE}
+ORDER BY created_at DESC LIMIT :size OFFSET :skip
+"""
+
+
+def _tail_page(
+    db: sqlite_utils.Database, params: dict[str, str], skip: int, size: int
+) -> tuple[list[tuple[str, int, int]], int, bool]:
+    """Four digits: the order with that number first, then the phones that end so. Paged in SQL: a
+    tail is shared by a hundred orders in a million and only one page of them is shown. Returns the
+    page as (order id, rowid, arm), the number of orders found and whether some were left out."""
+    execute = sqlite3.Connection.execute  # see _exact_matches
+    keyed = execute(db.conn, str(_ARMS[_ORDER][1]).format(limit=MAX_MATCHES), params).fetchall()
+    page = [(order_id, rowid, _ORDER) for order_id, rowid in keyed[skip : skip + size]]
+    wanted = size - len(page)
+    # At least one row: it carries the count of them all.
+    tails = execute(db.conn, _TAIL_SQL, {**params, "size": max(wanted, 1),
+                                         "skip": max(0, skip - len(keyed))}).fetchall()
+    if tails:
+        in_all = tails[0][2]
+    elif skip > len(keyed):  # a page past the last one
+        in_all = execute(db.conn, _TAIL_COUNT_SQL, params).fetchone()[0]
+    else:
+        in_all = 0
+    page += [(order_id, rowid, _PHONE_TAIL) for order_id, rowid, _count in tails[:wanted]]
+    return page, len(keyed) + in_all, max(len(keyed), in_all) >= MAX_MATCHES
+
+
+def _keys_and_names_page(
+    db: sqlite_utils.Database, text: str, arms: tuple[int, ...], params: dict[str, str], skip: int, size: int
+) -> tuple[list[tuple[str, int | None, int]], int, bool]:
+    """Every exact key the shape allows, then (unless a code named its order) names best first. Returns
+    the page as (order id, rowid or None, arm), the number of orders found and whether some were left out."""
+    found = _exact_matches(db, arms, params)
+    # Each order once, under the first (most specific) kind that found it.
+    ranked: dict[str, tuple[int | None, int]] = {}
+    for arm, order_id, rowid in found:
+        if order_id not in ranked:
+            ranked[order_id] = (rowid, arm)
+    capped = len(found) >= MAX_MATCHES and max(Counter(row[0] for row in found).values()) >= MAX_MATCHES
+    # A scanned slip or return label names its order: names that happen to contain the code are noise.
+    if not _CODED_ARMS.intersection(arm for _rowid, arm in ranked.values()):
+        named = _text_matches(db, text)
+        for order_id in named:
+            ranked.setdefault(order_id, (None, _NAME))
+        capped = capped or len(named) >= MAX_MATCHES
+    page = [(order_id, *ranked[order_id]) for order_id in list(ranked)[skip : skip + size]]
+    return page, len(ranked), capped
 
 
 def lookup(
@@ -264,34 +382,20 @@ def lookup(
     if not 1 <= page_size <= MAX_MATCHES:
         raise KioskError(_("A page holds 1 to {limit} orders.").format(limit=MAX_MATCHES))
     skip = (page - 1) * page_size
-    ranked: dict[str, MatchKind] = {}
-    rows: dict[str, tuple] = {}
-    per_arm = [0] * len(_ARMS)
-    for row in _exact_matches(db, text, skip, page_size):
-        per_arm[row[0]] += 1
-        ranked.setdefault(row[1], _KIND_OF_ARM[row[0]])
-        if row[2] is not None:
-            rows[row[1]] = row[2:]
-    capped = max(per_arm) >= MAX_MATCHES
-    # A scanned slip or waybill names its order: names that happen to contain the code are noise.
-    if not _CODED.intersection(ranked.values()):
-        named = _text_matches(db, text)
-        for order_id in named:
-            ranked.setdefault(order_id, MatchKind.NAME)
-        capped = capped or len(named) >= MAX_MATCHES
-    ordered = list(ranked)
-    chosen = ordered[skip : skip + page_size]
-    missing = [order_id for order_id in chosen if order_id not in rows]
-    if missing:
-        sql = _HITS_SQL.format(marks=", ".join("?" * len(missing)))
-        rows.update((row[0], row[1:]) for row in db.execute(sql, missing))
-    hits = tuple(
-        LookupHit(
-            order_id=order_id, matched=ranked[order_id], platform=row[0], status=row[1], recipient_name=row[2],
-            buyer_id=row[3], created_at=row[4], paid_at=row[5] or "", resend_of=row[6] or "",
-            carrier=row[7] or "", tracking_number=row[8] or "", shipped_at=row[9] or "",
-        )
-        for order_id in chosen
-        if (row := rows.get(order_id)) is not None
-    )
-    return LookupPage(text, hits, page, page_size, len(ordered), capped)
+    tracking = _tracking_shape(text)
+    rows = _waybill_rows(db, tracking) if tracking else {}
+    if rows:
+        chosen = [(order_id, None, _TRACKING) for order_id in list(rows)[skip : skip + page_size]]
+        total, capped = len(rows), len(rows) >= MAX_MATCHES
+    else:
+        arms, params = _shape(text, tracking)
+        if _PHONE_TAIL in arms:
+            chosen, total, capped = _tail_page(db, params, skip, page_size)
+        else:
+            chosen, total, capped = _keys_and_names_page(db, text, arms, params, skip, page_size)
+        if chosen:
+            rows = _hit_rows(db, [order_id for order_id, _rowid, _arm in chosen],
+                             [rowid for _order_id, rowid, _arm in chosen])
+    hits = tuple(LookupHit(*rows[order_id], _KIND_OF_ARM[arm]) for order_id, _rowid, arm in chosen
+                 if order_id in rows)
+    return LookupPage(text, hits, page, page_size, total, capped)

@@ -23,9 +23,11 @@ COMMAND_LINE = Operator("cli", "command line", "supervisor")
 
 
 def _plain(value: object) -> object:
-    """Dataclasses, enums and amounts as JSON takes them."""
+    """Dataclasses, named tuples, enums and amounts as JSON takes them."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {field.name: _plain(getattr(value, field.name)) for field in dataclasses.fields(value)}
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):  # a named tuple (kiosk.lookup.LookupHit)
+        return {name: _plain(item) for name, item in value._asdict().items()}
     if isinstance(value, tuple | list):
         return [_plain(item) for item in value]
     if isinstance(value, dict):

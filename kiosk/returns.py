@@ -20,8 +20,8 @@ from kiosk.auth import Operator, require_aftersales
 from kiosk.db import record_event, transaction, utcnow
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
-from kiosk.orders import OrderLine, get_lines, status_name
-from kiosk.packing import LineProgress, ScanResult, describe_product, match_item
+from kiosk.orders import OrderLine, find_order_id, get_lines, status_name
+from kiosk.packing import LineProgress, ScanResult, describe_product, match_item, product_for_code
 from kiosk.scanning import clean_scan
 from kiosk.tracking import check_tracking_format
 
@@ -36,6 +36,8 @@ RETURN_STATUSES = {"registered": N_("registered"), "closed": N_("closed")}
 RETURN_KINDS = {"parcel": N_("parcel"), "refund_only": N_("refund only")}
 MAX_BULK = 999
 MAX_NOTE = 500
+# Orders named when a scanned item belongs to an order the return does not cover yet.
+MAX_HINTED_ORDERS = 3
 
 
 @dataclass(frozen=True)
@@ -178,10 +180,12 @@ def find_return(db: sqlite_utils.Database, return_tracking: str, operator: Opera
     return row[0]
 
 
-def add_order(db: sqlite_utils.Database, return_id: int, order_id: str, operator: Operator, station: str) -> None:
-    """Let the return cover another shipped order of the same buyer."""
+def add_order(db: sqlite_utils.Database, return_id: int, order_id: str, operator: Operator, station: str) -> str:
+    """Let the return cover another shipped order of the same buyer (typed or scanned: ``1010``
+    finds ``#1010``). Returns the order's id."""
     require_aftersales(operator)
     row = _return_row(db, return_id)
+    order_id = find_order_id(db.conn, order_id) or order_id.strip()
     order = _order_row(db, order_id)
     if not row["buyer_id"] or order["buyer_id"] != row["buyer_id"]:
         raise KioskError(_("Order {order_id} is not from the buyer of return {return_id}: one return covers"
@@ -194,6 +198,7 @@ def add_order(db: sqlite_utils.Database, return_id: int, order_id: str, operator
         conn.execute("INSERT INTO return_orders (return_id, order_id) VALUES (?, ?)", (return_id, order_id))
         record_event(conn, "return_order_added", order_id=order_id, operator=operator.badge, station=station,
                      return_id=return_id)
+    return order_id
 
 
 def _order_ids(db: sqlite_utils.Database, return_id: int) -> list[str]:
@@ -266,6 +271,14 @@ def receive_item(
         return _refuse(db, row, code, match.result, _(
             "Unknown barcode {code}: not in the catalogue. Set the item aside and ask a supervisor.").format(code=code),
             operator, station)
+    if match.result in (ScanResult.NOT_IN_ORDER, ScanResult.WRONG_VARIANT):
+        elsewhere = other_orders_with(db, row, match.product["sku"])
+        if elsewhere:
+            # One parcel back with items of two orders: the other order joins the return first.
+            return _refuse(db, row, code, match.result, _(
+                "{item} was shipped to this buyer in order {orders}, which this return does not cover yet:"
+                " add that order, then scan it again.").format(
+                    item=describe_product(match.product), orders=_(" or ").join(elsewhere)), operator, station)
     if match.result is ScanResult.NOT_IN_ORDER:
         return _refuse(db, row, code, match.result, _(
             "Not shipped to this buyer: {item}. It is not taken back; set it aside.").format(
@@ -298,6 +311,17 @@ def receive_item(
     return ReturnScanOutcome(ScanResult.ACCEPTED, _("Checked in: {item}, {back} of {shipped} ({condition}, {outcome}).")
                              .format(item=line.item, back=back, shipped=line.shipped - line.earlier_returns,
                                      condition=item.condition_name, outcome=item.outcome_name), item)
+
+
+def other_orders_with(db: sqlite_utils.Database, row: dict, sku: str) -> list[str]:
+    """Shipped orders of the return's buyer, not yet covered by it, that hold ``sku`` (newest first)."""
+    if not row["buyer_id"]:
+        return []
+    return [found[0] for found in db.execute(
+        "SELECT o.order_id FROM orders o WHERE o.buyer_id = ? AND o.status = 'shipped'"
+        " AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.order_id AND l.sku = ?)"
+        " AND o.order_id NOT IN (SELECT order_id FROM return_orders WHERE return_id = ?)"
+        " ORDER BY o.created_at DESC LIMIT ?", [row["buyer_id"], sku, row["id"], MAX_HINTED_ORDERS])]
 
 
 def _refuse(db: sqlite_utils.Database, row: dict, code: str, result: ScanResult, message: str, operator: Operator,
@@ -337,6 +361,54 @@ def add_refund_line(
                      return_id=return_id, line_no=line_no, quantity=quantity, refund_only=True)
 
 
+def refundable_lines(view: ReturnView) -> tuple[ReturnLine, ...]:
+    """The lines of a refund-only return with units that could still be refunded, as numbered on screen."""
+    return tuple(line for line in view.lines if line.shipped - line.earlier_returns - line.this_return > 0)
+
+
+def pick_refund_line(db: sqlite_utils.Database, return_id: int, answer: str, operator: Operator) -> ReturnLine:
+    """The line a person means for a refund: its number among ``refundable_lines`` (1, 2...), or
+    its sku or an item barcode (scanned from a sample or typed), the first such line with units left."""
+    view = return_view(db, return_id, operator)
+    if view.status == "closed":
+        raise KioskError(_("Return {return_id} is closed.").format(return_id=return_id))
+    choices = refundable_lines(view)
+    if not choices:
+        raise KioskError(_("Every unit of the orders of return {return_id} is refunded or came back already.")
+                         .format(return_id=return_id))
+    text = answer.strip()
+    if text.isdigit() and len(text) <= 3:
+        if 1 <= int(text) <= len(choices):
+            return choices[int(text) - 1]
+        raise KioskError(_("Type a number from 1 to {count}, or scan the item.").format(count=len(choices)))
+    product = product_for_code(db, clean_scan(text)) if text else None
+    if product is None:
+        raise KioskError(_("{answer} is no line number, sku or barcode of the items: type a number from 1 to"
+                           " {count}.").format(answer=text, count=len(choices)))
+    line = next((line for line in choices if line.sku == product["sku"]), None)
+    if line is None:
+        raise KioskError(_("{item} is not among the units that could be refunded.").format(
+            item=describe_product(product)))
+    return line
+
+
+def check_closable(view: ReturnView) -> None:
+    """Refuse to close a return that holds nothing yet (asked before the closing questions, too)."""
+    if view.status == "closed":
+        raise KioskError(_("Return {return_id} is closed.").format(return_id=view.return_id))
+    if view.items:
+        return
+    if view.kind == "parcel":
+        raise KioskError(_("Nothing was checked in: scan the items that came back before closing the return."))
+    raise KioskError(_("No line is refunded yet: say which items the money is for before closing."))
+
+
+def check_amount(view: ReturnView, amount: Decimal) -> None:
+    """A refund-only return pays the buyer: without goods coming back there is nothing to charge for."""
+    if view.kind == "refund_only" and amount <= 0:
+        raise KioskError(_("A refund-only return needs the amount refunded (more than 0)."))
+
+
 def close_return(
     db: sqlite_utils.Database, return_id: int, operator: Operator, station: str, *,
     amount_difference: str | Decimal, accessories_complete: bool | None = None,
@@ -345,19 +417,16 @@ def close_return(
     """Settle a return: the amount refunded (negative: charged extra) and, for a parcel, whether
     accessories and packaging were complete. Nothing changes on a closed return."""
     require_aftersales(operator)
-    row = _return_row(db, return_id)
+    _return_row(db, return_id)
+    view = return_view(db, return_id, operator)
+    check_closable(view)
     amount = parse_amount(amount_difference, allow_negative=True)
+    check_amount(view, amount)
     note = " ".join(note.split())
     if len(note) > MAX_NOTE:
         raise KioskError(_("The note is too long (at most {limit} characters).").format(limit=MAX_NOTE))
-    items = db.execute("SELECT COUNT(*) FROM return_items WHERE return_id = ?", [return_id]).fetchone()[0]
-    if row["kind"] == "parcel":
-        if not items:
-            raise KioskError(_("Nothing was checked in: scan the items that came back before closing the return."))
-        if accessories_complete is None or packaging_complete is None:
-            raise KioskError(_("Say whether accessories and packaging came back complete."))
-    elif amount == 0:
-        raise KioskError(_("A refund-only return needs the amount refunded."))
+    if view.kind == "parcel" and (accessories_complete is None or packaging_complete is None):
+        raise KioskError(_("Say whether accessories and packaging came back complete."))
     now = utcnow()
     with transaction(db) as conn:
         conn.execute(

@@ -545,6 +545,46 @@ MIGRATIONS: list[str] = [
     CREATE INDEX scans_session ON scans (order_id, scanned_at, result);
     DROP INDEX scans_order_time;
     """,
+    # 17: after-sales search (issue 18), the pinyin migration. Names are found by their pinyin too
+    # ("zhang wei", "zhangwei", "zw" for 张伟): the full-text index gains a column, so it is built
+    # again with it, kept by the same triggers. kiosk_name_pinyin is the SQL function that
+    # kiosk.pinyin.register_functions adds to every kiosk connection (a bare sqlite3 shell cannot
+    # insert orders or rename recipients).
+    # A phone's tail lists its orders newest first from the index alone, without reading their rows.
+    """
+    DROP TRIGGER orders_text_insert;
+    DROP TRIGGER orders_text_update;
+    DROP TRIGGER orders_text_delete;
+    DROP TABLE order_text;
+    CREATE VIRTUAL TABLE order_text USING fts5 (name, buyer, email, pinyin, tokenize = 'trigram');
+    INSERT INTO order_text (rowid, name, buyer, email, pinyin)
+        SELECT k.id, ' ' || o.recipient_name || ' ', ' ' || o.buyer_id || ' ', ' ' || o.email || ' ',
+               kiosk_name_pinyin(o.recipient_name)
+        FROM order_search_keys k JOIN orders o ON o.order_id = k.order_id;
+    CREATE TRIGGER orders_text_insert AFTER INSERT ON orders
+    BEGIN
+        INSERT INTO order_search_keys (order_id) VALUES (NEW.order_id);
+        INSERT INTO order_text (rowid, name, buyer, email, pinyin) VALUES (
+            (SELECT id FROM order_search_keys WHERE order_id = NEW.order_id),
+            ' ' || NEW.recipient_name || ' ', ' ' || NEW.buyer_id || ' ', ' ' || NEW.email || ' ',
+            kiosk_name_pinyin(NEW.recipient_name));
+    END;
+    CREATE TRIGGER orders_text_update AFTER UPDATE OF recipient_name, buyer_id, email ON orders
+    BEGIN
+        DELETE FROM order_text WHERE rowid = (SELECT id FROM order_search_keys WHERE order_id = OLD.order_id);
+        INSERT INTO order_text (rowid, name, buyer, email, pinyin) VALUES (
+            (SELECT id FROM order_search_keys WHERE order_id = NEW.order_id),
+            ' ' || NEW.recipient_name || ' ', ' ' || NEW.buyer_id || ' ', ' ' || NEW.email || ' ',
+            kiosk_name_pinyin(NEW.recipient_name));
+    END;
+    CREATE TRIGGER orders_text_delete AFTER DELETE ON orders
+    BEGIN
+        DELETE FROM order_text WHERE rowid = (SELECT id FROM order_search_keys WHERE order_id = OLD.order_id);
+        DELETE FROM order_search_keys WHERE order_id = OLD.order_id;
+    END;
+    DROP INDEX orders_phone_tail;
+    CREATE INDEX orders_phone_tail ON orders (phone_tail, created_at, order_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

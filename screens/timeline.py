@@ -79,6 +79,7 @@ class TimelineScreen(Screen):
         Binding("f3", "register_return", N_("Register a return")),
         Binding("f4", "claim_status", N_("Claim status")),
         Binding("f6", "open_return", N_("Open return")),
+        Binding("f7", "refund_only", N_("Refund only")),
         Binding("f5", "reload", N_("Refresh")),
         Binding("ctrl+o", "open_order", N_("Open order")),
         Binding("escape", "close", N_("Back")),
@@ -212,7 +213,7 @@ class TimelineScreen(Screen):
     def aftersales_text(self) -> Text:
         text = Text(_("Claims and returns") + "\n", style="bold")
         if not self.cases and not self.returns:
-            text.append(_("None yet: F2 records a claim, F3 registers a return.") + "\n")
+            text.append(_("None yet: F2 records a claim, F3 registers a return, F7 a refund without one.") + "\n")
         for case in self.cases:
             text.append(line(_("Claim {number}").format(number=case.case_id), case.kind_name, case.request_name,
                              case.amount if case.amount else "", case.status_name,
@@ -309,18 +310,35 @@ class TimelineScreen(Screen):
             _("Return of order {order_id}: scan the return parcel's tracking number (Enter: it has none).").format(
                 order_id=self.timeline.order_id), scan_answers=True), answered)
 
+    def action_refund_only(self) -> None:
+        def answered(answer: str | None) -> None:
+            if answer is None:
+                return
+            try:
+                return_id = self.desk.register_return(self.timeline.order_id, refund_only=True)
+            except KioskError as error:
+                self.refuse(str(error))
+                return
+            self.post_message(self.ReturnRegistered(self.timeline.order_id, return_id))
+            self.open_return(return_id, refund_only=True)
+
+        self.app.push_screen(PromptDialog(
+            _("Refund without a parcel for order {order_id} (the buyer keeps the goods or never sent them):"
+              " Enter registers it, Escape cancels.").format(order_id=self.timeline.order_id),
+            scan_answers=True), answered)
+
     def action_open_return(self) -> None:
         registered = [view for view in self.returns if view.status != "closed"]
         if not registered:
             self.refuse(_("Order {order_id} has no open return: F3 registers one.").format(
                 order_id=self.timeline.order_id))
             return
-        self.open_return(registered[-1].return_id)
+        self.open_return(registered[-1].return_id, refund_only=registered[-1].kind == "refund_only")
 
-    def open_return(self, return_id: int) -> None:
+    def open_return(self, return_id: int, *, refund_only: bool = False) -> None:
         from screens.returns import ReturnScreen
 
-        self.app.push_screen(ReturnScreen(self.desk, return_id))
+        self.app.push_screen(ReturnScreen(self.desk, return_id, refund_only=refund_only))
 
     def refuse(self, message: str) -> None:
         self.query_one(Banner).show(message, "error")

@@ -37,6 +37,7 @@ FIGURES = [
     "lookup by phone tail (median)",
     "lookup by name (median)",
     "lookup by tracking (median)",
+    "search to results on screen (median)",
 ]
 
 
@@ -63,12 +64,13 @@ def test_a_quick_run_reports_every_figure_beside_its_floor(tmp_path):
     assert figures["scan to feedback p50"].floor_samples == options.samples
     assert report.machine["cores"] and report.machine["textual"] and report.machine["sqlite"]
     assert set(report.machine["file_systems"]) == {"database", "spool"}
-    assert {"build", "copy", "report_lookup", "log_screen", "import", "processes", "kiosk", "floor_apps", "labels",
-            "total"} <= set(report.timings)
+    assert {"build", "copy", "report_lookup", "log_screen", "lookup_screen", "import", "processes", "kiosk",
+            "floor_apps", "labels", "total"} <= set(report.timings)
     # The quick run leaves the browser out, and says so.
     assert report.skipped == {"browser scan to feedback p50": "--browser-scans 0"}
     assert "browser scan to feedback p50: --browser-scans 0" in report.table()
     assert figures["import of 300 order rows"].detail["orders"] > 0
+    assert figures["search to results on screen (median)"].samples == options.lookups
     assert figures["lookup by name (median)"].samples == options.lookups
     log_screen = figures["dispatch log screen, first full frame (median)"]
     assert log_screen.samples == log_screen.floor_samples == options.report_repeats
