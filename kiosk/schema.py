@@ -528,6 +528,11 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX print_jobs_reprint_of ON print_jobs (reprint_of);
     """,
+    # 15: a label handed to CUPS or a raw printer is marked before it goes, so that a kiosk killed
+    # before it heard back knows the label may have printed (kiosk.print_queue.mark_sending).
+    """
+    ALTER TABLE print_jobs ADD COLUMN sending_at TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

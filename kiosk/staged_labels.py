@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import sqlite_utils
 
 from kiosk.errors import KioskError
-from kiosk.print_queue import STUCK_AFTER
+from kiosk.print_queue import STUCK_AFTER, mark_sending
 from kiosk.print_requests import PrintOutcome, PrintRequest, attempt, draw, job_request, unprintable
 
 if TYPE_CHECKING:
@@ -54,6 +54,9 @@ class StagedLabel:
             failed = unprintable(db, job_id, error)
             self._done = pool.submit(self._report_if_committed, failed, report)
             return
+        if request.printer.hands_over:
+            # In the shipment's transaction: committed before the label can go (kiosk.print_queue.mark_sending).
+            mark_sending(db.conn, job_id, station=config.station)
         self._done = pool.submit(self._print, request, report, renderer)
 
     def _go_ahead(self) -> bool:
