@@ -12,7 +12,8 @@ phase. The others run twice:
   station starting at a random point of that period;
 - **flat out**, a stress line: no pause at all, 7 processes committing back to back.
 
-Target: the contended figures at most 1.5 times the alone ones. For each phase the measured
+The three phases take turns, in rounds, so that a slow spell of the disk or of the machine falls
+on each of them alike. Target: the contended figures at most 1.5 times the alone ones. For each phase the measured
 station's slowest scans are taken apart (`Breakdown`): time spent waiting for the write lock,
 holding it (its own statements and the durable commit), and on the CPU, and how often the
 scheduler took the CPU away in the middle of a scan (involuntary context switches): on a machine
@@ -159,8 +160,8 @@ def _timed_scan(desk: Desk) -> Scan:
 
 def _station(path: str, folder: str, number: int, orders: list[int], started, stop, results,
              pace: float = 0.0) -> None:
-    """Ship this station's orders ``orders`` (all of them, or until ``stop`` is set); puts (scans,
-    ship seconds, orders shipped) on ``results``. The measured station waits for ``started`` (an event);
+    """Ship this station's orders ``orders`` (all of them, or until ``stop`` is set); puts (station,
+    scans, ship seconds, orders shipped) on ``results``. The measured station waits for ``started`` (an event);
     the others release it (a semaphore) once logged in. ``pace``: seconds between actions (0: none)."""
     config = Config(station=f"DESK-{number:02d}", database=Path(path), spool_dir=Path(folder) / f"spool-{number}",
                     idle_lock_seconds=0)
@@ -199,7 +200,7 @@ def _station(path: str, folder: str, number: int, orders: list[int], started, st
         while not outcomes.empty():
             desk.print_finished(outcomes.get())
     desk.printing.stop()
-    results.put((scans, ships, order))
+    results.put((number, scans, ships, order))
 
 
 def _runnable_sampler(stop, results) -> None:
@@ -212,14 +213,32 @@ def _runnable_sampler(stop, results) -> None:
     results.put(seen)
 
 
-def _measured(path: Path, folder: Path, orders: list[int], with_others: int, others_have: list[int],
-              pace: float = 0.0) -> Phase:
-    """Station 0 ships ``orders`` while ``with_others`` stations ship theirs until it is done."""
+@dataclass
+class _Run:
+    """What the measured station saw in one phase, over every round."""
+
+    scans: list[Scan]
+    ships: list[float]
+    runnable: list[int]
+    others_shipped: int = 0
+
+    def phase(self) -> Phase:
+        runnable = self.runnable or [0]
+        return Phase(percentile([scan.wall for scan in self.scans], 99) * 1000, median(self.ships) * 1000,
+                     Breakdown.of(self.scans), self.others_shipped, (median(runnable), percentile(runnable, 99)))
+
+
+def _measured(path: Path, folder: Path, orders: list[int], with_others: int, others_from: list[int],
+              others_to: int, run: _Run, pace: float = 0.0) -> None:
+    """Station 0 ships ``orders`` while ``with_others`` other stations ship theirs (station n from its
+    order ``others_from[n - 1]`` on) until it is done; adds what it saw to ``run`` and moves
+    ``others_from`` past the orders they shipped."""
     results, stop = _FORK.Queue(), _FORK.Event()
     samples = _FORK.Queue()
     others_ready = _FORK.Semaphore(0)
     go = _FORK.Event()
-    others = [_FORK.Process(target=_station, args=(str(path), str(folder), number, others_have,
+    others = [_FORK.Process(target=_station, args=(str(path), str(folder), number,
+                                                   list(range(others_from[number - 1], others_to)),
                                                    others_ready, stop, results, pace))
               for number in range(1, with_others + 1)]
     for process in others:
@@ -231,28 +250,43 @@ def _measured(path: Path, folder: Path, orders: list[int], with_others: int, oth
     sampler.start()
     station = _FORK.Process(target=_station, args=(str(path), str(folder), 0, orders, go, None, results))
     station.start()
-    scans, ships, _count = results.get()
-    stop.set()
-    others_shipped = sum(results.get()[2] for _ in others)
-    runnable = samples.get()
+    finished = {}
+    while 0 not in finished:
+        number, scans, ships, count = results.get()
+        finished[number] = count
+        if number == 0:
+            run.scans += scans
+            run.ships += ships
+            stop.set()
+    while len(finished) < len(others) + 1:
+        number, _scans, _ships, count = results.get()
+        finished[number] = count
+    for number in range(1, with_others + 1):
+        others_from[number - 1] += finished[number]
+        run.others_shipped += finished[number]
+    run.runnable += samples.get()
     for process in (station, sampler, *others):
         process.join()
-    return Phase(percentile([scan.wall for scan in scans], 99) * 1000, median(ships) * 1000, Breakdown.of(scans),
-                 others_shipped, (median(runnable), percentile(runnable, 99)))
 
 
-def measure_contention(folder: Path, orders: int = 100, others: int = OTHERS,
-                       pace: float = PACE_SECONDS) -> ContentionFigures:
-    """Station 0 ships ``orders`` orders alone, then ``orders`` more while ``others`` stations ship theirs
-    at ``pace`` seconds an action, then ``orders`` more while they ship flat out."""
+def measure_contention(folder: Path, orders: int = 100, others: int = OTHERS, pace: float = PACE_SECONDS,
+                       rounds: int = 5) -> ContentionFigures:
+    """Station 0 ships ``orders`` orders alone, ``orders`` more while ``others`` stations ship theirs at
+    ``pace`` seconds an action, and ``orders`` more while they ship flat out, in ``rounds`` turns."""
     path = folder / "contention.db"
     # The others ship as long as the measured station does: enough orders that they never run out.
     each = 16 * orders + 50
     _prepare(path, others + 1, each)
-    half = each // 2
-    alone = _measured(path, folder, list(range(orders)), 0, [])
-    paced = _measured(path, folder, list(range(orders, 2 * orders)), others, list(range(half)), pace)
-    flat_out = _measured(path, folder, list(range(2 * orders, 3 * orders)), others, list(range(half, each)))
+    runs = [_Run([], [], []) for _phase in range(3)]
+    others_from = [0] * others
+    rounds = max(1, min(rounds, orders))
+    for turn in range(rounds):
+        chunk = range(turn * orders // rounds, (turn + 1) * orders // rounds)
+        for phase, (run, with_others, phase_pace) in enumerate(
+                zip(runs, (0, others, others), (0.0, pace, 0.0), strict=True)):
+            mine = [phase * orders + order for order in chunk]
+            _measured(path, folder, mine, with_others, others_from, each, run, phase_pace)
+    alone, paced, flat_out = (run.phase() for run in runs)
     return ContentionFigures(others, orders, alone, paced, flat_out, pace)
 
 

@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
+from kiosk.db import transaction
 from kiosk.errors import KioskError
 from kiosk.i18n import _
-from kiosk.db import transaction
 from kiosk.print_queue import (
     SHIPPING_LABEL,
     claim_due_retries,
