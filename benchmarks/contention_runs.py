@@ -44,6 +44,7 @@ from kiosk.desk import Desk
 TARGET = 1.5
 OTHERS = 7
 PACE_SECONDS = 0.5
+ROUNDS = 5
 UNITS = 3  # units of each order: scans per order
 CODE = "6900000000017"
 PIN = "2580"
@@ -96,6 +97,8 @@ class Phase:
     scan_p99_ms: float
     ship_ms: float  # median waybill-to-shipped
     breakdown: Breakdown
+    scans: int = 0  # scans and waybills timed
+    ships: int = 0
     others_shipped: int = 0  # orders the other stations shipped meanwhile
     # Processes runnable at once (running or waiting for a CPU), sampled every 10 ms: median and p99.
     runnable: tuple[float, float] = (0.0, 0.0)
@@ -225,7 +228,8 @@ class _Run:
     def phase(self) -> Phase:
         runnable = self.runnable or [0]
         return Phase(percentile([scan.wall for scan in self.scans], 99) * 1000, median(self.ships) * 1000,
-                     Breakdown.of(self.scans), self.others_shipped, (median(runnable), percentile(runnable, 99)))
+                     Breakdown.of(self.scans), len(self.scans), len(self.ships), self.others_shipped,
+                     (median(runnable), percentile(runnable, 99)))
 
 
 def _measured(path: Path, folder: Path, orders: list[int], with_others: int, others_from: list[int],
@@ -270,7 +274,7 @@ def _measured(path: Path, folder: Path, orders: list[int], with_others: int, oth
 
 
 def measure_contention(folder: Path, orders: int = 100, others: int = OTHERS, pace: float = PACE_SECONDS,
-                       rounds: int = 5) -> ContentionFigures:
+                       rounds: int = ROUNDS) -> ContentionFigures:
     """Station 0 ships ``orders`` orders alone, ``orders`` more while ``others`` stations ship theirs at
     ``pace`` seconds an action, and ``orders`` more while they ship flat out, in ``rounds`` turns."""
     path = folder / "contention.db"
@@ -295,9 +299,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--orders", type=int, default=100, help="orders the measured station ships per phase")
     parser.add_argument("--others", type=int, default=OTHERS, help="other stations shipping meanwhile")
     parser.add_argument("--pace", type=float, default=PACE_SECONDS, help="seconds between a paced station's actions")
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="turns the three phases take")
     options = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="kiosk-contention-", dir=Path.cwd()) as folder:
-        figures = measure_contention(Path(folder), options.orders, options.others, options.pace)
+    with tempfile.TemporaryDirectory(prefix="kiosk-contention-") as folder:
+        figures = measure_contention(Path(folder), options.orders, options.others, options.pace, options.rounds)
     print("\n".join(figures.lines()))
     return 0 if max(figures.ratios(figures.paced)) <= TARGET else 1
 

@@ -56,10 +56,11 @@ class WriteQueue:
 
     def someone_before(self, waited: float) -> bool:
         """Whether another process has waited at least a level longer than this one's ``waited``."""
-        level = _level(waited)
+        # Never below this process's own byte: the range tested must not cover it (a lock of one
+        # process does not conflict with another of its own, it replaces it).
+        level = max(_level(waited), self._held)
         if level >= LEVELS:
             return False
-        # This process's own byte is at most `level`: the range tested never covers it.
         try:
             fcntl.lockf(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB, LEVELS - level, level + 1)
         except OSError:
