@@ -43,6 +43,7 @@ from kiosk.desk import Desk
 
 TARGET = 1.5
 OTHERS = 7
+ORDERS = 200  # orders the measured station ships in each phase: 600 scans, so p99 is the 6th slowest
 PACE_SECONDS = 0.5
 ROUNDS = 5
 UNITS = 3  # units of each order: scans per order
@@ -273,7 +274,7 @@ def _measured(path: Path, folder: Path, orders: list[int], with_others: int, oth
         process.join()
 
 
-def measure_contention(folder: Path, orders: int = 100, others: int = OTHERS, pace: float = PACE_SECONDS,
+def measure_contention(folder: Path, orders: int = ORDERS, others: int = OTHERS, pace: float = PACE_SECONDS,
                        rounds: int = ROUNDS) -> ContentionFigures:
     """Station 0 ships ``orders`` orders alone, ``orders`` more while ``others`` stations ship theirs at
     ``pace`` seconds an action, and ``orders`` more while they ship flat out, in ``rounds`` turns."""
@@ -296,7 +297,7 @@ def measure_contention(folder: Path, orders: int = 100, others: int = OTHERS, pa
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.contention_runs", description=__doc__.split("\n")[0])
-    parser.add_argument("--orders", type=int, default=100, help="orders the measured station ships per phase")
+    parser.add_argument("--orders", type=int, default=ORDERS, help="orders the measured station ships per phase")
     parser.add_argument("--others", type=int, default=OTHERS, help="other stations shipping meanwhile")
     parser.add_argument("--pace", type=float, default=PACE_SECONDS, help="seconds between a paced station's actions")
     parser.add_argument("--rounds", type=int, default=ROUNDS, help="turns the three phases take")

@@ -69,7 +69,7 @@ class Options:
     browser_scans: int = 30
     # The contention figures: orders the measured station ships in each phase (0: left out), and
     # how many other stations ship meanwhile.
-    contention_orders: int = 100
+    contention_orders: int = contention_runs.ORDERS
     contention_others: int = contention_runs.OTHERS
     allow_tmpfs: bool = False
     cache_dir: Path = Path(platformdirs.user_cache_dir(APP_NAME)) / "benchmarks"

@@ -52,10 +52,8 @@ class LockTimes:
     held it (BEGIN IMMEDIATE taken until COMMIT or ROLLBACK returned), in seconds. Kept so that
     a slow action can be told apart: waiting behind other stations, or slow inside its own."""
 
-    transactions: int = 0
     waited: float = 0.0
     held: float = 0.0
-    longest_wait: float = 0.0
 
 
 LOCK_TIMES = LockTimes()
@@ -335,11 +333,8 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
             raise refusal from error
         raise
     finally:
-        times = LOCK_TIMES
-        times.transactions += 1
-        times.waited += taken - asked
-        times.held += time.perf_counter() - taken
-        times.longest_wait = max(times.longest_wait, taken - asked)
+        LOCK_TIMES.waited += taken - asked
+        LOCK_TIMES.held += time.perf_counter() - taken
 
 
 def record_event(

@@ -304,7 +304,7 @@ class KioskApp(App):
         if not notices:
             return  # a screen being mounted: it has nothing on screen yet
         notice = notices.first()
-        notice.update(_("Waiting for the database: another station or program is holding it..."))
+        notice.say(_("Waiting for the database: another station or program is holding it..."))
         notice.display = True
         screen._refresh_layout(self.size)
         self._display(screen, screen._compositor.render_update(full=True, screen_stack=self._background_screens))

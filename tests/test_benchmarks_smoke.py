@@ -127,7 +127,7 @@ def test_command_line_options():
         == (100_000, 1_000_000, 2_000, 500, False)
     assert defaults.allow_tmpfs is False
     assert (defaults.import_rows, defaults.browser_scans) == (100_000, 30)
-    assert (defaults.contention_orders, defaults.contention_others) == (100, 7)
+    assert (defaults.contention_orders, defaults.contention_others) == (200, 7)
 
 
 def test_too_few_orders_for_the_run_is_a_usage_error(capsys):
