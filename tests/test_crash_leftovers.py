@@ -223,3 +223,23 @@ def wait_for(condition, seconds: float = 60) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.01)
+
+
+def test_a_retried_label_handed_to_a_raw_printer_when_the_kiosk_died_is_not_sent_again(db, config):
+    zebra = LoopbackPrinter()
+    try:
+        with_zebra(config, zebra)
+        shipment = record_waybill(packed_session(db, "SO-1"), TRACKING["SO-1"], "zebra")
+        age(db, shipment.print_job_id)  # left queued by a kiosk that stopped: due for its retry
+        reported = threading.Event()
+        dying = PrintService(db, config)
+        dying.start(lambda outcome: reported.set())
+        assert dying.retry_due() == [shipment.print_job_id]
+        assert reported.wait(60)
+        dying.stop()  # and the outcome is never recorded
+        wait_for(lambda: len(zebra.jobs) == 1)
+        assert PrintService(db, config).recover() == [shipment.print_job_id]
+        assert "it may have printed" in get_job(db, shipment.print_job_id).error
+        assert len(zebra.jobs) == 1
+    finally:
+        zebra.close()
