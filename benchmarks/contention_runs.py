@@ -13,13 +13,15 @@ phase. The others run twice:
 - **flat out**, a stress line: no pause at all, 7 processes committing back to back.
 
 The three phases take turns, in rounds, so that a slow spell of the disk or of the machine falls
-on each of them alike. Target: the contended figures at most 1.5 times the alone ones. For each phase the measured
-station's slowest scans are taken apart (`Breakdown`): time spent waiting for the write lock,
-holding it (its own statements and the durable commit), and on the CPU, and how often the
-scheduler took the CPU away in the middle of a scan (involuntary context switches): on a machine
-with fewer cores than busy stations, a slow scan may wait for the CPU rather than for SQLite.
+on each of them alike. Target: the contended figures at most 1.5 times the alone ones, judged on
+the paced line (see the README's Benchmarks). For each phase the measured station's slowest scans
+are taken apart (`Breakdown`): time spent waiting for the write lock, holding it (its own
+statements and the durable commit), and on the CPU, and how often the scheduler took the CPU away
+in the middle of a scan (involuntary context switches): on a machine with fewer cores than busy
+stations, a slow scan may wait for the CPU rather than for SQLite.
 
-``python -m benchmarks.contention_runs [--orders N] [--others N]`` prints the figures.
+``python -m benchmarks.contention_runs [--orders N] [--others N] [--pace S] [--rounds N]`` prints
+the figures.
 """
 
 from __future__ import annotations

@@ -297,8 +297,8 @@ class KioskApp(App):
         than at the next frame, over whatever screen is in front; it goes once the action that
         waited is over (it went through, or was refused with the transaction's message).
         """
-        if threading.get_ident() != self._thread_id:
-            return  # another thread's wait: this screen is not blocked by it
+        if threading.get_ident() != self._thread_id or not self.screen_stack:
+            return  # another thread's wait (this screen is not blocked by it), or nothing shown yet
         screen = self.screen
         notices = screen.query_children(BusyNotice)
         if not notices:

@@ -8,7 +8,8 @@ import sqlite3
 import time
 
 from kiosk.db import open_database, record_event, transaction
-from kiosk.write_queue import LEVEL_SECONDS, WriteQueue
+from kiosk import write_queue
+from kiosk.write_queue import LEVEL_SECONDS, LEVELS, WriteQueue
 
 _FORK = multiprocessing.get_context("fork")
 
@@ -28,8 +29,11 @@ def _hold(path: str, holding, release) -> None:
     holder.execute("COMMIT")
 
 
-def test_the_station_waiting_longest_takes_the_write_lock_first(db_path):
-    # Processes are forked with no connection open here: SQLite's locks do not survive a fork.
+def test_the_station_waiting_longest_takes_the_write_lock_first(db_path, monkeypatch):
+    # Levels long enough that a loaded test machine keeps to the plan below (the processes are
+    # forked, so they inherit it), and no connection open here: SQLite's locks do not survive a fork.
+    level = 0.05
+    monkeypatch.setattr(write_queue, "LEVEL_SECONDS", level)
     firsts = []
     for _round in range(6):
         holding, release = _FORK.Event(), _FORK.Event()
@@ -40,11 +44,11 @@ def test_the_station_waiting_longest_takes_the_write_lock_first(db_path):
         early = _FORK.Process(target=_write, args=(str(db_path), "early", asking[0]))
         early.start()
         asking[0].wait(30)
-        time.sleep(50 * LEVEL_SECONDS)  # it has waited a while ...
+        time.sleep((LEVELS + 1) * level)  # it has waited a while ...
         late = _FORK.Process(target=_write, args=(str(db_path), "late", asking[1]))
         late.start()
         asking[1].wait(30)
-        time.sleep(10 * LEVEL_SECONDS)  # ... when another asks, and both poll when the lock is free
+        time.sleep(level)  # ... when another asks, and both poll when the lock is free
         release.set()
         for process in (holder, early, late):
             process.join(30)
@@ -58,20 +62,21 @@ def test_the_station_waiting_longest_takes_the_write_lock_first(db_path):
 def test_a_waiter_is_seen_by_other_processes_only_and_leaves_no_trace(db_path):
     queue = WriteQueue.beside(db_path)
     assert queue is WriteQueue.beside(db_path)  # one per process and database
-    queue.waiting(30 * LEVEL_SECONDS)
+    queue.waiting(3 * LEVEL_SECONDS)
     # Its own place is never in its way (locks of one process do not conflict) ...
-    assert not queue.someone_before(0.0) and not queue.someone_before(10 * LEVEL_SECONDS)
+    assert not queue.someone_before(0.0) and not queue.someone_before(LEVEL_SECONDS)
     seen = _FORK.Queue()
 
     def look(*waited: float) -> None:
         other = WriteQueue(os.open(f"{db_path}-writers", os.O_RDWR))
         seen.put([other.someone_before(seconds) for seconds in waited])
 
-    process = _FORK.Process(target=look, args=(0.0, 40 * LEVEL_SECONDS))
+    process = _FORK.Process(target=look, args=(0.0, 4 * LEVEL_SECONDS, LEVELS * LEVEL_SECONDS))
     process.start()
     process.join(30)
-    # ... while another process sees it waiting longer than a newcomer, not longer than itself,
-    assert seen.get(timeout=5) == [True, False]
+    # ... while another process sees it waiting longer than a newcomer, not longer than itself, and
+    # one that has waited LEVELS levels gives way to nobody,
+    assert seen.get(timeout=5) == [True, False, False]
     queue.leave()
     process = _FORK.Process(target=look, args=(0.0,))
     process.start()
