@@ -7,8 +7,8 @@ import os
 import sqlite3
 import time
 
-from kiosk.db import open_database, record_event, transaction
 from kiosk import write_queue
+from kiosk.db import open_database, record_event, transaction
 from kiosk.write_queue import LEVEL_SECONDS, LEVELS, WriteQueue
 
 _FORK = multiprocessing.get_context("fork")
