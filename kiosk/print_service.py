@@ -174,8 +174,9 @@ class PrintService:
     # -- jobs ---------------------------------------------------------------------------------
 
     def stage_label(self, print_job_id: int) -> StagedLabel:
-        """Draw a waybill's label inside the transaction that records it; for record_waybill's
-        `stage_label`. The file is published only once the shipment commits (StagedLabel)."""
+        """Read a waybill's label inside the transaction that records it (a print thread draws it);
+        for record_waybill's `stage_label`. The file is published only once the shipment commits
+        (StagedLabel)."""
         self._printing.add(print_job_id)
         return StagedLabel(self.db, print_job_id, self.config, self._running(), self._report,
                            self._printing.discard, self.renderer)
