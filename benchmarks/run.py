@@ -18,6 +18,7 @@ from textual import constants
 
 from benchmarks import (
     browser_runs,
+    contention_runs,
     dataset,
     floor_runs,
     import_runs,
@@ -41,7 +42,9 @@ TARGETS = {"scan": 1.3, "queue": 1.5, "ship": 1.5, "label": 1.5, "start": 1.5, "
            "shift_memory": 1.15, "shift_scan": 1.2,
            # Issues 16 to 19: an import, the dispatch log, a lookup, a scan through the browser.
            "import": import_runs.TARGET_RATIO, "report": report_runs.TARGET, "log_screen": log_screen_runs.TARGET,
-           "lookup": 1.5, "browser": 1.3}
+           "lookup": 1.5, "browser": 1.3,
+           # Issue 14: one station among others writing to the same file, against itself alone.
+           "contention": contention_runs.TARGET}
 
 
 class RamDisk(Exception):
@@ -67,6 +70,10 @@ class Options:
     report_repeats: int = 5
     # Scans through textual-serve in headless Chromium (0: the browser figure is left out).
     browser_scans: int = 30
+    # The contention figures: orders the measured station ships in each phase (0: left out), and
+    # how many other stations ship meanwhile.
+    contention_orders: int = contention_runs.ORDERS
+    contention_others: int = contention_runs.OTHERS
     allow_tmpfs: bool = False
     cache_dir: Path = Path(platformdirs.user_cache_dir(APP_NAME)) / "benchmarks"
 
@@ -74,7 +81,8 @@ class Options:
     def quick(cls, cache_dir: Path | None = None) -> Options:
         """Tiny sizes: the whole harness in seconds, for the smoke test (figures are not meaningful)."""
         options = cls(orders=300, shipped=2_000, shift_orders=6, samples=6, starts=1, memory_orders=2,
-                      queue_opens=2, import_rows=300, lookups=3, report_repeats=1, browser_scans=0)
+                      queue_opens=2, import_rows=300, lookups=3, report_repeats=1, browser_scans=0,
+                      contention_orders=2, contention_others=2)
         if cache_dir is not None:
             options.cache_dir = cache_dir
         return options
@@ -104,6 +112,7 @@ class Samples:
     # Search to results on screen: the kiosk's times, the floor's.
     screen_searches: tuple[list[float], list[float]] = field(default_factory=lambda: ([], []))
     browser: browser_runs.BrowserScans | None = None
+    contention: contention_runs.ContentionFigures | None = None
     # Figures left out of this run, and why.
     skipped: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
@@ -185,9 +194,22 @@ def measure(options: Options, progress: Callable[[str], None]) -> tuple[Samples,
         progress(f"labels: {len(parcels)} of each")
         with _phase(timings, "labels"):
             kiosk_labels, floor_labels = label_runs.measure_labels(parcels)
+        contention = None
+        if options.contention_orders:
+            progress(f"contention: {options.contention_orders} orders of one station alone, among"
+                     f" {options.contention_others} paced stations and among as many flat out")
+            with _phase(timings, "contention"):
+                folder = Path(work) / "contention"
+                folder.mkdir()
+                contention = contention_runs.measure_contention(
+                    folder, options.contention_orders, options.contention_others,
+                    rounds=min(contention_runs.ROUNDS, options.contention_orders))
     samples = Samples(kiosk, floor_scans, floor_queue, floor_ships, kiosk_labels, floor_labels,
                       kiosk_children, floor_children, imported, report, log_screen, lookups, timings=timings,
-                      screen_searches=screen_searches)
+                      screen_searches=screen_searches, contention=contention)
+    if contention is None:
+        for name in contention_names(options.contention_others):
+            samples.skipped[name] = "--contention-orders 0"
     why_not = "--browser-scans 0" if not options.browser_scans else browser_runs.available()
     if why_not:
         samples.skipped[BROWSER_FIGURE] = why_not
@@ -303,6 +325,43 @@ def extra_figures(samples: Samples) -> list[Figure]:
              "floor_p99_ms": round(percentile(browser.floor_ms, 99), 1),
              "kiosk": "a scan's Enter in headless Chromium until the answer is painted (textual-serve)",
              "floor": "benchmarks.browser_floor served the same way"}))
+    if samples.contention is not None:
+        figures += contention_figures(samples.contention)
+    return figures
+
+
+def contention_names(others: int) -> list[str]:
+    return [f"scan p99 among {others} paced stations", f"waybill to shipped among {others} paced stations (median)",
+            f"scan p99 among {others} stations flat out", f"waybill to shipped among {others} stations flat out"
+            " (median)"]
+
+
+def contention_figures(contention: contention_runs.ContentionFigures) -> list[Figure]:
+    """One station among others on the same file, against the same station alone (issue 14)."""
+    alone = contention.alone
+    names = iter(contention_names(contention.others))
+    figures = []
+    for phase, how in ((contention.paced, f"each station one action every {contention.pace_seconds:g} s"),
+                       (contention.flat_out, "each station shipping without a pause (a stress line)")):
+        breakdown = {
+            "slowest_1pct_ms": {"wall": round(phase.breakdown.wall_ms, 2),
+                                "lock_wait": round(phase.breakdown.lock_wait_ms, 2),
+                                "lock_held": round(phase.breakdown.lock_held_ms, 2),
+                                "cpu": round(phase.breakdown.cpu_ms, 2),
+                                "preempted": round(phase.breakdown.preempted, 1)},
+            "floor_slowest_1pct_ms": {"wall": round(alone.breakdown.wall_ms, 2),
+                                      "lock_held": round(alone.breakdown.lock_held_ms, 2)},
+            "runnable_processes_median_p99": phase.runnable, "others_shipped": phase.others_shipped,
+            "kiosk": f"desk.scan in station 0 among {contention.others} other station processes, {how}",
+            "floor": "the same station alone on the same file, in the same run, phases taking turns"}
+        figures += [
+            Figure(next(names), "s", phase.scan_p99_ms / 1000, alone.scan_p99_ms / 1000, TARGETS["contention"],
+                   phase.scans, alone.scans, breakdown),
+            Figure(next(names), "s", phase.ship_ms / 1000, alone.ship_ms / 1000, TARGETS["contention"],
+                   phase.ships, alone.ships,
+                   {"kiosk": "desk.record_waybill until the label is out (or 0.1 s), among the others",
+                    "floor": "the same station alone"}),
+        ]
     return figures
 
 
@@ -347,6 +406,11 @@ def parse_args(argv: list[str] | None) -> tuple[Options, bool]:
     parser.add_argument("--browser-scans", type=int,
                         help=f"scans through the browser of each app, 0 to leave that figure out"
                              f" (default {defaults.browser_scans})")
+    parser.add_argument("--contention-orders", type=int,
+                        help=f"orders one station ships in each contention phase, 0 to leave those figures out"
+                             f" (default {defaults.contention_orders})")
+    parser.add_argument("--contention-others", type=int,
+                        help=f"stations shipping beside it (default {defaults.contention_others})")
     parser.add_argument("--allow-tmpfs", action="store_true", default=None,
                         help="measure even when the database or spool folder is on a RAM disk")
     parser.add_argument("--cache-dir", type=Path, help=f"where built databases are kept (default {defaults.cache_dir})")
@@ -356,14 +420,17 @@ def parse_args(argv: list[str] | None) -> tuple[Options, bool]:
     args = parser.parse_args(argv)
     options = Options.quick() if args.quick else Options()
     for name in ("orders", "shipped", "shift_orders", "samples", "starts", "memory_orders", "queue_opens",
-                 "import_rows", "lookups", "report_repeats", "browser_scans", "allow_tmpfs", "cache_dir"):
+                 "import_rows", "lookups", "report_repeats", "browser_scans", "contention_orders",
+                 "contention_others", "allow_tmpfs", "cache_dir"):
         if getattr(args, name) is not None:
             setattr(options, name, getattr(args, name))
     counts = (options.orders, options.shift_orders, options.samples, options.starts, options.memory_orders,
               options.queue_opens, options.import_rows, options.lookups, options.report_repeats)
-    if min(counts) < 1 or options.shipped < 0 or options.browser_scans < 0:
+    if min(counts) < 1 or min(options.shipped, options.browser_scans, options.contention_orders) < 0 \
+            or options.contention_others < 1:
         parser.error("--orders, --shift-orders, --samples, --starts, --memory-orders, --queue-opens, --import-rows,"
-                     " --lookups and --report-repeats must be at least 1, --shipped and --browser-scans at least 0")
+                     " --lookups, --report-repeats and --contention-others must be at least 1, --shipped,"
+                     " --browser-scans and --contention-orders at least 0")
     needed = options.shift_orders + options.starts * options.memory_orders
     if needed > options.orders:
         parser.error(f"--orders {options.orders:,} is too few: the run packs {needed:,} orders")

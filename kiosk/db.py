@@ -21,26 +21,43 @@ from kiosk.audit import EVENT_COLUMNS, event_hash, register_functions, seal_rows
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.schema import MIGRATIONS, SCHEMA_VERSION
+from kiosk.write_queue import WriteQueue
 
 BUSY_TIMEOUT_MS = 5000
 # Taking the write lock (BEGIN IMMEDIATE) waits its own way: SQLite's busy handler sleeps up to
 # 100 ms at a time, and with several stations writing, a waiter asleep keeps missing the moments
 # the lock is free (a scan's p99 reached 440 ms with 7 other stations). So SQLite waits at most
-# this long, and the kiosk retries after short pauses, growing only once the wait is long.
+# this long, and the kiosk retries after short pauses, the longest waiter first
+# (kiosk.write_queue), growing the pauses only once the wait is long.
 BEGIN_BUSY_TIMEOUT_MS = 2
 # A write lock held this long (another station's slow disk, a backup) is said on screen ...
 BUSY_NOTICE_AFTER_SECONDS = 0.5
 # ... and waited for, with growing pauses, for this long in all before the action is refused.
 BUSY_GIVE_UP_SECONDS = 30.0
-_FIRST_PAUSE = 0.001
-_SHORT_PAUSES_FOR = 1.0  # seconds of pauses of at most _SHORT_PAUSE before they grow
-_SHORT_PAUSE = 0.005
+# Pauses between attempts: about a millisecond (a commit takes a few) for the first second; the
+# pauses do not grow before that, or the station waiting longest would look least often.
+_PAUSE = 0.001
+_SHORT_PAUSES_FOR = 1.0
+_LONGEST_PAUSE = 1.0
 _pause = time.sleep  # the wait between attempts (tests replace it and _clock so that no test sleeps)
 _clock = time.monotonic
 # Told when a transaction starts waiting for a busy database (after SQLite's own busy timeout ran
 # out once): the kiosk says "waiting for the database" while its thread waits. One per process,
 # like the station it runs.
 _busy_listener: Callable[[], None] | None = None
+
+
+@dataclass
+class LockTimes:
+    """This process's write transactions so far: how long they waited for the write lock, and
+    held it (BEGIN IMMEDIATE taken until COMMIT or ROLLBACK returned), in seconds. Kept so that
+    a slow action can be told apart: waiting behind other stations, or slow inside its own."""
+
+    waited: float = 0.0
+    held: float = 0.0
+
+
+LOCK_TIMES = LockTimes()
 
 # Primary SQLite result codes (sqlite3.Error.sqlite_errorcode & 0xff).
 _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_NOTADB = 8, 10, 11, 13, 26
@@ -78,6 +95,9 @@ class _Connection(sqlite3.Connection):
     """A connection that refuses a lone surrogate (an undecodable input byte) in a statement's
     parameters with the kiosk's message, reads included: SQLite would raise UnicodeEncodeError."""
 
+    # This process's place in the queue for the write lock (set by open_database).
+    write_queue: WriteQueue | None = None
+
     def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
         values = parameters.values() if isinstance(parameters, dict) else parameters
         if not all(_storable(value) for value in values):
@@ -107,6 +127,7 @@ def open_database(path: str | Path) -> sqlite_utils.Database:
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+        conn.write_queue = WriteQueue.beside(path)
     except sqlite3.DatabaseError as error:
         raise KioskError(_("{path} is not a kiosk database ({error}).").format(path=path, error=error)) from error
     if version > SCHEMA_VERSION:
@@ -248,29 +269,38 @@ def on_busy_wait(listener: Callable[[], None] | None) -> None:
 
 
 def _begin(conn: sqlite3.Connection) -> None:
-    """BEGIN IMMEDIATE, waiting out a busy database with short, then growing, pauses for a bounded time."""
+    """BEGIN IMMEDIATE, waiting out a busy database for a bounded time: after short pauses, the
+    station waiting longest first (kiosk.write_queue), then, once the wait is long, growing pauses."""
     started = _clock()
     deadline = started + BUSY_GIVE_UP_SECONDS
-    pause = _FIRST_PAUSE
+    queue: WriteQueue | None = getattr(conn, "write_queue", None)
+    pause = _PAUSE
     told = False
     conn.execute(f"PRAGMA busy_timeout = {BEGIN_BUSY_TIMEOUT_MS}")
     try:
         while True:
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as error:
-                code = (error.sqlite_errorcode or 0) & 0xFF
-                if code not in (_SQLITE_BUSY, _SQLITE_LOCKED) or _clock() >= deadline:
-                    raise
+            now = _clock()
+            if queue is None or now >= deadline or not queue.someone_before(now - started):
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as error:
+                    code = (error.sqlite_errorcode or 0) & 0xFF
+                    if code not in (_SQLITE_BUSY, _SQLITE_LOCKED) or _clock() >= deadline:
+                        raise
             waited = _clock() - started
+            if queue is not None:
+                queue.waiting(waited)
             if not told and _busy_listener is not None and waited >= BUSY_NOTICE_AFTER_SECONDS:
                 told = True
                 _busy_listener()
             # Jittered, so that stations retrying together do not collide again.
             _pause(min(pause * random.uniform(0.5, 1.0), max(0.0, deadline - _clock())))
-            pause = min(pause * 2, _SHORT_PAUSE if waited < _SHORT_PAUSES_FOR else 1.0)
+            if waited >= _SHORT_PAUSES_FOR:
+                pause = min(pause * 2, _LONGEST_PAUSE)
     finally:
+        if queue is not None:
+            queue.leave()
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
@@ -283,6 +313,7 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
     including the COMMIT itself, rolls back: the connection is never left inside a transaction.
     """
     conn = db.conn
+    asked = time.perf_counter()
     try:
         _begin(conn)
     except sqlite3.Error as error:
@@ -290,6 +321,7 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
         if refusal is None:
             raise
         raise refusal from error
+    taken = time.perf_counter()
     try:
         yield conn
         conn.execute("COMMIT")
@@ -302,6 +334,9 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
         if refusal is not None:
             raise refusal from error
         raise
+    finally:
+        LOCK_TIMES.waited += taken - asked
+        LOCK_TIMES.held += time.perf_counter() - taken
 
 
 def record_event(

@@ -318,8 +318,8 @@ class Desk(SupervisorDay, AfterSalesDesk, LabelsDesk, RecoveryDesk):
         """One parcel's waybill; the last parcel ships the order (kiosk.shipping.record_waybill).
 
         ``carrier`` is the packer's choice for a number that fits several carriers
-        (kiosk.waybill.CarrierChoiceNeeded). With the print pipeline running, the label is drawn
-        inside the transaction and published once the shipment commits.
+        (kiosk.waybill.CarrierChoiceNeeded). With the print pipeline running, the label is read
+        inside the transaction, drawn on a print thread and published once the shipment commits.
         """
         from kiosk.hold_reasons import NOTHING_TO_SHIP
         from kiosk.shipping import record_waybill

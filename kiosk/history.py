@@ -38,6 +38,7 @@ EVENT_NAMES = {
     "print_failed": N_("label not printed"),
     "print_retry": N_("label retried"),
     "print_redirected": N_("label sent to another printer"),
+    "label_sending": N_("label handed to the printer"),
     "shipment_voided": N_("shipment voided"),
     "problem_reported": N_("problem reported"),
     "short_approved": N_("short shipment approved"),
@@ -173,7 +174,7 @@ def _details(kind: str, detail: dict, items: dict[int, str]) -> str:
     if kind == "shipment_voided":
         return " · ".join([", ".join(detail.get("tracking_numbers", [])), detail.get("reason", "")])
     if kind in ("print_queued", "label_printed", "label_reprinted", "print_failed", "print_retry",
-                "print_redirected"):
+                "print_redirected", "label_sending"):
         parts = [_("label {number}").format(number=detail["job_id"])] if detail.get("job_id") else []
         parts.extend(str(detail[k]) for k in ("printer", "reason", "file", "error") if detail.get(k))
         return " · ".join(parts)

@@ -183,7 +183,7 @@ def finish_print_job(
         conn.execute(
             "UPDATE print_jobs SET status = ?, file = CASE WHEN ? = '' THEN file ELSE ? END, error = ?,"
             " attempts = attempts + 1, retryable = ?, station = CASE WHEN station = '' THEN ? ELSE station END,"
-            " updated_at = ? WHERE id = ?",
+            " updated_at = ?, sending_at = NULL WHERE id = ?",
             ("failed" if error else "sent", file, file, error, int(retryable), station, now, job_id),
         )
         # The shipment's label file is its live label: a label voided meanwhile stays void.
@@ -194,6 +194,30 @@ def finish_print_job(
     if voided_at and file:
         # The shipment was voided while this label was on its way: its file is void too.
         mark_files_void([file])
+
+
+def mark_sending(conn: sqlite3.Connection, job_id: int, *, station: str) -> None:
+    """Say, inside the caller's transaction, that the job is about to be handed to a printer that
+    takes it out of the kiosk's hands (CUPS, a raw socket); finish_print_job clears it.
+
+    Committed before the label goes: a kiosk killed before it recorded the outcome finds the mark
+    at its next start (interrupted_sends) and does not send the label again on its own.
+    """
+    row = conn.execute("SELECT order_id, printer FROM print_jobs WHERE id = ?", (job_id,)).fetchone()
+    conn.execute("UPDATE print_jobs SET sending_at = ?, station = CASE WHEN station = '' THEN ? ELSE station END"
+                 " WHERE id = ?", (utcnow(), station, job_id))
+    record_event(conn, "label_sending", order_id=row[0], station=station, job_id=job_id, printer=row[1])
+
+
+def interrupted_sends(db: sqlite_utils.Database, station: str) -> list[int]:
+    """This station's jobs handed to a printer whose outcome was never recorded (the kiosk stopped
+    meanwhile), oldest first: they may have printed."""
+    rows = db.execute(
+        "SELECT id FROM print_jobs WHERE station = ? AND status = 'queued' AND sending_at IS NOT NULL"
+        " AND voided_at IS NULL ORDER BY id",
+        [station],
+    ).fetchall()
+    return [row[0] for row in rows]
 
 
 def due_retries(db: sqlite_utils.Database, station: str, *, max_attempts: int, wait_seconds: int) -> list[int]:

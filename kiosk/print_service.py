@@ -23,9 +23,16 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
+from kiosk.db import transaction
 from kiosk.errors import KioskError
 from kiosk.i18n import _
-from kiosk.print_queue import SHIPPING_LABEL, claim_due_retries, finish_print_job
+from kiosk.print_queue import (
+    SHIPPING_LABEL,
+    claim_due_retries,
+    finish_print_job,
+    interrupted_sends,
+    mark_sending,
+)
 from kiosk.print_requests import (
     PrintOutcome,
     PrintRequest,
@@ -42,6 +49,12 @@ if TYPE_CHECKING:
 
 # Two: a label drawn ahead of the next parcel's waybill never waits behind a slow printer.
 WORKERS = 2
+
+
+def may_have_printed() -> str:
+    """What a job left handed to a printer by a kiosk that stopped records as its problem."""
+    return _("the kiosk stopped while handing it to the printer: it may have printed. Check the printer;"
+             " reprint it only if it did not.")
 
 
 @dataclass(frozen=True)
@@ -115,8 +128,10 @@ class PrintService:
 
     def recover(self) -> list[int]:
         """What a killed kiosk left behind, put right before anything prints: its hidden temporary
-        label files are removed, and a label it published without recording is recorded as sent
-        (the file is there: printing it again would print it twice). Returns the jobs recorded."""
+        label files are removed; a label it published to a spool folder without recording it is
+        recorded as sent (the file is there: printing it again would print it twice); and a label
+        it was handing to CUPS or a raw printer is not sent again but listed as not printed, saying
+        that it may have printed (only the printer shows whether it did). Returns the jobs recorded."""
         from kiosk.printers import configured_printers
         from printing.spool import remove_stale_temporaries
 
@@ -125,6 +140,9 @@ class PrintService:
         recorded = []
         for job_id, path in published_unrecorded(self.db, self.config):
             finish_print_job(self.db, job_id, file=str(path), station=self.config.station)
+            recorded.append(job_id)
+        for job_id in interrupted_sends(self.db, self.config.station):
+            finish_print_job(self.db, job_id, error=may_have_printed(), retryable=False, station=self.config.station)
             recorded.append(job_id)
         return recorded
 
@@ -156,8 +174,9 @@ class PrintService:
     # -- jobs ---------------------------------------------------------------------------------
 
     def stage_label(self, print_job_id: int) -> StagedLabel:
-        """Draw a waybill's label inside the transaction that records it; for record_waybill's
-        `stage_label`. The file is published only once the shipment commits (StagedLabel)."""
+        """Read a waybill's label inside the transaction that records it (a print thread draws it);
+        for record_waybill's `stage_label`. The file is published only once the shipment commits
+        (StagedLabel)."""
         self._printing.add(print_job_id)
         return StagedLabel(self.db, print_job_id, self.config, self._running(), self._report,
                            self._printing.discard, self.renderer)
@@ -182,6 +201,9 @@ class PrintService:
         self._printing.add(job_id)
         try:
             request = job_request(self.db, job_id, self.config)
+            if request.printer.hands_over:
+                with transaction(self.db) as conn:
+                    mark_sending(conn, job_id, station=self.config.station)
         except KioskError as error:
             pool.submit(self._report, unprintable(self.db, job_id, error, background))
             return

@@ -585,6 +585,11 @@ MIGRATIONS: list[str] = [
     DROP INDEX orders_phone_tail;
     CREATE INDEX orders_phone_tail ON orders (phone_tail, created_at, order_id);
     """,
+    # 18: a label handed to CUPS or a raw printer is marked before it goes, so that a kiosk killed
+    # before it heard back knows the label may have printed (kiosk.print_queue.mark_sending).
+    """
+    ALTER TABLE print_jobs ADD COLUMN sending_at TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

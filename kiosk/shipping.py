@@ -46,8 +46,8 @@ def record_waybill(
 ) -> Shipment:
     """Record one parcel's waybill and queue its label; the last parcel ships the order. One transaction.
 
-    `stage_label`, given the print job, draws the label inside the transaction and hands it to a
-    print thread that writes it while the transaction commits (kiosk.staged_labels.StagedLabel).
+    `stage_label`, given the print job, reads the label inside the transaction and hands it to a
+    print thread that draws and writes it while the transaction commits (kiosk.staged_labels.StagedLabel).
     """
     if not session.all_verified:
         missing = sum(p.remaining for p in session.lines)

@@ -51,6 +51,9 @@ class Printer:
     backend: ClassVar[str]
     formats: ClassVar[tuple[str, ...]]
     default_format: ClassVar[str]
+    # Whether the label leaves the kiosk's hands after its file is published (lp, a socket): a
+    # kiosk killed meanwhile cannot tell from the file whether it printed.
+    hands_over: ClassVar[bool] = False
 
     name: str
     folder: Path  # spool: where labels go; cups and raw: where a copy of what was sent is kept
@@ -139,6 +142,7 @@ class CupsPrinter(Printer):
     """A CUPS queue, printed to with lp."""
 
     backend: ClassVar[str] = "cups"
+    hands_over: ClassVar[bool] = True
     formats: ClassVar[tuple[str, ...]] = ("pdf", "png")
     default_format: ClassVar[str] = "pdf"
 
@@ -171,6 +175,7 @@ class RawPrinter(Printer):
     """A label printer taking ZPL II over TCP (port 9100: Zebra and compatibles)."""
 
     backend: ClassVar[str] = "raw"
+    hands_over: ClassVar[bool] = True
     formats: ClassVar[tuple[str, ...]] = ("zpl",)
     default_format: ClassVar[str] = "zpl"
 

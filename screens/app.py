@@ -35,6 +35,7 @@ from screens.messages import LabelPrinted, LogOutRequested
 from screens.scan_screen import ScanScreen
 from screens.toasts import fit_toasts, keep_toasts_clear
 from screens.widgets.banner import Banner
+from screens.widgets.busy_notice import BusyNotice
 from screens.widgets.scan_input import ScanInput
 
 if TYPE_CHECKING:
@@ -110,6 +111,7 @@ class KioskApp(App):
     def on_mount(self) -> None:
         on_busy_wait(self.waiting_for_database)
         self.screen_change_signal.subscribe(self, self.place_toasts, immediate=True)
+        self.screen_change_signal.subscribe(self, self.carry_busy_notice)
         # The print threads hand each outcome back as a message, recorded on this thread.
         self.desk.printing.start(lambda outcome: self.post_message(LabelFinished(outcome)))
         self.push_screen(self.login_screen)
@@ -331,19 +333,35 @@ class KioskApp(App):
     def on_notify(self) -> None:
         # Before the toast is drawn (Textual shows it after this handler): it lands in the free band.
         fit_toasts(self.screen)
+    def carry_busy_notice(self, screen: Screen) -> None:
+        """Give a screen coming to the front the App's database notice (once per screen): a
+        transaction may wait whatever screen or dialog is in front."""
+        if not screen.query_children(BusyNotice):
+            screen.mount(BusyNotice())
 
     def waiting_for_database(self) -> None:
         """A transaction on this thread waits for a busy database (kiosk.db retries for a bounded time).
 
-        The event loop is blocked by that wait, so the notice is drawn now rather than at the next
-        frame; the action then goes through, or is refused with the transaction's message.
+        The event loop is blocked by that wait, so the notice is laid out and drawn now rather
+        than at the next frame, over whatever screen is in front; it goes once the action that
+        waited is over (it went through, or was refused with the transaction's message).
         """
-        if threading.get_ident() != self._thread_id:
-            return  # another thread's wait: this screen is not blocked by it
-        for banner in self.screen.walk_children(Banner):
-            banner.show(_("Waiting for the database: another station or program is holding it..."), "warning")
+        if threading.get_ident() != self._thread_id or not self.screen_stack:
+            return  # another thread's wait (this screen is not blocked by it), or nothing shown yet
         screen = self.screen
+        notices = screen.query_children(BusyNotice)
+        if not notices:
+            return  # a screen being mounted: it has nothing on screen yet
+        notice = notices.first()
+        notice.say(_("Waiting for the database: another station or program is holding it..."))
+        notice.display = True
+        screen._refresh_layout(self.size)
         self._display(screen, screen._compositor.render_update(full=True, screen_stack=self._background_screens))
+        # Runs once this thread is free again: the action that waited is over.
+        self.call_later(self._database_free, notice)
+
+    def _database_free(self, notice: BusyNotice) -> None:
+        notice.display = False
 
     def on_unmount(self) -> None:
         self.record_print_outcomes()

@@ -38,6 +38,10 @@ FIGURES = [
     "lookup by name (median)",
     "lookup by tracking (median)",
     "search to results on screen (median)",
+    "scan p99 among 2 paced stations",
+    "waybill to shipped among 2 paced stations (median)",
+    "scan p99 among 2 stations flat out",
+    "waybill to shipped among 2 stations flat out (median)",
 ]
 
 
@@ -65,7 +69,13 @@ def test_a_quick_run_reports_every_figure_beside_its_floor(tmp_path):
     assert report.machine["cores"] and report.machine["textual"] and report.machine["sqlite"]
     assert set(report.machine["file_systems"]) == {"database", "spool"}
     assert {"build", "copy", "report_lookup", "log_screen", "lookup_screen", "import", "processes", "kiosk",
-            "floor_apps", "labels", "total"} <= set(report.timings)
+            "floor_apps", "labels", "contention", "total"} <= set(report.timings)
+    # One station among 2 others (the quick run's), against itself alone: 2 orders of 3 scans each.
+    contended = figures["scan p99 among 2 paced stations"]
+    assert (contended.samples, contended.floor_samples) == (6, 6)
+    assert contended.target == TARGETS["contention"] == 1.5
+    assert contended.detail["slowest_1pct_ms"]["wall"] > 0
+    assert figures["scan p99 among 2 stations flat out"].detail["others_shipped"] > 0
     # The quick run leaves the browser out, and says so.
     assert report.skipped == {"browser scan to feedback p50": "--browser-scans 0"}
     assert "browser scan to feedback p50: --browser-scans 0" in report.table()
@@ -113,7 +123,9 @@ def test_the_file_system_is_read_from_the_mount_table(tmp_path):
 
 def test_command_line_options():
     options, as_json = parse_args(["--quick", "--orders", "50", "--samples", "7", "--shift-orders", "9", "--json",
-                                   "--allow-tmpfs", "--import-rows", "40", "--browser-scans", "5"])
+                                   "--allow-tmpfs", "--import-rows", "40", "--browser-scans", "5",
+                                   "--contention-orders", "0", "--contention-others", "3"])
+    assert (options.contention_orders, options.contention_others) == (0, 3)
     assert (options.orders, options.shipped, options.samples, options.shift_orders, options.allow_tmpfs, as_json) \
         == (50, Options.quick().shipped, 7, 9, True, True)
     assert (options.import_rows, options.browser_scans, options.lookups) == (40, 5, Options.quick().lookups)
@@ -122,6 +134,7 @@ def test_command_line_options():
         == (100_000, 1_000_000, 2_000, 500, False)
     assert defaults.allow_tmpfs is False
     assert (defaults.import_rows, defaults.browser_scans) == (100_000, 30)
+    assert (defaults.contention_orders, defaults.contention_others) == (200, 7)
 
 
 def test_too_few_orders_for_the_run_is_a_usage_error(capsys):

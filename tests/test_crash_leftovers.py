@@ -1,10 +1,13 @@
 """What a killed station leaves behind is put right: its temporary label files go, a label it
-published without recording is recorded (not printed twice), and its claim can be handed over."""
+published without recording is recorded (not printed twice), a label it was handing to a printer
+is listed as one that may have printed (not sent again), and its claim can be handed over."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 
@@ -12,7 +15,7 @@ from kiosk.claims import StaleClaim, stopped_while_away
 from kiosk.db import transaction
 from kiosk.desk_recovery import TAKE_OVER_CLAIM
 from kiosk.errors import KioskError
-from kiosk.print_queue import get_job
+from kiosk.print_queue import finish_print_job, get_job, interrupted_sends, unprinted_jobs
 from kiosk.print_requests import deliver, job_request
 from kiosk.print_service import PrintService
 from kiosk.shipping import record_waybill
@@ -21,8 +24,10 @@ from screens.approve import SupervisorApproval
 from screens.pack import PackScreen
 from screens.queue import QueueScreen
 from tests.conftest import EAN
-from tests.pilot import banner, run_kiosk, scan
+from tests.loopback_printer import LoopbackPrinter
+from tests.pilot import SIZE, RecordingApp, banner, log_in, run_kiosk, scan
 from tests.test_desk import desk_of
+from tests.test_print_jobs import TRACKING, age, events, with_zebra
 from tests.test_shipping import packed_session
 
 KILLED_MID_LABEL = """
@@ -131,3 +136,108 @@ async def test_the_queue_offers_a_silent_stations_order_with_f8_and_a_supervisor
         await pilot.pause()
         assert isinstance(app.screen, PackScreen) and app.desk.session.order_id == "SO-1"
     assert db.execute("SELECT station FROM claims WHERE order_id = 'SO-1'").fetchone() == ("DESK-1",)
+
+
+class KilledBeforeItHeardBack:
+    """A station whose print service hands a label to the printer, then dies before the outcome is
+    recorded: the outcome its thread reports is never passed on (the process was gone)."""
+
+    def __init__(self, db, config) -> None:
+        self.reported = threading.Event()
+        self.service = PrintService(db, config)
+        self.service.start(lambda outcome: self.reported.set())
+
+    def ship(self, db, order_id: str, tracking: str, printer: str):
+        shipment = record_waybill(packed_session(db, order_id), tracking, printer,
+                                  stage_label=self.service.stage_label)
+        assert self.reported.wait(60)  # the printer took it (or refused it); nothing is recorded
+        self.service.stop()
+        return shipment
+
+
+def test_a_label_handed_to_a_raw_printer_when_the_kiosk_died_is_not_sent_again_but_listed(db, config):
+    zebra = LoopbackPrinter()
+    try:
+        with_zebra(config, zebra)
+        shipment = KilledBeforeItHeardBack(db, config).ship(db, "SO-1", TRACKING["SO-1"], "zebra")
+        wait_for(lambda: len(zebra.jobs) == 1)
+        assert get_job(db, shipment.print_job_id).status == "queued"  # the outcome never made it
+
+        restarted, sent_again = PrintService(db, config), []
+        restarted.start(sent_again.append)
+        try:
+            assert restarted.retry_due() == []
+            age(db, shipment.print_job_id)
+            assert restarted.retry_due() == []  # not even once its retry would be due
+        finally:
+            restarted.stop()
+        assert sent_again == []
+        job = get_job(db, shipment.print_job_id)
+        assert (job.status, job.retryable) == ("failed", False)
+        assert "it may have printed. Check the printer" in job.error
+        assert [unprinted.job_id for unprinted in unprinted_jobs(db, config.station)] == [shipment.print_job_id]
+        assert len(zebra.jobs) == 1  # printed once
+    finally:
+        zebra.close()
+
+
+def test_a_label_for_a_raw_printer_is_marked_before_it_goes_and_unmarked_when_recorded(db, config):
+    zebra = LoopbackPrinter()
+    try:
+        with_zebra(config, zebra)
+        shipment = KilledBeforeItHeardBack(db, config).ship(db, "SO-1", TRACKING["SO-1"], "zebra")
+        assert interrupted_sends(db, config.station) == [shipment.print_job_id]
+        assert [detail["job_id"] for detail in events(db, "label_sending")] == [shipment.print_job_id]
+        finish_print_job(db, shipment.print_job_id, file="x.zpl", station=config.station)
+        assert interrupted_sends(db, config.station) == []
+    finally:
+        zebra.close()
+
+
+def test_a_spool_folder_label_is_not_marked_its_file_tells(db, config):
+    KilledBeforeItHeardBack(db, config).ship(db, "SO-1", TRACKING["SO-1"], "spool")
+    assert interrupted_sends(db, config.station) == [] and events(db, "label_sending") == []
+
+
+async def test_the_queue_lists_a_label_that_may_have_printed_when_the_kiosk_died(db, config):
+    zebra = LoopbackPrinter()
+    try:
+        with_zebra(config, zebra)
+        KilledBeforeItHeardBack(db, config).ship(db, "SO-1", TRACKING["SO-1"], "zebra")
+        wait_for(lambda: len(zebra.jobs) == 1)
+        app = RecordingApp(config)
+        async with app.run_test(size=SIZE) as pilot:
+            await log_in(pilot)
+            assert isinstance(app.screen, QueueScreen)
+            shown = str(app.screen.query_one("#unprinted").render())
+            assert "SO-1" in shown and "it may have printed. Check the printer" in shown and "F8" in shown
+        assert len(zebra.jobs) == 1
+    finally:
+        zebra.close()
+
+
+def wait_for(condition, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def test_a_retried_label_handed_to_a_raw_printer_when_the_kiosk_died_is_not_sent_again(db, config):
+    zebra = LoopbackPrinter()
+    try:
+        with_zebra(config, zebra)
+        shipment = record_waybill(packed_session(db, "SO-1"), TRACKING["SO-1"], "zebra")
+        age(db, shipment.print_job_id)  # left queued by a kiosk that stopped: due for its retry
+        reported = threading.Event()
+        dying = PrintService(db, config)
+        dying.start(lambda outcome: reported.set())
+        assert dying.retry_due() == [shipment.print_job_id]
+        assert reported.wait(60)
+        dying.stop()  # and the outcome is never recorded
+        wait_for(lambda: len(zebra.jobs) == 1)
+        assert PrintService(db, config).recover() == [shipment.print_job_id]
+        assert "it may have printed" in get_job(db, shipment.print_job_id).error
+        assert len(zebra.jobs) == 1
+    finally:
+        zebra.close()

@@ -111,3 +111,34 @@ def test_the_listener_is_told_once_per_waiting_transaction(db, held_elsewhere, f
         assert told == [1]  # no wait, no notice
     finally:
         db_module.on_busy_wait(None)
+
+
+async def test_the_notice_shows_over_a_dialog_then_goes_once_the_database_is_free(
+        config, db, held_elsewhere, fake_clock, monkeypatch):
+    """A supervisor's approval (a dialog over the queue) waits for a write lock another program holds."""
+    from screens.approve import SupervisorApproval
+
+    app = RecordingApp(config)
+    seen_while_waiting: list[str] = []
+    real_pause = db_module._pause
+
+    def pause_and_look(seconds: float) -> None:
+        seen_while_waiting.append(rendered(app))
+        real_pause(seconds)
+        if sum(fake_clock) > 2 * db_module.BUSY_NOTICE_AFTER_SECONDS and held_elsewhere.in_transaction:
+            held_elsewhere.execute("COMMIT")  # the other program lets go a while after the notice
+
+    monkeypatch.setattr(db_module, "_pause", pause_and_look)
+    approved = []
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        app.push_screen(SupervisorApproval(app.desk, "Release SO-1?", "release", "SO-1"), approved.append)
+        await pilot.pause()
+        await scan(pilot, "S001")
+        held_elsewhere.execute("BEGIN IMMEDIATE")
+        await pilot.press(*"9999", "enter")
+        assert WAITING not in seen_while_waiting[0]
+        assert any(WAITING in shown and "Release SO-1?" in shown for shown in seen_while_waiting)
+        await pilot.pause()
+        assert approved and approved[0] is not None  # it went through once the database was free
+        assert WAITING not in rendered(app) and app.is_running

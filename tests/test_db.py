@@ -177,21 +177,28 @@ def locked_by_another_station(db_path):
     other.close()
 
 
-def test_a_busy_database_is_waited_for(db, locked_by_another_station, monkeypatch):
+def test_a_busy_database_is_waited_for_with_short_pauses_then_growing_ones(db, locked_by_another_station,
+                                                                           monkeypatch):
     from kiosk import db as db_module
 
     db.execute("PRAGMA busy_timeout = 0")
+    now = [0.0]
     waits = []
 
-    def other_station_finishes(seconds: float) -> None:
-        waits.append(seconds)
-        if len(waits) == 3:
+    def other_station_finishes_after_two_seconds(seconds: float) -> None:
+        waits.append((now[0], seconds))
+        now[0] += seconds
+        if now[0] >= 2.0 and locked_by_another_station.in_transaction:
             locked_by_another_station.execute("COMMIT")
 
-    monkeypatch.setattr(db_module, "_pause", other_station_finishes)
+    monkeypatch.setattr(db_module, "_clock", lambda: now[0])
+    monkeypatch.setattr(db_module, "_pause", other_station_finishes_after_two_seconds)
     with transaction(db) as conn:
         record_event(conn, "after_wait", order_id="SO-1")
-    assert len(waits) == 3 and waits[0] < waits[1] < waits[2]  # growing pauses
+    # About a millisecond apart for the first second (a commit takes a few), then further apart.
+    assert all(pause <= db_module._PAUSE for at, pause in waits if at < db_module._SHORT_PAUSES_FOR)
+    later = [pause for at, pause in waits if at >= db_module._SHORT_PAUSES_FOR + 0.1]
+    assert later and max(later) > 100 * db_module._PAUSE
     assert db.execute("SELECT COUNT(*) FROM events WHERE kind = 'after_wait'").fetchone()[0] == 1
 
 

@@ -78,7 +78,8 @@ def restart(db_path: Path, spool: Path) -> tuple[str | None, str | None]:
 
 @pytest.mark.parametrize("kills", loops(10, 200))
 def test_a_station_killed_at_random_moments_loses_and_doubles_nothing(db, db_path, tmp_path, kills):
-    add_orders(db, "K", 25 * kills + 100, quantity=2)
+    # Enough that the station never runs out before its last kill (it ships up to about 30 between kills).
+    add_orders(db, "K", 60 * kills + 100, quantity=2)
     spool = tmp_path / "spool"
     chance = random.Random(kills)
     env = {**os.environ, "PYTHONPATH": str(Path.cwd())}

@@ -99,7 +99,7 @@ def test_a_waybills_label_is_published_only_after_its_shipment_commits(db, confi
         return staged
 
     shipment = record_waybill(packed_session(db), "SF1234567890123", "spool", stage_label=stage)
-    assert seen_inside == [[]]  # drawn inside the transaction, not yet where a printer looks
+    assert seen_inside == [[]]  # staged inside the transaction, not yet where a printer looks
     outcome = desk.next_outcome()
     assert (outcome.job_id, outcome.error) == (shipment.print_job_id, "")
     assert outcome.file == str(config.spool_dir / "SO-1-SF1234567890123.png")
