@@ -27,6 +27,7 @@ from screens.login import LoginScreen
 from screens.manifest import ManifestCarrierChoice, ManifestScreen
 from screens.my_figures import MyFiguresDialog
 from screens.queue import QueueScreen
+from screens.widgets.row_table import RowTable
 from tests.conftest import EAN
 from tests.pilot import banner, log_in, open_exceptions, run_kiosk, scan
 from tests.test_desk_supervisor import SF_WAYBILL, UPS_WAYBILL, ship
@@ -56,6 +57,10 @@ def shipped(db, utc_config):
 
 
 def table_rows(app) -> list[list[str]]:
+    """The rows of the table in front, as text (the log's lists, or a DataTable's)."""
+    lists = app.screen.query(RowTable)
+    if lists:
+        return [[cell.plain for cell in row.cells] for row in lists.first().rows]
     table = app.screen.query_one(DataTable)
     return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
 
