@@ -126,6 +126,38 @@ async def test_the_log_sorts_by_a_column_and_shows_the_late_list(utc_config, shi
         assert [row[0] for row in table_rows(app)] == ["SO-2"]
 
 
+async def test_the_cursor_moves_down_the_log_and_enter_opens_the_order_under_it(utc_config, shipped):
+    async with run_kiosk(utc_config, "S001", "9999") as (app, pilot):
+        await open_exceptions(pilot)
+        await pilot.press("l", "down", "enter")
+        assert isinstance(app.screen, OrderHistoryDialog)
+        assert app.screen.order_id == "SO-6"
+        await pilot.press("escape", "home", "enter")
+        assert app.screen.order_id == "SO-1"
+        await pilot.press("escape", "s", "s", "r", "end", "enter")  # by order, last first: SO-1 at the end
+        assert app.screen.order_id == "SO-1"
+
+
+async def test_sorting_and_changing_lists_do_not_read_the_day_again(utc_config, shipped):
+    async with run_kiosk(utc_config, "S001", "9999") as (app, pilot):
+        await open_exceptions(pilot)
+        reads = []
+        read = app.desk.dispatch_log
+
+        def counted(*args, **kwargs):
+            reads.append(args)
+            return read(*args, **kwargs)
+
+        app.desk.dispatch_log = counted
+        await pilot.press("l")
+        await pilot.press("s", "s", "r", "tab", "s", "shift+tab", "4", "1")
+        assert [row[1] for row in table_rows(app)] == ["SO-1", "SO-6"]
+        assert len(reads) == 1
+        await pilot.press("f", "tab", "tab", *"desk-3", "enter")
+        assert [row[1] for row in table_rows(app)] == ["SO-6"]
+        assert len(reads) == 2
+
+
 async def test_a_filter_narrows_the_log_and_an_unknown_station_is_refused(utc_config, shipped):
     async with run_kiosk(utc_config, "S001", "9999") as (app, pilot):
         await open_exceptions(pilot)

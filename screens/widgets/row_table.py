@@ -100,11 +100,11 @@ def column_widths(natural: list[int], available: int, shrinkable: Sequence[int] 
 class RowTable(ScrollView, can_focus=False):
     """Header line, then one line per row; ``cursor_row`` is highlighted and kept in view.
 
-    ``shrinkable`` names the columns (by index) that give up width when the terminal is narrow;
-    ``right`` the columns drawn against their right edge (numbers). A ``focusable`` table moves
-    its cursor with the arrow, page, Home and End keys and the mouse, scrolls sideways with Left
-    and Right when its columns are wider than the screen, and posts ``RowSelected`` on Enter or
-    a click on the cursor's row; otherwise its screen moves the cursor.
+    ``shrinkable`` names the columns (by index) that give up width when the terminal is narrow
+    (none: the table scrolls sideways instead); ``right`` the columns drawn against their right
+    edge (numbers). A ``focusable`` table moves its cursor with the arrow, page, Home and End
+    keys and the mouse, scrolls sideways with Left and Right, and posts ``RowSelected`` on Enter
+    or a click on the cursor's row; otherwise its screen moves the cursor.
     """
 
     BINDINGS = [
@@ -163,6 +163,9 @@ class RowTable(ScrollView, can_focus=False):
     ) -> None:
         super().__init__(id=id)
         self.can_focus = focusable
+        if shrinkable == () and not shrink_last:
+            # Columns that keep their whole text may be wider than the view: scrolled sideways.
+            self.styles.overflow_x = "auto"
         self.shrinkable = shrinkable
         self.shrink_last = shrink_last
         self.rows: tuple[Row, ...] = ()
