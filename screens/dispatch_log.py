@@ -46,6 +46,16 @@ BY_CARRIER, BY_PACKER = 2, 3
 CHART_CARRIERS = 3
 CHART_NAME_CELLS = 12
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)")
+# Spacing that one_line changes, in a row's cells joined by NUL: most rows have none.
+_LOOSE = re.compile(r"[^\S ]|  |^ | $| \x00|\x00 ")
+
+
+def one_line(cells: tuple[str, ...]) -> tuple[str, ...]:
+    """Each cell on one line with single spaces (a note or reason may span lines); a row that
+    needs none of it is checked in one search, not cell by cell."""
+    if _LOOSE.search("\x00".join(cells)) is None:
+        return cells
+    return tuple(" ".join(cell.split()) for cell in cells)
 
 
 def sort_key(text: str) -> list[Any]:
@@ -223,8 +233,7 @@ class DispatchLogScreen(Screen):
         self.shown_rows = [(cells, source) for _key, cells, source in lines]
         table = self.query_one(RowTable)
         table.set_columns(*view.table.headers, right=view.table.numeric)
-        # A note or reason may span lines: one line each here (the table shows the rest inert).
-        table.set_rows([(key, tuple(" ".join(cell.split()) for cell in cells)) for key, cells, _source in lines])
+        table.set_rows([(key, one_line(cells)) for key, cells, _source in lines])
         title = f"{self.list_index + 1}/{len(self.lists)} {view.table.title} ({format_number(len(self.shown_rows))})"
         if self.sort_column is not None and self.sort_column < len(view.table.headers):
             title += " · " + _("sorted by {column}").format(column=view.table.headers[self.sort_column])

@@ -91,3 +91,13 @@ async def test_numbers_stand_against_the_right_edge_and_a_wide_list_scrolls_side
         assert last[0].rstrip().endswith("Units")
         units_end = len(last[0].rstrip())
         assert [line[units_end - 5:units_end] for line in last[1:4]] == ["    1", "    2", "    3"]
+
+
+def test_the_log_shows_each_value_on_one_line_with_single_spaces():
+    from screens.dispatch_log import one_line
+
+    tidy = ("SO-1", "P001 Li Wei", "", "box split")
+    assert one_line(tidy) is tidy
+    assert one_line(("SO-1", "tape low\nprinter 2\tjams", " late ", "a  b")) == (
+        "SO-1", "tape low printer 2 jams", "late", "a b")
+    assert one_line(("SO-1 ", "x")) == ("SO-1", "x") and one_line(("x", " SO-1")) == ("x", "SO-1")
