@@ -278,6 +278,15 @@ class DispatchLogScreen(Screen):
         self.sort_reverse = not self.sort_reverse
         self._show_view()
 
+    @on(RowTable.HeaderSelected)
+    def sort_by_header(self, message: RowTable.HeaderSelected) -> None:
+        """A click on a header sorts by its column; another click reverses the order."""
+        if message.column == self.sort_column:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_column, self.sort_reverse = message.column, False
+        self._show_view()
+
     def action_filter(self) -> None:
         def chosen(log_filter: LogFilter | None) -> None:
             if log_filter is not None and self.show_log(self.day, log_filter) and not log_filter.empty:

@@ -136,6 +136,15 @@ async def test_the_cursor_moves_down_the_log_and_enter_opens_the_order_under_it(
         assert app.screen.order_id == "SO-1"
         await pilot.press("escape", "s", "s", "r", "end", "enter")  # by order, last first: SO-1 at the end
         assert app.screen.order_id == "SO-1"
+        await pilot.press("escape")
+        # A click on a header sorts by its column, another reverses it: " Time         Order  Platform"
+        await pilot.click("#log-table", offset=(25, 0))
+        assert "sorted by Platform ↑" in text_of(app, "#view-title")
+        await pilot.click("#log-table", offset=(16, 0))
+        assert "sorted by Order ↑" in text_of(app, "#view-title")
+        await pilot.click("#log-table", offset=(16, 0))
+        assert "sorted by Order ↓" in text_of(app, "#view-title")
+        assert [row[1] for row in table_rows(app)] == ["SO-6", "SO-1"]
 
 
 async def test_sorting_and_changing_lists_do_not_read_the_day_again(utc_config, shipped):

@@ -104,7 +104,8 @@ class RowTable(ScrollView, can_focus=False):
     (none: the table scrolls sideways instead); ``right`` the columns drawn against their right
     edge (numbers). A ``focusable`` table moves its cursor with the arrow, page, Home and End
     keys and the mouse, scrolls sideways with Left and Right, and posts ``RowSelected`` on Enter
-    or a click on the cursor's row; otherwise its screen moves the cursor.
+    or a click on the cursor's row and ``HeaderSelected`` on a click on a column's header;
+    otherwise its screen moves the cursor.
     """
 
     BINDINGS = [
@@ -152,6 +153,18 @@ class RowTable(ScrollView, can_focus=False):
             self.table = table
             self.cursor_row = cursor_row
             self.row_key = row_key
+
+        @property
+        def control(self) -> RowTable:
+            return self.table
+
+    class HeaderSelected(Message):
+        """A click on a column's header in a focusable table."""
+
+        def __init__(self, table: RowTable, column: int) -> None:
+            super().__init__()
+            self.table = table
+            self.column = column
 
         @property
         def control(self) -> RowTable:
@@ -216,6 +229,14 @@ class RowTable(ScrollView, can_focus=False):
     def move_cursor(self, row: int) -> None:
         self.cursor_row = max(0, min(row, len(self.rows) - 1))
 
+    def _header_clicked(self, x: int) -> None:
+        right = 0
+        for column, width in enumerate(self._widths(self._drawn_width())):
+            right += width + 2 * CELL_PADDING
+            if x < right:
+                self.post_message(self.HeaderSelected(self, column))
+                return
+
     def _page_rows(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)
 
@@ -236,7 +257,10 @@ class RowTable(ScrollView, can_focus=False):
             self.post_message(self.RowSelected(self, self.cursor_row, self.rows[self.cursor_row].key))
 
     def on_click(self, event: events.Click) -> None:
-        if not self.can_focus or event.y < 1:
+        if not self.can_focus:
+            return
+        if event.y == 0:
+            self._header_clicked(int(self.scroll_x) + event.x)
             return
         index = int(self.scroll_y) + event.y - 1
         if index >= len(self.rows):
