@@ -245,7 +245,7 @@ class LogKiosk(BenchKiosk):
     """The kiosk App, its desk logged in as a supervisor, that pushes the kiosk's dispatch log
     screen of one day on ``OPEN_LOG_KEY`` (the kiosk reaches it from the exceptions list, for today).
 
-    Contact points: ``DispatchLogScreen(desk, day)``, its ``#log-title`` and its DataTable.
+    Contact points: ``DispatchLogScreen(desk, day)``, its ``#log-title`` and its ``#log-table``.
     """
 
     BINDINGS = [Binding(OPEN_LOG_KEY, "open_log", show=False, priority=True)]

@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Input, Label, Sparkline, Static
+from textual.widgets import Input, Label, Sparkline, Static
 
 from kiosk.cells import truncate_cells
 from kiosk.desk_supervisor import LogFilter
@@ -31,6 +31,7 @@ from kiosk.reports.tables import Table, percent, report_tables
 from screens.history_dialog import OrderHistoryDialog
 from screens.widgets.banner import Banner
 from screens.widgets.footer import KioskFooter
+from screens.widgets.row_table import RowTable
 
 if TYPE_CHECKING:
     from kiosk.desk import Desk
@@ -45,6 +46,16 @@ BY_CARRIER, BY_PACKER = 2, 3
 CHART_CARRIERS = 3
 CHART_NAME_CELLS = 12
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)")
+# Spacing that one_line changes, in a row's cells joined by NUL: most rows have none.
+_LOOSE = re.compile(r"[^\S ]|  |^ | $| \x00|\x00 ")
+
+
+def one_line(cells: tuple[str, ...]) -> tuple[str, ...]:
+    """Each cell on one line with single spaces (a note or reason may span lines); a row that
+    needs none of it is checked in one search, not cell by cell."""
+    if _LOOSE.search("\x00".join(cells)) is None:
+        return cells
+    return tuple(" ".join(cell.split()) for cell in cells)
 
 
 def sort_key(text: str) -> list[Any]:
@@ -152,12 +163,14 @@ class DispatchLogScreen(Screen):
                     yield Label(classes="chart-label")
                     yield Sparkline([], classes="chart-bars")
         yield Static(id="view-title")
-        yield DataTable(id="log-table", cursor_type="row", zebra_stripes=True)
+        # Drawn line by line: a busy day's thousands of parcels cost only the rows in sight. Columns
+        # keep their whole text (a tracking number cut short is no use); Left and Right scroll.
+        yield RowTable(id="log-table", shrinkable=(), focusable=True)
         yield Banner(id="banner")
         yield KioskFooter()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).focus()
+        self.query_one(RowTable).focus()
         self.show_log(self.day, self.log_filter)
 
     # -- reading the log -----------------------------------------------------
@@ -212,16 +225,15 @@ class DispatchLogScreen(Screen):
 
     def _show_view(self) -> None:
         view = self.lists[self.list_index]
-        self.shown_rows = list(zip(view.table.rows, view.sources, strict=True))
+        # Each row keyed by its place in the list: a sorted list reuses the rows already made.
+        lines = [(str(index), cells, source)
+                 for index, (cells, source) in enumerate(zip(view.table.rows, view.sources, strict=True))]
         if self.sort_column is not None and self.sort_column < len(view.table.headers):
-            self.shown_rows.sort(key=lambda line: sort_key(line[0][self.sort_column]), reverse=self.sort_reverse)
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
-        table.add_columns(*view.table.headers)
-        for index, (cells, _source) in enumerate(self.shown_rows):
-            # Names, notes and reasons come from outside: shown inert.
-            table.add_row(*(Text(" ".join(cell.split()), justify="right" if column in view.table.numeric else "left")
-                            for column, cell in enumerate(cells)), key=str(index))
+            lines.sort(key=lambda line: sort_key(line[1][self.sort_column]), reverse=self.sort_reverse)
+        self.shown_rows = [(cells, source) for _key, cells, source in lines]
+        table = self.query_one(RowTable)
+        table.set_columns(*view.table.headers, right=view.table.numeric)
+        table.set_rows([(key, one_line(cells)) for key, cells, _source in lines])
         title = f"{self.list_index + 1}/{len(self.lists)} {view.table.title} ({format_number(len(self.shown_rows))})"
         if self.sort_column is not None and self.sort_column < len(view.table.headers):
             title += " · " + _("sorted by {column}").format(column=view.table.headers[self.sort_column])
@@ -266,6 +278,15 @@ class DispatchLogScreen(Screen):
         self.sort_reverse = not self.sort_reverse
         self._show_view()
 
+    @on(RowTable.HeaderSelected)
+    def sort_by_header(self, message: RowTable.HeaderSelected) -> None:
+        """A click on a header sorts by its column; another click reverses the order."""
+        if message.column == self.sort_column:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_column, self.sort_reverse = message.column, False
+        self._show_view()
+
     def action_filter(self) -> None:
         def chosen(log_filter: LogFilter | None) -> None:
             if log_filter is not None and self.show_log(self.day, log_filter) and not log_filter.empty:
@@ -282,8 +303,8 @@ class DispatchLogScreen(Screen):
     def action_close(self) -> None:
         self.dismiss()
 
-    @on(DataTable.RowSelected)
-    def open_row(self, message: DataTable.RowSelected) -> None:
+    @on(RowTable.RowSelected)
+    def open_row(self, message: RowTable.RowSelected) -> None:
         """Enter: an order's history, or the log narrowed to a packer or carrier."""
         index = message.cursor_row
         if not 0 <= index < len(self.shown_rows):

@@ -27,6 +27,7 @@ from screens.login import LoginScreen
 from screens.manifest import ManifestCarrierChoice, ManifestScreen
 from screens.my_figures import MyFiguresDialog
 from screens.queue import QueueScreen
+from screens.widgets.row_table import RowTable
 from tests.conftest import EAN
 from tests.pilot import banner, log_in, open_exceptions, run_kiosk, scan
 from tests.test_desk_supervisor import SF_WAYBILL, UPS_WAYBILL, ship
@@ -56,6 +57,10 @@ def shipped(db, utc_config):
 
 
 def table_rows(app) -> list[list[str]]:
+    """The rows of the table in front, as text (the log's lists, or a DataTable's)."""
+    lists = app.screen.query(RowTable)
+    if lists:
+        return [[cell.plain for cell in row.cells] for row in lists.first().rows]
     table = app.screen.query_one(DataTable)
     return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
 
@@ -119,6 +124,47 @@ async def test_the_log_sorts_by_a_column_and_shows_the_late_list(utc_config, shi
         await pilot.press("4")
         assert text_of(app, "#view-title").startswith("4/12 Late orders (paid, not shipped) (1)")
         assert [row[0] for row in table_rows(app)] == ["SO-2"]
+
+
+async def test_the_cursor_moves_down_the_log_and_enter_opens_the_order_under_it(utc_config, shipped):
+    async with run_kiosk(utc_config, "S001", "9999") as (app, pilot):
+        await open_exceptions(pilot)
+        await pilot.press("l", "down", "enter")
+        assert isinstance(app.screen, OrderHistoryDialog)
+        assert app.screen.order_id == "SO-6"
+        await pilot.press("escape", "home", "enter")
+        assert app.screen.order_id == "SO-1"
+        await pilot.press("escape", "s", "s", "r", "end", "enter")  # by order, last first: SO-1 at the end
+        assert app.screen.order_id == "SO-1"
+        await pilot.press("escape")
+        # A click on a header sorts by its column, another reverses it: " Time         Order  Platform"
+        await pilot.click("#log-table", offset=(25, 0))
+        assert "sorted by Platform ↑" in text_of(app, "#view-title")
+        await pilot.click("#log-table", offset=(16, 0))
+        assert "sorted by Order ↑" in text_of(app, "#view-title")
+        await pilot.click("#log-table", offset=(16, 0))
+        assert "sorted by Order ↓" in text_of(app, "#view-title")
+        assert [row[1] for row in table_rows(app)] == ["SO-6", "SO-1"]
+
+
+async def test_sorting_and_changing_lists_do_not_read_the_day_again(utc_config, shipped):
+    async with run_kiosk(utc_config, "S001", "9999") as (app, pilot):
+        await open_exceptions(pilot)
+        reads = []
+        read = app.desk.dispatch_log
+
+        def counted(*args, **kwargs):
+            reads.append(args)
+            return read(*args, **kwargs)
+
+        app.desk.dispatch_log = counted
+        await pilot.press("l")
+        await pilot.press("s", "s", "r", "tab", "s", "shift+tab", "4", "1")
+        assert [row[1] for row in table_rows(app)] == ["SO-1", "SO-6"]
+        assert len(reads) == 1
+        await pilot.press("f", "tab", "tab", *"desk-3", "enter")
+        assert [row[1] for row in table_rows(app)] == ["SO-6"]
+        assert len(reads) == 2
 
 
 async def test_a_filter_narrows_the_log_and_an_unknown_station_is_refused(utc_config, shipped):

@@ -6,6 +6,10 @@ next idle, which made the queue take about 40 ms to appear. This widget uses Tex
 API instead: a row becomes one Strip the first time it is visible at a width, and the
 cursor only restyles the row it is on, so a filled page is on screen in the first frame.
 
+The dispatch log of a busy day lists thousands of parcels: DataTable took most of two seconds
+to take them. Here a row's styled cells are made only when the row is first drawn, so a long
+list costs little more than a short one; only each cell's width is measured up front.
+
 A row keeps its lines while its cells stay the same, wherever it moves: the queue that comes
 back after a shipment has lost its top row and moved every other one up, and draws only the
 rows it has not drawn with that stripe (or the cursor) before.
@@ -13,14 +17,18 @@ rows it has not drawn with that stripe (or the cursor) before.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
+from textual.binding import Binding
 from textual.geometry import Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -35,10 +43,16 @@ HEADER = ("header",)  # the header line's place among the row signatures
 @dataclass(frozen=True)
 class Row:
     key: str
-    cells: tuple[Text, ...]
+    # Plain values already made inert, or styled Text as given.
+    values: tuple[str | Text, ...]
     # What the row's lines are drawn from: equal signatures draw equal lines.
     signature: Hashable = field(default=None, compare=False)
     widths: tuple[int, ...] = field(default=(), compare=False)
+
+    @cached_property
+    def cells(self) -> tuple[Text, ...]:
+        # Made when the row is first drawn: most rows of a long list never are.
+        return tuple(value if isinstance(value, Text) else Text(value) for value in self.values)
 
 
 def _cell_signature(cell: str | Text) -> Hashable:
@@ -47,8 +61,22 @@ def _cell_signature(cell: str | Text) -> Hashable:
 
 def _row(key: str, cells: Sequence[str | Text], signature: Hashable) -> Row:
     # Cells given as text come from data (names, order numbers): shown inert.
-    texts = tuple(cell if isinstance(cell, Text) else Text(inert(cell)) for cell in cells)
-    return Row(key, texts, signature, tuple(cell_len(text.plain) for text in texts))
+    values = tuple(cell if isinstance(cell, Text) else inert(cell) for cell in cells)
+    return Row(key, values, signature,
+               tuple(cell_len(value if isinstance(value, str) else value.plain) for value in values))
+
+
+def _plain_row(key: str, cells: Sequence[str | Text]) -> Row | None:
+    """A row of printable ASCII text made with a few calls for the whole row, not several per
+    cell: a busy day's log has tens of thousands of cells. None for any other row."""
+    try:
+        joined = "".join(cells)  # type: ignore[arg-type]
+    except TypeError:  # a styled cell
+        return None
+    if not (joined.isascii() and joined.isprintable()):
+        return None
+    values = tuple(cells)
+    return Row(key, values, (key, values), tuple(map(len, values)))
 
 
 def column_widths(natural: list[int], available: int, shrinkable: Sequence[int] | None = None,
@@ -72,8 +100,25 @@ def column_widths(natural: list[int], available: int, shrinkable: Sequence[int] 
 class RowTable(ScrollView, can_focus=False):
     """Header line, then one line per row; ``cursor_row`` is highlighted and kept in view.
 
-    ``shrinkable`` names the columns (by index) that give up width when the terminal is narrow.
+    ``shrinkable`` names the columns (by index) that give up width when the terminal is narrow
+    (none: the table scrolls sideways instead); ``right`` the columns drawn against their right
+    edge (numbers). A ``focusable`` table moves its cursor with the arrow, page, Home and End
+    keys and the mouse, scrolls sideways with Left and Right, and posts ``RowSelected`` on Enter
+    or a click on the cursor's row and ``HeaderSelected`` on a click on a column's header;
+    otherwise its screen moves the cursor.
     """
+
+    BINDINGS = [
+        Binding("up", "move(-1)", show=False),
+        Binding("down", "move(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
+        Binding("pagedown", "page(1)", show=False),
+        Binding("home,ctrl+home", "first", show=False),
+        Binding("end,ctrl+end", "last", show=False),
+        Binding("left", "scroll_left", show=False),
+        Binding("right", "scroll_right", show=False),
+        Binding("enter", "select", show=False),
+    ]
 
     COMPONENT_CLASSES = {"row-table--header", "row-table--cursor", "row-table--even-row"}
     DEFAULT_CSS = """
@@ -100,35 +145,77 @@ class RowTable(ScrollView, can_focus=False):
 
     cursor_row: reactive[int] = reactive(0, always_update=True)
 
+    class RowSelected(Message):
+        """Enter, or a click on the cursor's row, in a focusable table."""
+
+        def __init__(self, table: RowTable, cursor_row: int, row_key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.cursor_row = cursor_row
+            self.row_key = row_key
+
+        @property
+        def control(self) -> RowTable:
+            return self.table
+
+    class HeaderSelected(Message):
+        """A click on a column's header in a focusable table."""
+
+        def __init__(self, table: RowTable, column: int) -> None:
+            super().__init__()
+            self.table = table
+            self.column = column
+
+        @property
+        def control(self) -> RowTable:
+            return self.table
+
     def __init__(
         self, *columns: str, shrinkable: Sequence[int] | None = None, shrink_last: Sequence[int] = (),
-        id: str | None = None,  # noqa: A002
+        right: Collection[int] = (), focusable: bool = False, id: str | None = None,  # noqa: A002
     ) -> None:
         super().__init__(id=id)
-        self.columns = tuple(Text(column) for column in columns)
+        self.can_focus = focusable
+        if shrinkable == () and not shrink_last:
+            # Columns that keep their whole text may be wider than the view: scrolled sideways.
+            self.styles.overflow_x = "auto"
         self.shrinkable = shrinkable
         self.shrink_last = shrink_last
         self.rows: tuple[Row, ...] = ()
-        self._natural: list[int] = [cell_len(column.plain) for column in self.columns]
         # (row signature or HEADER, "cursor" / "even" / "odd" / "header", drawn width) -> line
         self._strips: dict[tuple[Hashable, str, int], Strip] = {}
+        self.set_columns(*columns, right=right)
 
     @property
     def row_count(self) -> int:
         return len(self.rows)
+
+    def set_columns(self, *columns: str, right: Collection[int] = ()) -> None:
+        """New headers (and right-aligned columns), then set the rows; the same ones keep the rows
+        made so far, for ``set_rows`` to reuse (a list sorted again)."""
+        if self.rows and [column.plain for column in self.columns] == list(columns) and self.right == set(right):
+            return
+        self.columns = tuple(Text(column) for column in columns)
+        self.right = frozenset(right)
+        self.rows = ()
+        self._natural = [cell_len(column.plain) for column in self.columns]
+        self._strips.clear()
 
     def set_rows(self, rows: Sequence[tuple[str, Sequence[str | Text]]]) -> None:
         """Replace every row: (key, cells) pairs, cells as plain strings or styled Text."""
         kept = {row.signature: row for row in self.rows}
         built = []
         for key, cells in rows:
-            signature = (key, tuple(_cell_signature(cell) for cell in cells))
-            built.append(kept.get(signature) or _row(key, cells, signature))
+            row = _plain_row(key, cells)
+            if row is None:
+                signature = (key, tuple(_cell_signature(cell) for cell in cells))
+                row = kept.get(signature) or _row(key, cells, signature)
+            else:
+                row = kept.get(row.signature, row)
+            built.append(row)
         self.rows = tuple(built)
-        natural = [
-            max([cell_len(self.columns[index].plain), *(row.widths[index] for row in self.rows)])
-            for index in range(len(self.columns))
-        ]
+        natural = [max(widths) for widths in zip([cell_len(column.plain) for column in self.columns],
+                                                 *(row.widths for row in self.rows), strict=True)]
         if natural != self._natural:
             self._natural = natural
             self._strips.clear()
@@ -141,6 +228,47 @@ class RowTable(ScrollView, can_focus=False):
 
     def move_cursor(self, row: int) -> None:
         self.cursor_row = max(0, min(row, len(self.rows) - 1))
+
+    def _header_clicked(self, x: int) -> None:
+        right = 0
+        for column, width in enumerate(self._widths(self._drawn_width())):
+            right += width + 2 * CELL_PADDING
+            if x < right:
+                self.post_message(self.HeaderSelected(self, column))
+                return
+
+    def _page_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def action_move(self, step: int) -> None:
+        self.move_cursor(self.cursor_row + step)
+
+    def action_page(self, step: int) -> None:
+        self.move_cursor(self.cursor_row + step * self._page_rows())
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(len(self.rows) - 1)
+
+    def action_select(self) -> None:
+        if self.rows:
+            self.post_message(self.RowSelected(self, self.cursor_row, self.rows[self.cursor_row].key))
+
+    def on_click(self, event: events.Click) -> None:
+        if not self.can_focus:
+            return
+        if event.y == 0:
+            self._header_clicked(int(self.scroll_x) + event.x)
+            return
+        index = int(self.scroll_y) + event.y - 1
+        if index >= len(self.rows):
+            return
+        if index == self.cursor_row:
+            self.action_select()
+        else:
+            self.move_cursor(index)
 
     def watch_cursor_row(self, new: int) -> None:
         # Line 0 is the header, which never scrolls: row n is on line n + 1 of the view.
@@ -178,14 +306,18 @@ class RowTable(ScrollView, can_focus=False):
         console = self.app.console
         pad = Segment(" " * CELL_PADDING, style)
         segments: list[Segment] = []
-        for cell, cell_width in zip(cells, self._widths(width), strict=True):
+        for column, (cell, cell_width) in enumerate(zip(cells, self._widths(width), strict=True)):
             text = cell.copy()
-            text.truncate(cell_width, overflow="ellipsis", pad=True)
+            text.truncate(cell_width, overflow="ellipsis")
+            if column in self.right:
+                text.pad_left(cell_width - text.cell_len)
+            else:
+                text.pad_right(cell_width - text.cell_len)
             # Text.render leaves out the Text's own style (Console.render adds it): add it here.
             cell_style = style + console.get_style(text.style, default=Style.null())
             segments += [pad, *Segment.apply_style(text.render(console), cell_style), pad]
-        strip = Strip(segments)
-        return strip.extend_cell_length(width, style).crop(0, width)
+        # Wider than the view only when the columns cannot shrink enough: scrolled sideways.
+        return Strip(segments).extend_cell_length(width, style)
 
     def render_line(self, y: int) -> Strip:
         width = self._drawn_width()
@@ -197,7 +329,8 @@ class RowTable(ScrollView, can_focus=False):
         strip = self._strips.get(key)
         if strip is None:
             strip = self._strips[key] = self._line_strip(index, kind, width)
-        return strip
+        left = int(self.scroll_x)
+        return strip.crop(left, left + width)
 
     def on_resize(self) -> None:
         self._strips.clear()
