@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.pinyin import register_functions
+
 CHROMIUM = os.environ.get("KIOSK_BENCH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -103,6 +105,7 @@ def _demo_with_a_long_order(folder: Path, units: int) -> tuple[Path, list[tuple[
     db = folder / "demo.db"
     subprocess.run([sys.executable, "-m", "kiosk", "init-demo", str(db)], check=True, capture_output=True)
     with sqlite3.connect(db) as conn:
+        register_functions(conn)  # the orders' search triggers call the kiosk's SQL functions
         sku, name, colour, size, code = conn.execute(
             "SELECT p.sku, p.name, p.colour, p.size, b.code FROM products p JOIN barcodes b USING (sku)"
             " ORDER BY p.sku LIMIT 1").fetchone()
