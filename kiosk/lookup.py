@@ -287,14 +287,15 @@ def _text_matches(db: sqlite_utils.Database, text: str) -> list[str]:
 
 # What a results list shows of each order of a page: its row and its newest live shipment, in the
 # order of LookupHit's fields.
-_HITS_SQL = """
-SELECT o.order_id, o.platform, o.status, o.recipient_name, o.buyer_id, o.created_at, ifnull(o.paid_at, ''),
-       ifnull(o.resend_of, ''), ifnull(s.carrier, ''), ifnull(s.tracking_number, ''), ifnull(s.shipped_at, '')
-FROM orders o
+_HIT_COLUMNS = """
+o.order_id, o.platform, o.status, o.recipient_name, o.buyer_id, o.created_at, ifnull(o.paid_at, ''),
+ifnull(o.resend_of, ''), ifnull(s.carrier, ''), ifnull(s.tracking_number, ''), ifnull(s.shipped_at, '')
+"""
+_NEWEST_SHIPMENT = """
 LEFT JOIN shipments s ON s.id = (
     SELECT id FROM shipments WHERE order_id = o.order_id AND voided_at IS NULL ORDER BY id DESC LIMIT 1)
-WHERE o.order_id IN ({marks})
 """
+_HITS_SQL = f"SELECT {_HIT_COLUMNS} FROM orders o {_NEWEST_SHIPMENT} WHERE o.order_id IN ({{marks}})"
 # Read by rowid when every order of the page has one (exact keys), else by order id (names).
 _HITS_BY_ROWID = _HITS_SQL.replace("o.order_id IN", "o.rowid IN")
 
@@ -310,40 +311,43 @@ def _hit_rows(db: sqlite_utils.Database, order_ids: list[str], rowids: list[int 
 
 
 # The orders whose phone ends in four digits, but those the same digits found as an order number
-# (listed before them): how many, and one page of them, newest first, both from the index alone (the
-# after-sales search migration of kiosk/schema.py). The count is a subquery run once, not a window
-# function (which would sort every row of the tail in a temporary tree).
-_TAIL_WHERE = f"""
-phone_tail = :tail AND order_id NOT IN (SELECT order_id FROM orders WHERE order_key = :key LIMIT {MAX_MATCHES})
-"""
-_TAIL_COUNT_SQL = f"SELECT count(*) FROM orders WHERE {_TAIL_WHERE}"
+# (listed before them): how many, and one page of them with the columns a results list shows, newest
+# first, found through the index on tail and time (the after-sales search migration of kiosk/schema.py).
+# The count is a subquery run once, not a window function (which would sort every row of the tail in a temporary tree).
+_KEYED = f"(SELECT order_id FROM orders WHERE order_key = :key LIMIT {MAX_MATCHES})"
+_TAIL_COUNT_SQL = f"SELECT count(*) FROM orders WHERE phone_tail = :tail AND order_id NOT IN {_KEYED}"
+# Read in the index's order (tail, time): no sort, and only the page's rows are joined to their parcels.
 _TAIL_SQL = f"""
-SELECT order_id, rowid, ({_TAIL_COUNT_SQL}) FROM orders WHERE {_TAIL_WHERE}
-ORDER BY created_at DESC LIMIT :size OFFSET :skip
+SELECT {_HIT_COLUMNS}, ({_TAIL_COUNT_SQL}) FROM orders o {_NEWEST_SHIPMENT}
+WHERE o.phone_tail = :tail AND o.order_id NOT IN {_KEYED}
+ORDER BY o.created_at DESC LIMIT :size OFFSET :skip
 """
 
 
 def _tail_page(
     db: sqlite_utils.Database, params: dict[str, str], skip: int, size: int
-) -> tuple[list[tuple[str, int, int]], int, bool]:
+) -> tuple[list[tuple[str, int | None, int]], dict[str, tuple], int, bool]:
     """Four digits: the order with that number first, then the phones that end so. Paged in SQL: a
     tail is shared by a hundred orders in a million and only one page of them is shown. Returns the
-    page as (order id, rowid, arm), the number of orders found and whether some were left out."""
+    page as (order id, rowid, arm), the rows of the phones already read, the number of orders found
+    and whether some were left out."""
     execute = sqlite3.Connection.execute  # see _exact_matches
     keyed = execute(db.conn, str(_ARMS[_ORDER][1]).format(limit=MAX_MATCHES), params).fetchall()
-    page = [(order_id, rowid, _ORDER) for order_id, rowid in keyed[skip : skip + size]]
+    page: list[tuple[str, int | None, int]] = [
+        (order_id, rowid, _ORDER) for order_id, rowid in keyed[skip : skip + size]]
     wanted = size - len(page)
     # At least one row: it carries the count of them all.
     tails = execute(db.conn, _TAIL_SQL, {**params, "size": max(wanted, 1),
                                          "skip": max(0, skip - len(keyed))}).fetchall()
     if tails:
-        in_all = tails[0][2]
+        in_all = tails[0][-1]
     elif skip > len(keyed):  # a page past the last one
         in_all = execute(db.conn, _TAIL_COUNT_SQL, params).fetchone()[0]
     else:
         in_all = 0
-    page += [(order_id, rowid, _PHONE_TAIL) for order_id, rowid, _count in tails[:wanted]]
-    return page, len(keyed) + in_all, max(len(keyed), in_all) >= MAX_MATCHES
+    rows = {row[0]: row[:-1] for row in tails[:wanted]}
+    page += [(order_id, None, _PHONE_TAIL) for order_id in rows]
+    return page, rows, len(keyed) + in_all, max(len(keyed), in_all) >= MAX_MATCHES
 
 
 def _keys_and_names_page(
@@ -390,12 +394,12 @@ def lookup(
     else:
         arms, params = _shape(text, tracking)
         if _PHONE_TAIL in arms:
-            chosen, total, capped = _tail_page(db, params, skip, page_size)
+            chosen, rows, total, capped = _tail_page(db, params, skip, page_size)
         else:
             chosen, total, capped = _keys_and_names_page(db, text, arms, params, skip, page_size)
-        if chosen:
-            rows = _hit_rows(db, [order_id for order_id, _rowid, _arm in chosen],
-                             [rowid for _order_id, rowid, _arm in chosen])
+        unread = [(order_id, rowid) for order_id, rowid, _arm in chosen if order_id not in rows]
+        if unread:
+            rows.update(_hit_rows(db, [order_id for order_id, _rowid in unread], [rowid for _id, rowid in unread]))
     hits = tuple(LookupHit(*rows[order_id], _KIND_OF_ARM[arm]) for order_id, _rowid, arm in chosen
                  if order_id in rows)
     return LookupPage(text, hits, page, page_size, total, capped)
