@@ -41,46 +41,55 @@ def _level(waited: float) -> int:
 class WriteQueue:
     """This process's place among the processes waiting for one database's write lock."""
 
-    def __init__(self, handle: int) -> None:
-        self._handle = handle
+    def __init__(self, path: str) -> None:
+        self._path = path
+        # Kept open for the life of the process once opened: closing any handle of the file would
+        # drop every lock the process holds on it.
+        self._handle: int | None = None
         self._held = 0  # the level byte this process holds (0: none)
 
     @classmethod
-    def beside(cls, database: Path) -> WriteQueue | None:
-        """The queue of ``database`` (its file ``NAME-writers``), one per process and database, or
-        None when that file cannot be opened (a read-only folder): the lock is then taken unqueued."""
+    def beside(cls, database: Path) -> WriteQueue:
+        """The queue of ``database`` (its file ``NAME-writers``), one per process and database.
+
+        The file is made by the first process that has to wait: a database nobody ever waited for
+        (one station, a demo or a backup written under a temporary name) gets none."""
         key = os.path.realpath(database)
         if key not in _QUEUES:
-            try:
-                # Kept open for the life of the process: closing any handle of the file would drop
-                # every lock the process holds on it.
-                handle = os.open(key + "-writers", os.O_RDWR | os.O_CREAT, 0o644)
-            except OSError:
-                return None
-            _QUEUES[key] = cls(handle)
+            _QUEUES[key] = cls(key + "-writers")
         return _QUEUES[key]
+
+    def _file(self, *, create: bool) -> int | None:
+        if self._handle is None:
+            try:
+                self._handle = os.open(self._path, os.O_RDWR | (os.O_CREAT if create else 0), 0o644)
+            except OSError:
+                return None  # nobody has waited yet, or a read-only folder: the lock is taken unqueued
+        return self._handle
 
     def someone_before(self, waited: float) -> bool:
         """Whether another process has waited at least a level longer than this one's ``waited``."""
         # Never below this process's own byte: the range tested must not cover it (a lock of one
         # process does not conflict with another of its own, it replaces it).
         level = max(_level(waited), self._held)
-        if level >= LEVELS:
+        handle = self._file(create=False)
+        if level >= LEVELS or handle is None:
             return False
         try:
-            fcntl.lockf(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB, LEVELS - level, level + 1)
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB, LEVELS - level, level + 1)
         except OSError:
             return True
-        fcntl.lockf(self._handle, fcntl.LOCK_UN, LEVELS - level, level + 1)
+        fcntl.lockf(handle, fcntl.LOCK_UN, LEVELS - level, level + 1)
         return False
 
     def waiting(self, waited: float) -> None:
         """Say that this process has waited ``waited`` seconds so far."""
         level = _level(waited)
-        if level <= self._held:
+        handle = self._file(create=True)
+        if level <= self._held or handle is None:
             return
         try:
-            fcntl.lockf(self._handle, fcntl.LOCK_SH | fcntl.LOCK_NB, 1, level)
+            fcntl.lockf(handle, fcntl.LOCK_SH | fcntl.LOCK_NB, 1, level)
         except OSError:
             return  # another process is looking at that byte this instant: next time
         self.leave()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 import sqlite3
 import time
+from pathlib import Path
 
 from kiosk import write_queue
 from kiosk.db import open_database, record_event, transaction
@@ -61,6 +61,8 @@ def test_the_station_waiting_longest_takes_the_write_lock_first(db_path, monkeyp
 
 def test_a_waiter_is_seen_by_other_processes_only_and_leaves_no_trace(db_path):
     queue = WriteQueue.beside(db_path)
+    assert not queue.someone_before(0.0)
+    assert not Path(f"{db_path}-writers").exists()  # nobody waited: no file beside the database
     assert queue is WriteQueue.beside(db_path)  # one per process and database
     queue.waiting(3 * LEVEL_SECONDS)
     # Its own place is never in its way (locks of one process do not conflict) ...
@@ -68,7 +70,7 @@ def test_a_waiter_is_seen_by_other_processes_only_and_leaves_no_trace(db_path):
     seen = _FORK.Queue()
 
     def look(*waited: float) -> None:
-        other = WriteQueue(os.open(f"{db_path}-writers", os.O_RDWR))
+        other = WriteQueue(f"{db_path}-writers")
         seen.put([other.someone_before(seconds) for seconds in waited])
 
     process = _FORK.Process(target=look, args=(0.0, 4 * LEVEL_SECONDS, LEVELS * LEVEL_SECONDS))
