@@ -26,7 +26,7 @@ from kiosk.cells import truncate_cells
 from kiosk.desk_supervisor import LogFilter
 from kiosk.errors import KioskError
 from kiosk.i18n import N_, _, format_number
-from kiosk.reports.dispatch import LeaderEntry, Totals
+from kiosk.reports.dispatch import LeaderEntry, Totals, chart_lines
 from kiosk.reports.tables import Table, percent, report_tables
 from screens.history_dialog import OrderHistoryDialog
 from screens.widgets.banner import Banner
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 # them in the order a supervisor looks (the totals are the header line).
 VIEW_ORDER = (5, 3, 2, 11, 6, 7, 8, 9, 10, 4, 1, 12)
 BY_CARRIER, BY_PACKER = 2, 3
-# Carriers drawn each on their own line under the whole day's; more would crowd out the lists.
+# Carrier lines under the whole day's (kiosk.reports.dispatch.chart_lines); more would crowd out the lists.
 CHART_CARRIERS = 3
 CHART_NAME_CELLS = 12
 _NUMBER = re.compile(r"(\d+(?:\.\d+)?)")
@@ -204,10 +204,7 @@ class DispatchLogScreen(Screen):
                 problems=format_number(len(log.problems)))))
 
     def _show_chart(self, log: DispatchLog) -> None:
-        hours = log.hourly
-        carriers = sorted({name for hour in hours for name in hour.orders})
-        lines = [(_("All"), [sum(hour.orders.values()) for hour in hours])]
-        lines += [(name, [hour.orders.get(name, 0) for hour in hours]) for name in carriers[:CHART_CARRIERS]]
+        lines = chart_lines(log.hourly, CHART_CARRIERS)
         busiest = max(lines[0][1], default=0)
         self.query_one("#chart-title", Static).update(Text(
             _("Orders per hour, {start} to {end} (busiest hour: {most})").format(

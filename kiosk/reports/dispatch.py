@@ -530,6 +530,24 @@ def hourly(rows: list[ShipmentRow], day: BusinessDay) -> list[HourCount]:
             for hour, count in zip(hours, counts, strict=True)]
 
 
+def chart_lines(hours: list[HourCount], carriers: int) -> list[tuple[str, list[int]]]:
+    """The lines of an hourly chart with room for ``carriers`` carriers under the whole day's: the
+    busiest carriers each on their own line and, when there are more, the rest summed on the last,
+    so that every order of the day is on a carrier line."""
+    totals = Counter()
+    for hour in hours:
+        totals.update(hour.orders)
+    ranked = sorted(totals, key=lambda name: (-totals[name], name))
+    lines = [(_("All"), [sum(hour.orders.values()) for hour in hours])]
+    shown = ranked if len(ranked) <= carriers else ranked[: carriers - 1]
+    lines += [(name, [hour.orders.get(name, 0) for hour in hours]) for name in shown]
+    rest = ranked[len(shown):]
+    if rest:
+        lines.append((_("{count} others").format(count=len(rest)),
+                      [sum(hour.orders.get(name, 0) for name in rest) for hour in hours]))
+    return lines
+
+
 # -- the day's other lists -----------------------------------------------------------------------
 
 
