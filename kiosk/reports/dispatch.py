@@ -383,8 +383,9 @@ def shipment_rows(db: sqlite_utils.Database, day: BusinessDay, settings: ReportS
             SELECT s.id, s.shipped_at, s.order_id, s.carrier, s.carrier_id, {CARRIER_KEY} AS carrier_key,
                 s.tracking_number, s.package_no, s.package_count, s.operator, s.station,
                 s.package_no >= s.package_count AS completes,
-                (SELECT MAX(e.at) FROM events e WHERE e.order_id = s.order_id AND e.kind = 'status_packing'
-                    AND e.at <= s.shipped_at) AS claimed_at
+                -- The latest claim: one step down the index from the shipment time, not an aggregate.
+                (SELECT e.at FROM events e WHERE e.order_id = s.order_id AND e.kind = 'status_packing'
+                    AND e.at <= s.shipped_at ORDER BY e.at DESC LIMIT 1) AS claimed_at
             FROM shipments s
             WHERE s.shipped_at >= ? AND s.shipped_at < ? AND s.voided_at IS NULL{where}
         ), sized AS MATERIALIZED (
