@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from itertools import chain
+from itertools import compress
 from operator import attrgetter, is_not
 from typing import NamedTuple
 
@@ -35,6 +35,9 @@ PACKING_FAULTS = ("missing", "wrong_item", "short")
 ORDER_SIZES = (("1", 1, 1), ("2-3", 2, 3), ("4-9", 4, 9), ("10+", 10, None))
 # Where a shipment's carrier is grouped: its identified carrier id, else the name it was recorded under.
 CARRIER_KEY = "CASE WHEN s.carrier_id != '' THEN s.carrier_id ELSE s.carrier END"
+# A parcel's units and its lines with a quantity travel as one number, units * LINES_SCALE + lines:
+# quantities are never negative (a CHECK of shipment_lines) and a parcel has far fewer lines than this.
+LINES_SCALE = 1 << 32
 
 
 class ShipmentRow(NamedTuple):
@@ -345,6 +348,9 @@ def _case(spans: list[tuple[str | None, str, str]], column: int) -> tuple[str, l
     return f"{sql} ELSE ? END", [*params, spans[-1][column]]
 
 
+_AS_ROW = partial(tuple.__new__, ShipmentRow)
+
+
 def shipment_rows(db: sqlite_utils.Database, day: BusinessDay, settings: ReportSettings, *,
                   packer: str | None = None, carrier: str | None = None,
                   station: str | None = None) -> list[ShipmentRow]:
@@ -377,8 +383,9 @@ def shipment_rows(db: sqlite_utils.Database, day: BusinessDay, settings: ReportS
             SELECT s.id, s.shipped_at, s.order_id, s.carrier, s.carrier_id, {CARRIER_KEY} AS carrier_key,
                 s.tracking_number, s.package_no, s.package_count, s.operator, s.station,
                 s.package_no >= s.package_count AS completes,
-                (SELECT MAX(e.at) FROM events e WHERE e.order_id = s.order_id AND e.kind = 'status_packing'
-                    AND e.at <= s.shipped_at) AS claimed_at
+                -- The latest claim: one step down the index from the shipment time, not an aggregate.
+                (SELECT e.at FROM events e WHERE e.order_id = s.order_id AND e.kind = 'status_packing'
+                    AND e.at <= s.shipped_at ORDER BY e.at DESC LIMIT 1) AS claimed_at
             FROM shipments s
             WHERE s.shipped_at >= ? AND s.shipped_at < ? AND s.voided_at IS NULL{where}
         ), sized AS MATERIALIZED (
@@ -386,8 +393,9 @@ def shipment_rows(db: sqlite_utils.Database, day: BusinessDay, settings: ReportS
                 CASE WHEN d.completes THEN
                     CAST(round((julianday(d.shipped_at) - julianday(d.claimed_at)) * 86400000) AS INTEGER)
                 END AS pack_ms,
-                (SELECT COUNT(*) FROM shipment_lines sl WHERE sl.shipment_id = d.id AND sl.quantity > 0) AS sl_items,
-                (SELECT SUM(sl.quantity) FROM shipment_lines sl WHERE sl.shipment_id = d.id) AS sl_units,
+                -- Units and lines with a quantity in one pass over the parcel's lines (NULL without lines).
+                (SELECT SUM(sl.quantity) * {LINES_SCALE} + SUM(sl.quantity > 0) FROM shipment_lines sl
+                    WHERE sl.shipment_id = d.id) AS sl_sizes,
                 (SELECT SUM(ol.quantity) FROM order_lines ol WHERE ol.order_id = d.order_id) AS ordered_units,
                 -- The packing session's scans, and its refused ones: two ranges of one index.
                 CASE WHEN d.completes AND d.claimed_at IS NOT NULL THEN (SELECT COUNT(*) FROM scans sc
@@ -398,14 +406,14 @@ def shipment_rows(db: sqlite_utils.Database, day: BusinessDay, settings: ReportS
                     AND sc.scanned_at >= d.claimed_at AND sc.scanned_at <= d.shipped_at), '') ELSE '' END AS refused
             FROM day d
         ), figured AS (
-            SELECT z.*,
-                CASE WHEN z.completes THEN COALESCE(z.sl_units, z.ordered_units, 0) ELSE 0 END AS units,
+            SELECT z.*, z.sl_sizes / {LINES_SCALE} AS sl_units, z.sl_sizes % {LINES_SCALE} AS sl_items,
+                CASE WHEN z.completes THEN COALESCE(z.sl_sizes / {LINES_SCALE}, z.ordered_units, 0) ELSE 0 END AS units,
                 z.pack_ms / 1000 + (z.pack_ms % 1000 > 500 OR (z.pack_ms % 1000 = 500 AND z.pack_ms / 1000 % 2 = 1))
                     AS pack_seconds
             FROM sized z
         )
         SELECT z.id, z.shipped_at,
-            strftime('%Y-%m-%dT%H:%M:%S', z.shipped_at, {modifier}) || {suffix},
+            replace(datetime(z.shipped_at, {modifier}), ' ', 'T') || {suffix},
             z.order_id, o.platform,
             CASE WHEN z.carrier_id = '' THEN z.carrier
                 ELSE CASE z.carrier_id {" ".join(["WHEN ? THEN ?"] * len(names))}
@@ -435,7 +443,8 @@ def shipment_rows(db: sqlite_utils.Database, day: BusinessDay, settings: ReportS
         [*params, *modifier_params, *suffix_params, *(value for pair in names for value in pair),
          *PACKING_FAULTS, start],
     )
-    return list(map(ShipmentRow._make, raw))
+    # The statement gives exactly the row's fields, so each row becomes a ShipmentRow in C (no length check).
+    return list(map(_AS_ROW, raw))
 
 
 # -- figures -------------------------------------------------------------------------------------
@@ -466,12 +475,17 @@ _ADDITIVE = tuple(map(attrgetter, ("completes_order", "units", "scans", "accepte
 _PER_ITEM = attrgetter("seconds_per_item")
 _REFUSED = attrgetter("refused_scans")
 _IS_VALUE = partial(is_not, None)
+_HOUR_CARRIER = attrgetter("hour", "carrier")
+_COMPLETES = attrgetter("completes_order")
+_LEADER_FIELDS = attrgetter("seconds_per_item", "units", "packer", "packer_name")
 
 
 def totals_of(key: str, name: str, rows: list[ShipmentRow]) -> Totals:
     # Column sums over the rows (C loops: a busy day has thousands of rows and dozens of groups).
     orders, units, scans, accepted, problem_units = (sum(map(column, rows)) for column in _ADDITIVE)
-    refused = Counter(chain.from_iterable(text.split(",") for text in filter(None, map(_REFUSED, rows))))
+    # Most parcels have no refused scan: no Counter for a group without one.
+    refused_texts = list(filter(None, map(_REFUSED, rows)))
+    refused = Counter(",".join(refused_texts).split(",")) if refused_texts else {}
     per_item = sorted(filter(_IS_VALUE, map(_PER_ITEM, rows)))
     return Totals(
         key=key, name=name, orders=orders, parcels=len(rows), units=units,
@@ -495,20 +509,18 @@ def size_of(units: int) -> str:
 
 def leaderboard(rows: list[ShipmentRow]) -> list[LeaderEntry]:
     """Per order size, the packers by median seconds per item (fastest first, more orders breaking a tie)."""
-    timed: dict[tuple[str, str], list[float]] = defaultdict(list)
+    timed: dict[str, defaultdict[str, list[float]]] = {label: defaultdict(list) for label, _low, _high in ORDER_SIZES}
     names = {}
     sizes: dict[int, str] = {}
-    for row in rows:
-        if row.seconds_per_item is not None:
-            size = sizes.get(row.units) or sizes.setdefault(row.units, size_of(row.units))
-            timed[(size, row.packer)].append(row.seconds_per_item)
-            names[row.packer] = row.packer_name
+    for per_item, units, packer, name in map(_LEADER_FIELDS, rows):
+        if per_item is not None:
+            size = sizes.get(units) or sizes.setdefault(units, size_of(units))
+            timed[size][packer].append(per_item)
+            names[packer] = name
     entries = []
-    for label, _low, _high in ORDER_SIZES:
-        board = sorted(
-            ((round(_median(sorted(values)), 1), -len(values), packer)
-             for (size, packer), values in timed.items() if size == label)
-        )
+    for label, by_packer in timed.items():
+        board = sorted((round(_median(sorted(values)), 1), -len(values), packer)
+                       for packer, values in by_packer.items())
         entries += [LeaderEntry(label, rank, packer, names[packer], -negative, median)
                     for rank, (median, negative, packer) in enumerate(board, 1)]
     return entries
@@ -522,7 +534,7 @@ def hourly(rows: list[ShipmentRow], day: BusinessDay) -> list[HourCount]:
     while moment < day.end:
         hours.append(moment)
         moment += timedelta(hours=1)
-    counted = Counter((row.hour, row.carrier) for row in rows if row.completes_order)
+    counted = Counter(compress(map(_HOUR_CARRIER, rows), map(_COMPLETES, rows)))
     counts: list[dict[str, int]] = [{} for _hour in hours]
     for (index, carrier), orders in sorted(counted.items()):
         counts[index][carrier] = orders
