@@ -64,9 +64,24 @@ def _shows_anywhere(text: str) -> Condition:
     return check
 
 
+async def _timed_searches(app: BenchKiosk | SearchFloorApp, tails: list[str], shown: list[str],
+                          what: str) -> list[float]:
+    """Each tail typed untimed, then from its Enter until its ``shown`` text is on screen."""
+    times = []
+    still_cursor(app)
+    for tail, text in zip(tails, shown, strict=True):
+        post_keys(app, tail)
+        await until(lambda tail=tail: focused_value(app) == tail)
+        await settle(app)
+        watch = app.frame_log.watch(_shows_anywhere(text))
+        started = time.perf_counter()
+        post_enter(app)
+        times.append(await timed_frame(app, watch, SETUP_TIMEOUT, what) - started)
+    return times
+
+
 async def kiosk_searches(config: Config, tails: list[tuple[str, str, str]]) -> list[float]:
     """Each tail (``sample_tails``) from its Enter until the newest order with it is on the search screen."""
-    times = []
     app = BenchKiosk(config)
     async with app.run_test(size=SIZE) as pilot:
         await frame_after(app, login_shown(app))
@@ -74,34 +89,17 @@ async def kiosk_searches(config: Config, tails: list[tuple[str, str, str]]) -> l
         await until(lambda: pin_asked(app))
         await pilot.press(*BENCH_PIN, "enter")
         await until(lambda: search_ready(app))
-        still_cursor(app)
-        for tail, shown, _floor_shows in tails:
-            post_keys(app, tail)
-            await until(lambda tail=tail: focused_value(app) == tail)
-            await settle(app)
-            watch = app.frame_log.watch(_shows_anywhere(shown))
-            started = time.perf_counter()
-            post_enter(app)
-            times.append(await timed_frame(app, watch, SETUP_TIMEOUT, "search results") - started)
-    return times
+        return await _timed_searches(app, [tail for tail, _shown, _floor in tails],
+                                     [shown for _tail, shown, _floor in tails], "search results")
 
 
 async def floor_searches(db: Path, tails: list[tuple[str, str, str]]) -> list[float]:
     """Each tail from its Enter until the first row of the floor's page is on screen."""
-    times = []
     app = SearchFloorApp(db)
     async with app.run_test(size=SIZE):
         await frame_after(app, _shows_anywhere(READY_TEXT))
-        still_cursor(app)
-        for tail, _kiosk_shows, shown in tails:
-            post_keys(app, tail)
-            await until(lambda tail=tail: focused_value(app) == tail)
-            await settle(app)
-            watch = app.frame_log.watch(_shows_anywhere(shown))
-            started = time.perf_counter()
-            post_enter(app)
-            times.append(await timed_frame(app, watch, SETUP_TIMEOUT, "floor search results") - started)
-    return times
+        return await _timed_searches(app, [tail for tail, _kiosk, _shown in tails],
+                                     [shown for _tail, _kiosk, shown in tails], "floor search results")
 
 
 def sample_tails(db: Path, count: int) -> list[tuple[str, str, str]]:

@@ -83,23 +83,15 @@ class StationsScreen(SupervisorListScreen[LiveStation]):
         return row.order_id if row is not None else None
 
     def action_hold_order(self) -> None:
-        row = self.current
-        order_id = self._order_of(row)
-        if row is None or order_id is None:
-            return
-
-        def answered(reason: str | None) -> None:
-            if reason:
-                self._act(lambda: self.desk.hold_order(order_id, reason),
-                          _("Order {order_id} is on hold: {station} is told to stop.").format(
-                              order_id=order_id, station=row.station))
-
-        self.app.push_screen(PromptDialog(
-            _("Hold order {order_id}, which {station} is packing: why?").format(order_id=order_id,
-                                                                                  station=row.station),
-            check=required, max_length=200), answered)
+        self._stop_live_order(_("Hold order {order_id}, which {station} is packing: why?"),
+                              _("Order {order_id} is on hold: {station} is told to stop."), self.desk.hold_order)
 
     def action_cancel_order(self) -> None:
+        self._stop_live_order(_("Cancel order {order_id}, which {station} is packing: why?"),
+                              _("Order {order_id} cancelled: {station} is told to stop."), self.desk.cancel_order)
+
+    def _stop_live_order(self, question: str, done: str, act: Callable[[str, str], object]) -> None:
+        """Hold or cancel the order the highlighted station is packing, with a reason."""
         row = self.current
         order_id = self._order_of(row)
         if row is None or order_id is None:
@@ -107,11 +99,7 @@ class StationsScreen(SupervisorListScreen[LiveStation]):
 
         def answered(reason: str | None) -> None:
             if reason:
-                self._act(lambda: self.desk.cancel_order(order_id, reason),
-                          _("Order {order_id} cancelled: {station} is told to stop.").format(
-                              order_id=order_id, station=row.station))
+                self._act(lambda: act(order_id, reason), done.format(order_id=order_id, station=row.station))
 
-        self.app.push_screen(PromptDialog(
-            _("Cancel order {order_id}, which {station} is packing: why?").format(order_id=order_id,
-                                                                                    station=row.station),
-            check=required, max_length=200), answered)
+        self.app.push_screen(PromptDialog(question.format(order_id=order_id, station=row.station),
+                                          check=required, max_length=200), answered)
