@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import Counter
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -88,8 +87,9 @@ class LookupHit(NamedTuple):
         return _(MATCH_NAMES[self.matched])
 
 
-@dataclass(frozen=True)
-class LookupPage:
+class LookupPage(NamedTuple):
+    """A page of results (a named tuple, like its hits: built on every search, even of one waybill)."""
+
     query: str
     hits: tuple[LookupHit, ...]
     page: int
