@@ -28,7 +28,7 @@ from kiosk.errors import KioskError
 from kiosk.hold_reasons import SHORT_AWAITING_APPROVAL
 from kiosk.i18n import _
 from kiosk.print_service import PrintNotice, PrintService
-from kiosk.sessions import end_session, end_session_of, refuse_if_elsewhere, start_session
+from kiosk.sessions import end_session, end_session_of, live_session, refuse_if_elsewhere, start_session
 
 if TYPE_CHECKING:
     from kiosk.history import HistoryEntry
@@ -180,6 +180,18 @@ class Desk(SupervisorDay, AfterSalesDesk, LabelsDesk, RecoveryDesk):
         self._session = None
         self._bulk_quantity = 1
         self.locked = False
+
+    def session_ended(self) -> str | None:
+        """Why the operator logged in here is not any more (a supervisor ended the session from
+        another station, which frees the badge for another one), or None while the session stands."""
+        operator = self._operator
+        if operator is None or self._approval_only:
+            return None
+        session = live_session(self.db, operator.badge)
+        if session is not None and session.station == self.station:
+            return None
+        return _("A supervisor ended the session of {badge} at this station: scan your badge to log in again.").format(
+            badge=operator.badge)
 
     def heartbeat(self) -> None:
         """Keep this station's claim alive; a supervisor sees claims whose heartbeat went stale."""

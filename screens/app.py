@@ -52,6 +52,8 @@ IDLE_CHECK_SECONDS = 5
 # The name the queue screen is installed under (it is kept from one login to the next).
 QUEUE_SCREEN = "queue"
 HEARTBEAT_SECONDS = 30
+# How soon a station sees that a supervisor ended its session elsewhere (one indexed read).
+SESSION_CHECK_SECONDS = 2
 # A print outcome held back while its screen gives way is recorded at the latest this much later.
 RECORD_LATEST_SECONDS = 0.5
 
@@ -118,6 +120,7 @@ class KioskApp(App):
         if self.desk.idle_lock_seconds:
             self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.set_interval(HEARTBEAT_SECONDS, self.desk.heartbeat)
+        self.set_interval(SESSION_CHECK_SECONDS, self.check_session)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
@@ -230,6 +233,15 @@ class KioskApp(App):
     @on(LogOutRequested)
     def log_out_requested(self, message: LogOutRequested) -> None:
         self.log_out(message.why)
+
+    def check_session(self) -> None:
+        """A session a supervisor ended from another station ends here too: back to the login screen,
+        which says why (an order open here stays this station's, resumed at the next login)."""
+        ended = self.desk.session_ended()
+        if ended:
+            self.login_screen.farewell = ended
+            self.log_out("session_ended")
+            self.bell()
 
     def log_out(self, why: str = "logout") -> None:
         self.desk.log_out(why)

@@ -51,6 +51,8 @@ class LoginScreen(ScanScreen):
         self.desk = desk
         self.badge = ""
         self.resumed_before = False
+        # Why the last session ended, when the station did not end it itself (App.check_session).
+        self.farewell = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login-box"):
@@ -91,7 +93,9 @@ class LoginScreen(ScanScreen):
         pin.placeholder = _("PIN")
         pin.value = ""
         pin.display = False
-        self.query_one(Banner).show("")
+        # Said once, on the screen the station comes back to (why the last session ended).
+        self.query_one(Banner).show(self.farewell, "error" if self.farewell else "info")
+        self.farewell = ""
         self.query_one(KioskFooter).follow_language()
         badge_input.focus()
 
