@@ -16,6 +16,7 @@ import re
 import sqlite3
 from collections import Counter
 from enum import StrEnum
+from operator import itemgetter
 from typing import NamedTuple
 
 import sqlite_utils
@@ -245,14 +246,18 @@ def _exact_matches(
     return sqlite3.Connection.execute(db.conn, _find_statement(arms), params).fetchall()
 
 
-# A waybill scanned or typed: its orders with the columns a results list shows, in one statement.
+# A waybill scanned or typed: its orders with the columns a results list shows, in one statement, and
+# each parcel's id last. The newest parcel comes first, sorted in Python: the index on the tracking
+# number holds the voiding time, not the id, so SQL would sort in a temporary tree for the one or two
+# parcels a number has.
 _WAYBILL_SQL = f"""
 SELECT o.order_id, o.platform, o.status, o.recipient_name, o.buyer_id, o.created_at, ifnull(o.paid_at, ''),
-       ifnull(o.resend_of, ''), ifnull(s.carrier, ''), ifnull(s.tracking_number, ''), ifnull(s.shipped_at, '')
+       ifnull(o.resend_of, ''), ifnull(s.carrier, ''), ifnull(s.tracking_number, ''), ifnull(s.shipped_at, ''),
+       w.id
 FROM shipments w JOIN orders o ON o.order_id = w.order_id
 LEFT JOIN shipments s ON s.id = (
     SELECT id FROM shipments WHERE order_id = o.order_id AND voided_at IS NULL ORDER BY id DESC LIMIT 1)
-WHERE w.tracking_number = ? ORDER BY w.id DESC LIMIT {MAX_MATCHES}
+WHERE w.tracking_number = ? LIMIT {MAX_MATCHES}
 """
 
 
@@ -261,9 +266,12 @@ def _waybill_rows(db: sqlite_utils.Database, tracking: str) -> dict[str, tuple]:
 
     A waybill names its orders: when it does, no other kind of key is tried (an order number, a
     buyer id or a sku that reads the same as a parcel's tracking number would only be noise)."""
+    found = sqlite3.Connection.execute(db.conn, _WAYBILL_SQL, (tracking,)).fetchall()  # as in _exact_matches
+    if len(found) > 1:
+        found.sort(key=itemgetter(-1), reverse=True)
     rows: dict[str, tuple] = {}
-    for row in sqlite3.Connection.execute(db.conn, _WAYBILL_SQL, (tracking,)):  # as in _exact_matches
-        rows.setdefault(row[0], row)
+    for row in found:
+        rows.setdefault(row[0], row[:-1])
     return rows
 
 
