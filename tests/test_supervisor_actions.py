@@ -172,9 +172,11 @@ def test_a_supervisor_holds_an_order_a_live_station_is_packing_and_the_packer_is
 
 def test_a_supervisor_cancels_an_order_a_live_station_is_packing_and_the_packer_is_stopped(db, packer, supervisor):
     packer.open_order("SO-1")
+    for code in (EAN["SW-RED-M"], EAN["SW-RED-M"], EAN["TOTE-BLK"]):  # every item packed: only the cancel stops it
+        packer.scan(code)
     supervisor.cancel_order("SO-1", "fraud check failed")
     assert packer.interruption() == "Order cancelled: put the items back."
-    with pytest.raises(KioskError):
+    with pytest.raises(KioskError, match="Order SO-1 is no longer open at this station: it was not shipped"):
         packer.record_waybill(SF_WAYBILL)
     assert db.execute("SELECT COUNT(*) FROM shipments").fetchone() == (0,)
 
