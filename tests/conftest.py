@@ -116,6 +116,19 @@ def db(db_path: Path) -> sqlite_utils.Database:
 
 
 @pytest.fixture
+def similar(db: sqlite_utils.Database) -> sqlite_utils.Database:
+    """The search tests' orders (tests/test_lookup.py's SIMILAR): 张伟, 张伟华, 王伟, 张三丰 and Latin
+    names, phones and tracking numbers close to each other; the seed's own names out of their way."""
+    from tests.test_lookup import SIMILAR, add_order
+
+    with transaction(db) as conn:
+        conn.execute("UPDATE orders SET recipient_name = 'Seed Person'")
+    for order_id, values in SIMILAR.items():
+        add_order(db, order_id, *values)
+    return db
+
+
+@pytest.fixture
 def config(tmp_path: Path, db_path: Path) -> Config:
     return Config(station="DESK-1", database=db_path, spool_dir=tmp_path / "spool",
                   idle_lock_seconds=0)

@@ -41,6 +41,21 @@ def fake_clock(monkeypatch):
     return pauses
 
 
+def screens_while_waiting(app, monkeypatch, then=None) -> list[str]:
+    """What the App showed at each pause of a wait for the database (``then`` runs after each pause)."""
+    seen: list[str] = []
+    real_pause = db_module._pause
+
+    def pause_and_look(seconds: float) -> None:
+        seen.append(rendered(app))
+        real_pause(seconds)
+        if then is not None:
+            then()
+
+    monkeypatch.setattr(db_module, "_pause", pause_and_look)
+    return seen
+
+
 async def open_so1(pilot, app) -> None:
     await log_in(pilot)
     await scan(pilot, "SO-1")
@@ -52,14 +67,7 @@ async def open_so1(pilot, app) -> None:
 async def test_a_scan_waits_for_the_database_on_screen_then_is_refused_and_nothing_is_counted(
         config, db, held_elsewhere, fake_clock, monkeypatch):
     app = RecordingApp(config)
-    seen_while_waiting: list[str] = []
-    real_pause = db_module._pause
-
-    def pause_and_look(seconds: float) -> None:
-        seen_while_waiting.append(rendered(app))
-        real_pause(seconds)
-
-    monkeypatch.setattr(db_module, "_pause", pause_and_look)
+    seen_while_waiting = screens_while_waiting(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await open_so1(pilot, app)
         held_elsewhere.execute("BEGIN IMMEDIATE")
@@ -119,16 +127,12 @@ async def test_the_notice_shows_over_a_dialog_then_goes_once_the_database_is_fre
     from screens.approve import SupervisorApproval
 
     app = RecordingApp(config)
-    seen_while_waiting: list[str] = []
-    real_pause = db_module._pause
 
-    def pause_and_look(seconds: float) -> None:
-        seen_while_waiting.append(rendered(app))
-        real_pause(seconds)
+    def let_go_after_the_notice() -> None:
         if sum(fake_clock) > 2 * db_module.BUSY_NOTICE_AFTER_SECONDS and held_elsewhere.in_transaction:
             held_elsewhere.execute("COMMIT")  # the other program lets go a while after the notice
 
-    monkeypatch.setattr(db_module, "_pause", pause_and_look)
+    seen_while_waiting = screens_while_waiting(app, monkeypatch, then=let_go_after_the_notice)
     approved = []
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot)

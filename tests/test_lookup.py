@@ -45,16 +45,6 @@ def add_order(db, order_id: str, recipient: str, phone: str, buyer: str, email: 
                 " VALUES (?, 'UPS', ?, 'P001', 'DESK-1', '2026-11-21T08:00:00.000+00:00')", (order_id, tracking))
 
 
-@pytest.fixture
-def similar(db):
-    # The shared seed's orders are all "Ann Smith" (and one 张伟): out of the way of these.
-    with transaction(db) as conn:
-        conn.execute("UPDATE orders SET recipient_name = 'Seed Person'")
-    for order_id, values in SIMILAR.items():
-        add_order(db, order_id, *values)
-    return db
-
-
 def found(db, query: str, operator: Operator = AFTERSALES) -> list[tuple[str, str]]:
     return [(hit.order_id, hit.matched.value) for hit in lookup(db, query, operator, page_size=50).hits]
 

@@ -7,17 +7,7 @@ import pytest
 from kiosk.db import open_database, transaction
 from kiosk.lookup import lookup
 from kiosk.pinyin import name_pinyin
-from tests.test_lookup import AFTERSALES, SIMILAR, add_order, found
-
-
-@pytest.fixture
-def similar(db):
-    """The orders of tests/test_lookup.py: 张伟, 张伟华, 王伟, 张三丰 and Latin names."""
-    with transaction(db) as conn:
-        conn.execute("UPDATE orders SET recipient_name = 'Seed Person'")
-    for order_id, values in SIMILAR.items():
-        add_order(db, order_id, *values)
-    return db
+from tests.test_lookup import AFTERSALES, add_order, found
 
 
 def names(db, query: str) -> set[str]:
