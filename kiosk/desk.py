@@ -11,7 +11,7 @@ where they are used: start-up to the login screen waits for every import made he
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -53,10 +53,23 @@ class QueuePage:
     total: int
     start: int
     page_size: int
+    # The first order after the page, read with it: it moves up when an order of the page ships.
+    following: QueueEntry | None = None
 
     @property
     def last(self) -> int:
         return min(self.start + self.page_size, self.total)
+
+    def without(self, order_id: str) -> QueuePage:
+        """The page as it stands once ``order_id`` has left the queue (shipped), without reading it
+        again: the order after the page moves up, so a full page stays full."""
+        entries = tuple(entry for entry in self.entries if entry.order_id != order_id)
+        if len(entries) == len(self.entries):
+            return self
+        following = None
+        if self.following is not None:
+            entries, following = (*entries, self.following), None
+        return replace(self, entries=entries, total=self.total - 1, following=following)
 
 
 @dataclass(frozen=True)
@@ -233,8 +246,8 @@ class Desk(SupervisorDay, AfterSalesDesk, LabelsDesk, RecoveryDesk):
         total = queue_length(self.db)
         page_size = self.config.queue_page_size
         start = min(max(start, 0), max(total - 1, 0) // page_size * page_size)
-        entries = queue_page(self.db, page_size, start, self.config.remote_rules)
-        return QueuePage(tuple(entries), total, start, page_size)
+        entries = queue_page(self.db, page_size + 1, start, self.config.remote_rules)
+        return QueuePage(tuple(entries[:page_size]), total, start, page_size, next(iter(entries[page_size:]), None))
 
     def open_order(self, raw: str) -> str:
         """Claim an order (a scanned packing slip) and open it here; returns its id."""

@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     from printing.labels import LabelRenderer
     from printing.outputs import LabelDocument
 
-# How long the thread that commits a waybill gives its label's print thread the interpreter.
-HANDOVER_WAIT_SECONDS = 0.1
-
 
 class StagedLabel:
     """A waybill's label, read inside the transaction that records it and out as that commits.
@@ -78,16 +75,10 @@ class StagedLabel:
         if self._go_ahead():
             report(outcome)
 
-    def settle(self, *, committed: bool, wait_seconds: float = HANDOVER_WAIT_SECONDS) -> None:
-        """Publish the label (committed) or throw it away, then wait up to `wait_seconds` for it.
-
-        The wait keeps the calling thread, the UI's, off the interpreter while the print thread
-        writes the file: a local spool file is out in about a millisecond, before the next frame
-        is drawn, and a printer that takes longer is not waited for.
-        """
+    def settle(self, *, committed: bool) -> None:
+        """Publish the label (committed) or throw it away. The print thread finishes on its own:
+        the calling thread, the UI's, draws the next screen meanwhile."""
         self._committed = committed
         self._decided.set()
         if not committed and self._forget is not None:
             self._forget(self.job_id)
-        if committed and wait_seconds:
-            futures.wait([self._done], timeout=wait_seconds)

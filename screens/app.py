@@ -55,7 +55,6 @@ HEARTBEAT_SECONDS = 30
 # How soon a station sees that a supervisor ended its session elsewhere (one indexed read).
 SESSION_CHECK_SECONDS = 2
 # A print outcome held back while its screen gives way is recorded at the latest this much later.
-RECORD_LATEST_SECONDS = 0.5
 
 
 @dataclass
@@ -153,9 +152,6 @@ class KioskApp(App):
 
     def scan_screen_ready(self, screen: ScanScreen) -> None:
         """Hand the screen now in front what arrived while it loaded: scans first, then keys."""
-        if self._unrecorded and screen is self.screen:
-            # Once this screen is drawn (the queue back after a shipment).
-            self.call_after_refresh(self.record_print_outcomes)
         if screen is not self.screen or self._held_keys is None or not screen.takes_scans:
             return
         field = screen.query_one(ScanInput)
@@ -304,26 +300,20 @@ class KioskApp(App):
     # -- labels --------------------------------------------------------------
 
     def on_label_finished(self, message: LabelFinished) -> None:
-        """A print attempt is over: the desk records it here, on the thread that owns the database."""
-        outcome = message.outcome
-        screen = self.screen
-        if isinstance(screen, ScanScreen) and not screen.takes_scans:
-            # The screen in front waits for this label to give way (the pack screen after its last
-            # waybill): the packer waits for the screen behind it, so it goes first, and the record
-            # (a durable commit) and its notice follow once that screen is drawn (scan_screen_ready).
-            self._unrecorded.append(outcome)
-            screen.post_message(LabelPrinted(outcome.job_id))
-            self.set_timer(RECORD_LATEST_SECONDS, self.record_print_outcomes)
-            return
-        self.record_print_outcomes()
-        self._record_print_outcome(outcome)
-        # The screen in front decides whether it cares (the print jobs list reads the record).
-        screen.post_message(LabelPrinted(outcome.job_id))
+        """A print attempt is over: the desk records it here, on the thread that owns the database,
+        once the screen in front is drawn. The packer waits for that screen (the queue coming back
+        after a shipment), not for this record, which is a durable commit."""
+        self._unrecorded.append(message.outcome)
+        self.call_after_refresh(self.record_print_outcomes)
 
     def record_print_outcomes(self) -> None:
-        """Record the print outcomes held back while a screen gave way."""
         while self._unrecorded:
-            self._record_print_outcome(self._unrecorded.pop(0))
+            outcome = self._unrecorded.pop(0)
+            self._record_print_outcome(outcome)
+            # The screen in front decides whether it cares (the print jobs list reads the record);
+            # at shut-down there is none.
+            if self.screen_stack:
+                self.screen.post_message(LabelPrinted(outcome.job_id))
 
     def _record_print_outcome(self, outcome: PrintOutcome) -> None:
         notice = self.desk.print_finished(outcome)
@@ -344,7 +334,9 @@ class KioskApp(App):
 
     def on_notify(self) -> None:
         # Before the toast is drawn (Textual shows it after this handler): it lands in the free band.
-        fit_toasts(self.screen)
+        # A notice that arrives while the App shuts down (a print job finishing) has no screen to sit on.
+        if self.screen_stack:
+            fit_toasts(self.screen)
     def carry_busy_notice(self, screen: Screen) -> None:
         """Give a screen coming to the front the App's database notice (once per screen): a
         transaction may wait whatever screen or dialog is in front."""

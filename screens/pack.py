@@ -6,7 +6,6 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -24,11 +23,10 @@ from screens.approve import supervisor_approves
 from screens.carrier_choice import CarrierChoiceDialog
 from screens.confirm import ConfirmDialog
 from screens.item_label import ItemLabelDialog
-from screens.messages import LabelPrinted
 from screens.problem import ProblemDialog, ProblemReport
 from screens.prompt import PromptDialog, whole_number
 from screens.scan_screen import ScanScreen
-from screens.widgets.banner import Banner
+from screens.widgets.banner import Banner, TonedLine
 from screens.widgets.footer import KioskFooter
 from screens.widgets.lines_table import LinesTable
 from screens.widgets.progress_line import ProgressLine
@@ -40,10 +38,6 @@ if TYPE_CHECKING:
 
 # How soon a packer learns that someone else cancelled or held the open order.
 INTERRUPTION_CHECK_SECONDS = 2
-# After the last waybill the screen stays until its label is written, or this long: the label
-# renders without the queue's redraw competing with it (the packer waits for the label, and
-# the queue follows within a frame). Scans made meanwhile are kept for the queue.
-LABEL_WAIT_SECONDS = 0.5
 PROMPTS = {
     Stage.NOTES: N_("Read the notes above, then press F4"),
     Stage.ITEMS: N_("Scan each item"),
@@ -94,8 +88,8 @@ class PackScreen(ScanScreen):
         self.resumed = resumed
         # Set when the order changed under the packer (cancelled, held, taken over): nothing more may happen.
         self.stopped = ""
-        # (print job, message for the queue) once the order shipped and its label is on its way.
-        self.leaving: tuple[int, str] | None = None
+        # Set once the order shipped: the screen gives way to the queue, which takes the next scans.
+        self.leaving = False
         # The (parcel, of parcels) whose label was drawn ahead of its waybill (App.prepare_label).
         self.label_prepared: tuple[int, int] | None = None
 
@@ -106,7 +100,7 @@ class PackScreen(ScanScreen):
         yield LinesTable(id="lines", cursor_type="none")
         yield ProgressLine(id="progress")
         yield Banner(id="banner")
-        yield Static(id="prompt")
+        yield TonedLine(id="prompt")
         yield ScanInput(placeholder=_("scan"), id="scan")
         yield KioskFooter()
 
@@ -212,8 +206,9 @@ class PackScreen(ScanScreen):
             prompt = _("Scan the waybill of parcel {number} of {count}").format(
                 number=session.parcels_recorded + 1, count=session.parcel_count
             )
+        prompt_line = self.query_one("#prompt", TonedLine)
         update_in_place(
-            self.query_one("#prompt", Static),
+            prompt_line,
             Text(
                 _("{packed} of {ordered} items · {prompt}").format(
                     packed=session.units_packed, ordered=session.units_ordered, prompt=prompt
@@ -222,7 +217,7 @@ class PackScreen(ScanScreen):
             )
         )
         # On the prompt alone: a class on the screen would restyle every widget at the last scan.
-        self.query_one("#prompt").set_class(session.stage is Stage.WAYBILL, "waybill")
+        prompt_line.set_tone("waybill" if session.stage is Stage.WAYBILL else None)
         parcel = (session.parcels_recorded + 1, session.parcel_count)
         if session.stage is Stage.WAYBILL and self.label_prepared != parcel:
             # Again for each parcel of several, and when the parcel count changes: both are printed.
@@ -298,10 +293,13 @@ class PackScreen(ScanScreen):
         message = _("Shipped {order_id} with {tracking}. Next order ready.").format(
             order_id=shipment.order_id, tracking=shipment.tracking_number
         )
-        self.leaving = (shipment.print_job_id, message)
+        self.leaving = True
         # A direct call, not a Message: keys already queued behind this scan must be held from now on.
         self.app.hold_scans()
-        self.set_timer(LABEL_WAIT_SECONDS, self._leave)
+        # The queue comes back while the print thread writes the label (the shipment is committed).
+        # After the keys already waiting in the scan field: a scan they finish is held for the
+        # queue, where it would be lost with the field if the screen closed first.
+        self.query_one(ScanInput).call_later(self.dismiss_to_queue, message, self.order_id)
 
     def _carrier_chosen(self, raw: str, carrier: str | None) -> None:
         self.query_one(ScanInput).focus()
@@ -312,19 +310,7 @@ class PackScreen(ScanScreen):
 
     @property
     def takes_scans(self) -> bool:
-        return self.leaving is None
-
-    @on(LabelPrinted)
-    def label_printed(self, message: LabelPrinted) -> None:
-        if self.leaving and self.leaving[0] == message.job_id:
-            self._leave()
-
-    def _leave(self) -> None:
-        if self.leaving is not None:
-            message, self.leaving = self.leaving[1], None
-            # After the keys already waiting in the scan field: a scan they finish is held for the
-            # queue, where it would be lost with the field if the screen closed first.
-            self.query_one(ScanInput).call_later(self.dismiss_to_queue, message, self.order_id)
+        return not self.leaving
 
     def dismiss_to_queue(self, message: str, shipped: str | None = None) -> None:
         self.dismiss(PackClosed(message, shipped))

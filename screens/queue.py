@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -26,6 +25,7 @@ from screens.widgets.banner import Banner
 from screens.widgets.footer import KioskFooter
 from screens.widgets.row_table import RowTable
 from screens.widgets.scan_input import ScanInput
+from screens.widgets.text_line import update_in_place
 
 if TYPE_CHECKING:
     from kiosk.desk import Desk, QueuePage
@@ -111,9 +111,7 @@ class QueueScreen(QueueDayKeys, ScanScreen):
                 # Back after a shipment: the page read before, without the order that just
                 # shipped, is on screen in the first frame; the page is read again right after it
                 # (other stations may have changed it meanwhile), and only changed rows redraw.
-                entries = tuple(entry for entry in self.page.entries if entry.order_id != self.shipped)
-                gone = len(self.page.entries) - len(entries)
-                self.show_page(replace(self.page, entries=entries, total=self.page.total - gone))
+                self.show_page(self.page.without(self.shipped))
                 self.call_after_refresh(self.load)
             else:
                 self.load()
@@ -138,7 +136,8 @@ class QueueScreen(QueueDayKeys, ScanScreen):
         ])
         operator = self.desk.operator
         last = page.last
-        self.query_one("#queue-header", Static).update(
+        update_in_place(
+            self.query_one("#queue-header", Static),
             Text(
                 _("Queue: {first}-{last} of {total} paid orders waiting · {name} ({badge}) · {station}").format(
                     first=format_number(self.page_start + 1 if total else 0), last=format_number(last),

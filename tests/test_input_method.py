@@ -91,7 +91,7 @@ async def test_composed_text_with_a_scan_is_refused_on_its_own_and_the_scan_is_r
         await pilot.pause(TYPED_TEXT_SECONDS * 2)
         await pilot.pause()
         # The banner is the scans' (green); a warning that outlives it says why the text went.
-        assert banner(app).has_class("ok")
+        assert banner(app).tone == "ok"
         assert app.warnings == [input_method_text(COMPOSED)]
         assert app.refusals == []
     assert accepted_scans(db, "SO-1") == [EAN["SW-RED-M"], EAN["TOTE-BLK"]]
@@ -108,7 +108,7 @@ async def test_composed_text_alone_is_refused_once_the_input_method_is_done(conf
         await pilot.pause(TYPED_TEXT_SECONDS * 3)
         assert app.refusals == [input_method_text("李娜")]
         assert app.bells == 1
-        assert banner(app).has_class("error")
+        assert banner(app).tone == "error"
         assert "李娜" in banner(app).message
         assert app.screen.query_one("#scan").value == ""
     assert refused_scans(db) == []
@@ -134,7 +134,7 @@ async def test_a_scanner_typing_through_a_full_width_input_method_is_read(config
         await log_in(pilot)
         await scan(pilot, full_width("SO-1"), full_width(EAN["SW-RED-M"]))
         assert isinstance(app.screen, PackScreen)
-        assert banner(app).has_class("ok")
+        assert banner(app).tone == "ok"
         assert app.refusals == []
     assert accepted_scans(db, "SO-1") == [EAN["SW-RED-M"]]
 

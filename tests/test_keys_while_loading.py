@@ -23,5 +23,5 @@ async def test_a_scan_that_arrives_while_the_pack_screen_mounts_is_read_whole(co
         await scan(pilot, "SO-1")
         await pilot.pause()
         assert isinstance(app.screen, PackScreen)
-        assert banner(app).has_class("ok"), banner(app).message
+        assert banner(app).tone == "ok", banner(app).message
     assert db.execute("SELECT raw_code, result FROM scans").fetchall() == [(EAN["SW-RED-M"], "accepted")]

@@ -36,7 +36,7 @@ async def test_the_quantity_is_shown_and_a_refusal_drops_it(config):
         assert "Next scan counts 3 units" in prompt_line(app)
         assert "Next scan counts 3 units" in banner(app).message
         await scan(pilot, EAN["TOTE-BLK"])  # 3 of 1: refused
-        assert banner(app).has_class("error")
+        assert banner(app).tone == "error"
         assert "The quantity is back to 1" in banner(app).message
         assert "Next scan counts" not in prompt_line(app)
         await scan(pilot, EAN["TOTE-BLK"])

@@ -177,7 +177,7 @@ async def test_a_filter_narrows_the_log_and_an_unknown_station_is_refused(utc_co
         assert "DESK-3" in text_of(app, "#log-title")
         await pilot.press("f", "tab", "tab", "ctrl+u", *"DESK-7", "enter")
         assert banner(app).message.startswith("No parcel left station DESK-7 on ")
-        assert banner(app).has_class("error") and app.bells == 1
+        assert banner(app).tone == "error" and app.bells == 1
         assert [row[1] for row in table_rows(app)] == ["SO-6"]  # as it was
 
 
@@ -195,7 +195,7 @@ async def test_s001_scans_a_ups_manifest_to_completion_and_closes_it(utc_config,
         assert table_rows(app)[0][:2] == ["MISSING", UPS_WAYBILL]
         await scan(pilot, SF_WAYBILL)
         assert banner(app).message.startswith(f"Parcel {SF_WAYBILL} goes with SF Express, not UPS")
-        assert banner(app).has_class("error") and app.bells == 1
+        assert banner(app).tone == "error" and app.bells == 1
         await scan(pilot, UPS_WAYBILL)
         assert banner(app).message == f"{UPS_WAYBILL}: every UPS parcel is scanned (1). F10 closes the manifest."
         assert table_rows(app)[0][:2] == ["scanned", UPS_WAYBILL]

@@ -85,7 +85,7 @@ def test_pack_screen_mid_order_with_a_wrong_variant(snap_compare, snapshot_confi
     async def run_before(pilot: Pilot) -> None:
         screen = await packing(pilot, "SO-1", EAN["SW-RED-M"], EAN["TOTE-BLK"], EAN["SW-BLU-M"])
         assert [line.packed for line in screen.session.lines] == [1, 1]
-        assert banner(pilot.app).has_class("error")
+        assert banner(pilot.app).tone == "error"
         assert banner(pilot.app).message.startswith("Wrong variant")
         await settle(pilot)
 
@@ -105,7 +105,7 @@ def test_pack_screen_at_the_waybill_step(snap_compare, snapshot_config):
     async def run_before(pilot: Pilot) -> None:
         screen = await packing(pilot, "SO-1", EAN["SW-RED-M"], EAN["SW-RED-M"], EAN["TOTE-BLK"])
         assert screen.session.all_verified
-        assert screen.query_one("#prompt").has_class("waybill")
+        assert screen.query_one("#prompt").tone == "waybill"
         await settle(pilot)
 
     assert snap_compare(RecordingApp(snapshot_config), terminal_size=SIZE, run_before=run_before)

@@ -38,6 +38,8 @@ from kiosk.inert import inert
 CELL_PADDING = 1  # blank cells each side of a value, as DataTable draws them
 MIN_SHRUNK_WIDTH = 8  # a column shortened to fit the width keeps at least this many cells
 HEADER = ("header",)  # the header line's place among the row signatures
+# The component class of each kind of line but the plain ("odd") one.
+COMPONENTS = {"header": "row-table--header", "cursor": "row-table--cursor", "even": "row-table--even-row"}
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,7 @@ class RowTable(ScrollView, can_focus=False):
         Binding("enter", "select", show=False),
     ]
 
-    COMPONENT_CLASSES = {"row-table--header", "row-table--cursor", "row-table--even-row"}
+    COMPONENT_CLASSES = set(COMPONENTS.values())
     DEFAULT_CSS = """
     RowTable {
         background: $surface;
@@ -184,6 +186,8 @@ class RowTable(ScrollView, can_focus=False):
         self.rows: tuple[Row, ...] = ()
         # (row signature or HEADER, "cursor" / "even" / "odd" / "header", drawn width) -> line
         self._strips: dict[tuple[Hashable, str, int], Strip] = {}
+        # The virtual size the scroll bars were last laid out for (see _size_updated).
+        self._bars_laid_out_for: Size | None = None
         self.set_columns(*columns, right=right)
 
     @property
@@ -222,7 +226,10 @@ class RowTable(ScrollView, can_focus=False):
         else:
             current = {row.signature for row in self.rows} | {HEADER}
             self._strips = {key: strip for key, strip in self._strips.items() if key[0] in current}
-        self.virtual_size = Size(self._table_width(), len(self.rows) + 1)
+        # A table whose columns shrink to its width never scrolls sideways: its virtual width stays
+        # put, so a page of other names does not redraw the scroll bars (a new virtual size does).
+        scrolls_sideways = self.shrinkable == () and not self.shrink_last
+        self.virtual_size = Size(self._table_width() if scrolls_sideways else 0, len(self.rows) + 1)
         self.move_cursor(0)
         self.refresh()
 
@@ -297,14 +304,23 @@ class RowTable(ScrollView, can_focus=False):
         return "even" if index % 2 else "odd"
 
     def _line_strip(self, index: int, kind: str, width: int) -> Strip:
+        key = (HEADER if index == -1 else self.rows[index].signature, kind, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            if kind == "odd":
+                strip = self._plain_strip(index, width)
+            else:
+                # The plain line with the stripe, cursor or header style laid under its cells: a row
+                # that moves up a line (the queue after a shipment) keeps the text it drew before.
+                strip = self._line_strip(index, "odd", width).apply_style(
+                    self.get_component_rich_style(COMPONENTS[kind]))
+            self._strips[key] = strip
+        return strip
+
+    def _plain_strip(self, index: int, width: int) -> Strip:
         cells = self.columns if index == -1 else self.rows[index].cells
-        if kind == "odd":
-            style = Style()
-        else:
-            style = self.get_component_rich_style(
-                {"header": "row-table--header", "cursor": "row-table--cursor", "even": "row-table--even-row"}[kind])
         console = self.app.console
-        pad = Segment(" " * CELL_PADDING, style)
+        pad = Segment(" " * CELL_PADDING)
         segments: list[Segment] = []
         for column, (cell, cell_width) in enumerate(zip(cells, self._widths(width), strict=True)):
             text = cell.copy()
@@ -314,23 +330,30 @@ class RowTable(ScrollView, can_focus=False):
             else:
                 text.pad_right(cell_width - text.cell_len)
             # Text.render leaves out the Text's own style (Console.render adds it): add it here.
-            cell_style = style + console.get_style(text.style, default=Style.null())
+            cell_style = console.get_style(text.style, default=Style.null())
             segments += [pad, *Segment.apply_style(text.render(console), cell_style), pad]
         # Wider than the view only when the columns cannot shrink enough: scrolled sideways.
-        return Strip(segments).extend_cell_length(width, style)
+        return Strip(segments).extend_cell_length(width)
 
     def render_line(self, y: int) -> Strip:
         width = self._drawn_width()
         index = -1 if y == 0 else int(self.scroll_y) + y - 1
         if index >= len(self.rows):
             return Strip.blank(width, self.rich_style)
-        kind = self._line_kind(index)
-        key = (HEADER if index == -1 else self.rows[index].signature, kind, width)
-        strip = self._strips.get(key)
-        if strip is None:
-            strip = self._strips[key] = self._line_strip(index, kind, width)
+        strip = self._line_strip(index, self._line_kind(index), width)
         left = int(self.scroll_x)
         return strip.crop(left, left + width)
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        # ScrollView lays out and redraws both scroll bars whenever the size the layout arrived at
+        # differs from its virtual size, which for a Line API widget is at every layout of the
+        # screen: the queue's scroll bar was a fifth of the frame that brings the queue back
+        # after a shipment. Given the virtual size the bars were laid out for, they are laid out
+        # again only when it changed (or the widget's size did).
+        laid_out_for, self._bars_laid_out_for = self._bars_laid_out_for, self.virtual_size
+        if laid_out_for is None:
+            laid_out_for = virtual_size
+        return super()._size_updated(size, laid_out_for, container_size, layout)
 
     def on_resize(self) -> None:
         self._strips.clear()
