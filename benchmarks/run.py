@@ -359,7 +359,8 @@ def contention_figures(contention: contention_runs.ContentionFigures) -> list[Fi
                    phase.scans, alone.scans, breakdown),
             Figure(next(names), "s", phase.ship_ms / 1000, alone.ship_ms / 1000, TARGETS["contention"],
                    phase.ships, alone.ships,
-                   {"kiosk": "desk.record_waybill (the shipment committed, its label handed to the print thread), among the others",
+                   {"kiosk": "desk.record_waybill (the shipment committed, its label handed to the print"
+                             " thread), among the others",
                     "floor": "the same station alone"}),
         ]
     return figures
