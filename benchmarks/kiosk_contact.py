@@ -53,7 +53,7 @@ class BenchKiosk(FrameLogMixin, KioskApp):
         # Textual calls the handler of every class in the MRO; prevent_default stops it at this
         # one, which runs the kiosk's own handler (the database update) and then reports.
         message.prevent_default()
-        KioskApp.on_label_finished(self, message)
+        KioskApp.on_label_finished(self)
         outcome = message.outcome
         future = self.labels_done.pop(outcome.order_id, None)
         if future is not None and not future.done():

@@ -87,7 +87,7 @@ class KioskApp(App):
         # While a scan screen loads, keys are held back and finished scans wait here.
         self._held_keys: list[events.Key] | None = None
         self._pending_scans: list[str] = []
-        # Print outcomes not recorded yet: see on_label_finished.
+        # Print outcomes the print threads reported and this thread has not recorded yet.
         self._unrecorded: list[PrintOutcome] = []
         self.login_screen = LoginScreen(self.desk)
         # Screens whose toasts are kept clear of their fields (see place_toasts).
@@ -113,8 +113,7 @@ class KioskApp(App):
         on_busy_wait(self.waiting_for_database)
         self.screen_change_signal.subscribe(self, self.place_toasts, immediate=True)
         self.screen_change_signal.subscribe(self, self.carry_busy_notice)
-        # The print threads hand each outcome back as a message, recorded on this thread.
-        self.desk.printing.start(lambda outcome: self.post_message(LabelFinished(outcome)))
+        self.desk.printing.start(self._label_finished)
         self.push_screen(self.login_screen)
         if self.desk.idle_lock_seconds:
             self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
@@ -299,11 +298,15 @@ class KioskApp(App):
 
     # -- labels --------------------------------------------------------------
 
-    def on_label_finished(self, message: LabelFinished) -> None:
-        """A print attempt is over: the desk records it here, on the thread that owns the database,
-        once the screen in front is drawn. The packer waits for that screen (the queue coming back
-        after a shipment), not for this record, which is a durable commit."""
-        self._unrecorded.append(message.outcome)
+    def _label_finished(self, outcome: PrintOutcome) -> None:
+        """On a print thread: a print attempt is over. The desk records it on this App's thread,
+        which owns the database; the message wakes that thread."""
+        self._unrecorded.append(outcome)
+        self.post_message(LabelFinished(outcome))
+
+    def on_label_finished(self) -> None:
+        # Once the screen in front is drawn: the packer waits for that screen (the queue coming
+        # back after a shipment), not for this record, which is a durable commit.
         self.call_after_refresh(self.record_print_outcomes)
 
     def record_print_outcomes(self) -> None:
@@ -368,10 +371,11 @@ class KioskApp(App):
         notice.display = False
 
     def on_unmount(self) -> None:
-        self.record_print_outcomes()
         on_busy_wait(None)
-        # A label being written finishes: its shipment is committed already.
+        # A label being written finishes (its shipment is committed already), and is recorded with
+        # every outcome not recorded yet: a restart must not print it again.
         self.desk.printing.stop()
+        self.record_print_outcomes()
         # Let the collector see this app's objects again: a process that runs several apps
         # (the test suite) would otherwise keep every one of them.
         gc.unfreeze()

@@ -4,6 +4,7 @@ the status line."""
 from __future__ import annotations
 
 import pytest
+from textual.color import Color
 from textual.widgets._toast import Toast
 
 from screens.pack import PackScreen
@@ -39,6 +40,7 @@ async def test_a_green_scan_replaces_the_red_banner_and_leaves_no_red_behind(con
         assert app.bells == 1
         await scan(pilot, EAN["SW-RED-M"])
         assert banner(app).tone == "ok"
+        assert banner(app).styles.background == Color.parse(app.theme_variables["success"])
         assert toasts(app) == []
 
 

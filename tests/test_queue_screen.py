@@ -186,3 +186,61 @@ async def test_a_page_that_moves_up_one_row_reuses_its_drawn_rows_and_reads_as_a
         # The moved rows keep their text under another stripe (or the cursor): the shift draws the
         # text of the row new to the page only.
         assert drawn == 1
+
+
+def test_a_page_without_its_shipped_order_is_the_page_read_again(busy_config, db):
+    """The queue's first frame after a shipment is the page already read, without the order that
+    shipped: the order after the page moves up, so it shows what reading the page again shows."""
+    from kiosk.desk import Desk
+
+    desk = Desk(db, busy_config)
+    desk.log_in("P001", "1234")
+    page = desk.queue(0)
+    assert len(page.entries) == 50 and page.following is not None
+    shipped = page.entries[3].order_id
+    with transaction(db) as conn:
+        conn.execute("UPDATE orders SET status = 'shipped' WHERE order_id = ?", [shipped])
+    read_again = desk.queue(0)
+    shown_at_once = page.without(shipped)
+    assert [entry.order_id for entry in shown_at_once.entries] == [entry.order_id for entry in read_again.entries]
+    assert len(shown_at_once.entries) == 50
+    assert (shown_at_once.total, shown_at_once.last) == (read_again.total, read_again.last) == (122, 50)
+    # An order that was not on the page changes nothing.
+    assert page.without("WEB-0119") == page
+
+
+async def test_the_scroll_bar_follows_the_rows_and_is_not_redrawn_by_a_layout_that_changes_nothing():
+    from textual.app import App
+    from textual.scrollbar import ScrollBar
+
+    class Table(App):
+        def compose(self):
+            yield RowTable("Order", "Recipient", id="orders")
+
+    rows = [(f"SO-{n}", (f"SO-{n}", f"Customer {n}")) for n in range(60)]
+    app = Table()
+    async with app.run_test(size=(40, 12)) as pilot:
+        table = app.query_one(RowTable)
+        table.set_rows(rows[:30])
+        await pilot.pause()
+        bar = table.vertical_scrollbar
+        assert bar.window_virtual_size == 31  # the header and 30 rows
+        drawn = 0
+        render = ScrollBar.render
+
+        def counted(self):
+            nonlocal drawn
+            drawn += 1
+            return render(self)
+
+        ScrollBar.render = counted
+        try:
+            app.screen.refresh(layout=True)
+            await pilot.pause()
+            assert drawn == 0
+            table.set_rows(rows)
+            await pilot.pause()
+            assert bar.window_virtual_size == 61
+            assert drawn > 0
+        finally:
+            ScrollBar.render = render

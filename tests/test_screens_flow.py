@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
+import time
 from dataclasses import replace
 
 import zxingcpp
@@ -177,6 +177,24 @@ async def test_each_parcel_of_several_has_its_label_drawn_ahead(config, db, monk
         (1, "1Z999AA10123456784"), (2, "1Z5R89390357567127")]
     for drawn, label in zip(ahead[1:], printed, strict=True):
         assert replace(drawn, tracking_number=label.tracking_number, carrier=label.carrier) == label
+
+
+async def test_a_label_still_being_written_when_the_kiosk_closes_is_recorded_as_printed(config, db, monkeypatch):
+    """The queue comes back as soon as the shipment commits; a kiosk closed right then finishes
+    the label and records it, so a restart does not print it a second time."""
+    import kiosk.print_requests
+
+    real_send = kiosk.print_requests.send
+
+    def slow_printer(*args, **kwargs):
+        time.sleep(0.3)
+        return real_send(*args, **kwargs)
+
+    monkeypatch.setattr(kiosk.print_requests, "send", slow_printer)
+    async with run_kiosk(config) as (app, pilot):
+        await scan(pilot, "SO-1", *SO1_ITEMS, "SF1234567890123")
+        assert isinstance(app.screen, QueueScreen)
+    assert db.execute("SELECT status FROM print_jobs").fetchone()[0] == "sent"
 
 
 async def test_a_packing_slip_scanned_right_after_the_waybill_opens_the_next_order(config, db):
