@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 import zxingcpp
@@ -179,18 +180,23 @@ async def test_each_parcel_of_several_has_its_label_drawn_ahead(config, db, monk
         assert replace(drawn, tracking_number=label.tracking_number, carrier=label.carrier) == label
 
 
-async def test_a_label_still_being_written_when_the_kiosk_closes_is_recorded_as_printed(config, db, monkeypatch):
-    """The queue comes back as soon as the shipment commits; a kiosk closed right then finishes
-    the label and records it, so a restart does not print it a second time."""
+def hold_the_printer(monkeypatch, until: Callable[[], object]) -> None:
+    """Every label waits for ``until()`` before it goes to the printer."""
     import kiosk.print_requests
 
     real_send = kiosk.print_requests.send
 
     def slow_printer(*args, **kwargs):
-        time.sleep(0.3)
+        until()
         return real_send(*args, **kwargs)
 
     monkeypatch.setattr(kiosk.print_requests, "send", slow_printer)
+
+
+async def test_a_label_still_being_written_when_the_kiosk_closes_is_recorded_as_printed(config, db, monkeypatch):
+    """The queue comes back as soon as the shipment commits; a kiosk closed right then finishes
+    the label and records it, so a restart does not print it a second time."""
+    hold_the_printer(monkeypatch, lambda: time.sleep(0.3))
     async with run_kiosk(config) as (app, pilot):
         await scan(pilot, "SO-1", *SO1_ITEMS, "SF1234567890123")
         assert isinstance(app.screen, QueueScreen)
@@ -211,16 +217,8 @@ async def test_a_packing_slip_scanned_right_after_the_waybill_opens_the_next_ord
 
 
 async def test_a_slow_printer_does_not_keep_the_packer_from_the_queue(config, db, monkeypatch):
-    import kiosk.print_requests
-
     release = threading.Event()
-    real_send = kiosk.print_requests.send
-
-    def slow_printer(*args, **kwargs):
-        release.wait(10)
-        return real_send(*args, **kwargs)
-
-    monkeypatch.setattr(kiosk.print_requests, "send", slow_printer)
+    hold_the_printer(monkeypatch, lambda: release.wait(10))
     async with run_kiosk(config) as (app, pilot):
         await scan(pilot, "SO-1", *SO1_ITEMS, "SF1234567890123")
         await pilot.pause()
