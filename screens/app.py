@@ -54,7 +54,6 @@ QUEUE_SCREEN = "queue"
 HEARTBEAT_SECONDS = 30
 # How soon a station sees that a supervisor ended its session elsewhere (one indexed read).
 SESSION_CHECK_SECONDS = 2
-# A print outcome held back while its screen gives way is recorded at the latest this much later.
 
 
 @dataclass
@@ -340,6 +339,7 @@ class KioskApp(App):
         # A notice that arrives while the App shuts down (a print job finishing) has no screen to sit on.
         if self.screen_stack:
             fit_toasts(self.screen)
+
     def carry_busy_notice(self, screen: Screen) -> None:
         """Give a screen coming to the front the App's database notice (once per screen): a
         transaction may wait whatever screen or dialog is in front."""
