@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from kiosk.carriers import carrier_name
 from kiosk.cells import cell_width
@@ -94,14 +94,20 @@ class PackScreen(ScanScreen):
         self.label_prepared: tuple[int, int] | None = None
 
     def compose(self) -> ComposeResult:
+        # Kept, not queried: a scan updates four of them, and each query walks the screen.
+        self.lines_table = LinesTable(id="lines", cursor_type="none")
+        self.progress_line = ProgressLine(id="progress")
+        self.banner = Banner(id="banner")
+        self.prompt_line = TonedLine(id="prompt")
+        self.scan_input = ScanInput(placeholder=_("scan"), id="scan")
         yield Static(id="order-header")
         yield Static(id="recipient")
         yield Static(id="notes")
-        yield LinesTable(id="lines", cursor_type="none")
-        yield ProgressLine(id="progress")
-        yield Banner(id="banner")
-        yield TonedLine(id="prompt")
-        yield ScanInput(placeholder=_("scan"), id="scan")
+        yield self.lines_table
+        yield self.progress_line
+        yield self.banner
+        yield self.prompt_line
+        yield self.scan_input
         yield KioskFooter()
 
     def on_mount(self) -> None:
@@ -117,7 +123,7 @@ class PackScreen(ScanScreen):
         )
         self.query_one("#recipient", Static).update(self._recipient_text())
         self._show_notes()
-        table = self.query_one(DataTable)
+        table = self.lines_table
         table.can_focus = False
         table.add_column("#", key="no")
         # Before the names: a long name on a narrow terminal is cut at the right, never the count.
@@ -129,13 +135,13 @@ class PackScreen(ScanScreen):
         self._render_lines()
         self._refresh_progress()
         if self.resumed:
-            self.query_one(Banner).show(
+            self.banner.show(
                 _("Resumed order {order_id}: {packed} of {ordered} items were already scanned.").format(
                     order_id=self.order_id, packed=self.session.units_packed, ordered=self.session.units_ordered
                 ),
                 "info",
             )
-        self.query_one(ScanInput).focus()
+        self.scan_input.focus()
         self.set_interval(INTERRUPTION_CHECK_SECONDS, self.check_interruption)
 
     # -- rendering -----------------------------------------------------------
@@ -180,7 +186,7 @@ class PackScreen(ScanScreen):
         return max(self._packed_cell(widest).cell_len, cell_width(_("Packed")))
 
     def _render_lines(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.lines_table
         table.clear()
         for progress in self.session.lines:
             line = progress.line
@@ -198,7 +204,7 @@ class PackScreen(ScanScreen):
 
     def _refresh_progress(self) -> None:
         session = self.session
-        self.query_one(ProgressLine).update(total=session.units_ordered, progress=session.units_packed)
+        self.progress_line.update(total=session.units_ordered, progress=session.units_packed)
         prompt = _(PROMPTS[session.stage])
         if session.stage is Stage.ITEMS and self.desk.bulk_quantity > 1:
             prompt = _("Next scan counts {quantity} units").format(quantity=self.desk.bulk_quantity)
@@ -206,7 +212,7 @@ class PackScreen(ScanScreen):
             prompt = _("Scan the waybill of parcel {number} of {count}").format(
                 number=session.parcels_recorded + 1, count=session.parcel_count
             )
-        prompt_line = self.query_one("#prompt", TonedLine)
+        prompt_line = self.prompt_line
         update_in_place(
             prompt_line,
             Text(
@@ -226,10 +232,12 @@ class PackScreen(ScanScreen):
             requested = requested_carrier(session.order)
             self.call_after_refresh(self.desk.prepare_label, carrier_name(requested) if requested else "", *parcel)
 
-    def _show_outcome(self, outcome: ScanOutcome, quantity_dropped: bool = False) -> None:
-        banner = self.query_one(Banner)
+    def _show_outcome(self, outcome: ScanOutcome, quantity_dropped: bool = False, then: str = "") -> None:
+        """The scan's outcome on the banner (with `then`, what to do next, after an accepted one),
+        its line's count and the progress."""
+        banner = self.banner
         if outcome.accepted:
-            banner.show(outcome.message, "ok")
+            banner.show(f"{outcome.message} {then}" if then else outcome.message, "ok")
         else:
             message = outcome.message
             if quantity_dropped:
@@ -238,7 +246,7 @@ class PackScreen(ScanScreen):
             self.app.refuse(message)
         if outcome.line_no is not None:
             progress = next(p for p in self.session.lines if p.line.line_no == outcome.line_no)
-            self.query_one(DataTable).update_cell(
+            self.lines_table.update_cell(
                 str(outcome.line_no), "packed", self._packed_cell(progress)
             )
         self._refresh_progress()
@@ -264,11 +272,8 @@ class PackScreen(ScanScreen):
         if outcome.result is ScanResult.NOT_HELD:
             self.stop(outcome.message)
             return
-        self._show_outcome(outcome, quantity_dropped=bulk > 1 and not outcome.accepted)
-        if self.session.stage is Stage.WAYBILL:
-            self.query_one(Banner).show(
-                "{} {}".format(outcome.message, _("All items verified: scan the waybill.")), "ok"
-            )
+        then = _("All items verified: scan the waybill.") if self.session.stage is Stage.WAYBILL else ""
+        self._show_outcome(outcome, quantity_dropped=bulk > 1 and not outcome.accepted, then=then)
 
     def ship(self, raw: str, carrier: str | None = None) -> None:
         try:
@@ -282,7 +287,7 @@ class PackScreen(ScanScreen):
             self._refuse(str(error))
             return
         if not shipment.order_shipped:
-            self.query_one(Banner).show(
+            self.banner.show(
                 _("Parcel {number} of {count} recorded ({tracking}). Scan the next parcel's waybill.").format(
                     number=shipment.package_no, count=shipment.package_count, tracking=shipment.tracking_number
                 ),
@@ -299,12 +304,12 @@ class PackScreen(ScanScreen):
         # The queue comes back while the print thread writes the label (the shipment is committed).
         # After the keys already waiting in the scan field: a scan they finish is held for the
         # queue, where it would be lost with the field if the screen closed first.
-        self.query_one(ScanInput).call_later(self.dismiss_to_queue, message, self.order_id)
+        self.scan_input.call_later(self.dismiss_to_queue, message, self.order_id)
 
     def _carrier_chosen(self, raw: str, carrier: str | None) -> None:
-        self.query_one(ScanInput).focus()
+        self.scan_input.focus()
         if carrier is None:
-            self.query_one(Banner).show(_("No carrier chosen: scan the waybill again."), "info")
+            self.banner.show(_("No carrier chosen: scan the waybill again."), "info")
             return
         self.ship(raw, carrier)
 
@@ -316,7 +321,7 @@ class PackScreen(ScanScreen):
         self.dismiss(PackClosed(message, shipped))
 
     def _refuse(self, message: str) -> None:
-        self.query_one(Banner).show(message, "error")
+        self.banner.show(message, "error")
         self.app.refuse(message)
 
     # -- keys ----------------------------------------------------------------
@@ -341,7 +346,7 @@ class PackScreen(ScanScreen):
         """The order was cancelled, held or taken over: say so, and allow nothing but going back."""
         self.stopped = message
         self.desk.close_order()
-        self.query_one(Banner).show(message + " " + _("Press Escape to go back to the queue."), "error")
+        self.banner.show(message + " " + _("Press Escape to go back to the queue."), "error")
         self.post_message(self.OrderStopped(self.order_id, message))
         self.add_class("stopped")
         self.refresh_bindings()
@@ -350,7 +355,7 @@ class PackScreen(ScanScreen):
 
     def action_parcels(self) -> None:
         def answered(answer: str | None) -> None:
-            self.query_one(ScanInput).focus()
+            self.scan_input.focus()
             if not answer:
                 return
             try:
@@ -359,7 +364,7 @@ class PackScreen(ScanScreen):
                 self._refuse(str(error))
                 return
             self._refresh_progress()
-            self.query_one(Banner).show(
+            self.banner.show(
                 _("Order ships in {count} parcels: each gets its own waybill and label.").format(count=answer), "info"
             )
 
@@ -376,9 +381,9 @@ class PackScreen(ScanScreen):
             return
 
         def approved(supervisor: Desk | None) -> None:
-            self.query_one(ScanInput).focus()
+            self.scan_input.focus()
             if supervisor is not None and supervisor.operator is not None:
-                self.query_one(Banner).show(
+                self.banner.show(
                     _("{name} allowed another carrier than {carrier}: scan the waybill.").format(
                         name=supervisor.operator.name, carrier=carrier_name(requested)
                     ),
@@ -401,7 +406,7 @@ class PackScreen(ScanScreen):
                     self.desk.print_item_labels(request.code, request.copies)
                 except KioskError as error:
                     self._refuse(str(error))
-            self.query_one(ScanInput).focus()
+            self.scan_input.focus()
 
         self.app.push_screen(ItemLabelDialog(self.desk), chosen)
 
@@ -411,7 +416,7 @@ class PackScreen(ScanScreen):
         self.app.push_screen(ProblemDialog(self.desk), self._problem_reported)
 
     def _problem_reported(self, report: ProblemReport | None) -> None:
-        self.query_one(ScanInput).focus()
+        self.scan_input.focus()
         if report is None:
             return
         try:
@@ -437,7 +442,7 @@ class PackScreen(ScanScreen):
         )
 
     def _short_decided(self, problem_id: int, supervisor: Desk | None) -> None:
-        self.query_one(ScanInput).focus()
+        self.scan_input.focus()
         try:
             decision = self.desk.decide_short(problem_id, supervisor)
         except KioskError as error:
@@ -448,7 +453,7 @@ class PackScreen(ScanScreen):
             return
         self._render_lines()
         self._refresh_progress()
-        self.query_one(Banner).show(decision.message + " " + _(PROMPTS[self.session.stage]), "warning")
+        self.banner.show(decision.message + " " + _(PROMPTS[self.session.stage]), "warning")
 
     def action_acknowledge_notes(self) -> None:
         if self.session.notes_acknowledged:
@@ -457,7 +462,7 @@ class PackScreen(ScanScreen):
         self.refresh_bindings()
         self._show_notes()
         self._refresh_progress()
-        self.query_one(Banner).show(_("Notes read. Scan each item."), "info")
+        self.banner.show(_("Notes read. Scan each item."), "info")
 
     def action_undo(self) -> None:
         try:
@@ -469,7 +474,7 @@ class PackScreen(ScanScreen):
 
     def action_quantity(self) -> None:
         def chosen(answer: str | None) -> None:
-            self.query_one(ScanInput).focus()
+            self.scan_input.focus()
             if not answer:
                 self._quantity_back_to_one()
                 return
@@ -479,7 +484,7 @@ class PackScreen(ScanScreen):
                 self._refuse(str(error))
                 return
             self._refresh_progress()
-            self.query_one(Banner).show(
+            self.banner.show(
                 _("Next scan counts {quantity} units. Escape sets it back to 1.").format(quantity=answer), "info")
 
         self.app.push_screen(
@@ -495,7 +500,7 @@ class PackScreen(ScanScreen):
     def _quantity_back_to_one(self) -> None:
         if self.desk.bulk_quantity > 1:
             self.desk.reset_quantity()
-            self.query_one(Banner).show(_("Quantity back to 1: the next scan counts one unit."), "info")
+            self.banner.show(_("Quantity back to 1: the next scan counts one unit."), "info")
         self._refresh_progress()
 
     def action_put_back(self) -> None:
@@ -508,7 +513,7 @@ class PackScreen(ScanScreen):
             return
         def answered(yes: bool | None) -> None:
             if not yes:
-                self.query_one(ScanInput).focus()
+                self.scan_input.focus()
                 return
             try:
                 self.desk.put_back()

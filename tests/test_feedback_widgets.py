@@ -4,6 +4,7 @@ progress line and the scan field, each updated in place (without a layout of the
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
@@ -21,15 +22,16 @@ class FeedbackApp(FrameLogMixin, App):
 
     CSS = "ScanInput { width: 20; }"
 
-    def __init__(self) -> None:
+    def __init__(self, max_length: int = 0) -> None:
         super().__init__()
         self.scans: list[str] = []
+        self.max_length = max_length
 
     def compose(self) -> ComposeResult:
         yield Banner(id="banner")
         yield Static("3 of 5 items", id="prompt")
         yield ProgressLine(id="progress")
-        yield ScanInput(id="scan")
+        yield ScanInput(id="scan", max_length=self.max_length)
 
     def on_mount(self) -> None:
         self.query_one(ScanInput).focus()
@@ -58,6 +60,18 @@ async def test_a_message_that_wraps_moves_the_prompt_down_and_a_short_one_moves_
         assert lines(app)[:2] == ["OK: Sweater, 2 of 2.", "4 of 5 items"]
 
 
+async def test_a_message_one_cell_wider_than_the_banner_wraps_and_one_as_wide_does_not():
+    app = FeedbackApp()
+    async with app.run_test(size=(30, 12)) as pilot:
+        banner = app.query_one(Banner)  # 28 cells inside its padding
+        banner.show("OK: " + "x" * 24, "ok")
+        await pilot.pause()
+        assert lines(app)[:2] == ["OK: " + "x" * 24, "3 of 5 items"]
+        banner.show("OK: " + "x" * 20 + " yyyy", "ok")  # 29 cells
+        await pilot.pause()
+        assert lines(app)[:3] == ["OK: " + "x" * 20, "yyyy", "3 of 5 items"]
+
+
 async def test_the_progress_line_shows_the_share_of_units_packed():
     app = FeedbackApp()
     async with app.run_test(size=(50, 12)) as pilot:
@@ -82,3 +96,38 @@ async def test_a_short_code_after_a_long_one_shows_whole_in_the_scan_field():
         field = app.query_one(ScanInput)
         assert field.scroll_x == 0
         assert "ABC" in app.frame_log.screen.dump()
+
+
+def post_keys(app: App, *keys: str) -> None:
+    """Keys posted at once, as the terminal hands over a scanner's burst."""
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+async def test_typed_keys_edit_the_field_and_a_burst_after_them_shows_whole():
+    app = FeedbackApp()
+    async with app.run_test(size=(50, 12)) as pilot:
+        await pilot.press("A", "B", "C", "backspace", "D", "left", "X", "enter")
+        assert app.scans == ["ABXD"]
+        post_keys(app, "7", "8", "9")
+        await pilot.pause()
+        assert app.query_one(ScanInput).value == "789"
+        assert "789" in app.frame_log.screen.dump()
+
+
+async def test_text_pasted_behind_a_burst_comes_after_its_characters():
+    app = FeedbackApp()
+    async with app.run_test(size=(50, 12)) as pilot:
+        post_keys(app, "A", "B")
+        app.post_message(events.Paste("CD"))
+        post_keys(app, "E", "enter")
+        await pilot.pause()
+        assert app.scans == ["ABCDE"]
+
+
+async def test_a_field_with_a_length_limit_keeps_the_characters_that_fit():
+    app = FeedbackApp(max_length=3)
+    async with app.run_test(size=(50, 12)) as pilot:
+        post_keys(app, "A", "B", "C", "D", "E", "enter")
+        await pilot.pause()
+        assert app.scans == ["ABC"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.visual import VisualType
 from textual.widgets import Static
 
@@ -18,8 +19,17 @@ def update_in_place(widget: Static, content: VisualType) -> None:
     if not widget.is_mounted or not width:
         widget.update(content)
         return
+    if widget.content_size.height == 1 and _one_line(content, width):
+        # Most updates: a line replacing a line. Measuring both through Textual's wrapping costs
+        # more than the update itself.
+        widget.update(content, layout=False)
+        return
     screen_size = widget.app.size
     before = widget.get_content_height(widget.size, screen_size, width)
     widget.update(content, layout=False)
     if widget.get_content_height(widget.size, screen_size, width) != before:
         widget.refresh(layout=True)
+
+
+def _one_line(content: VisualType, width: int) -> bool:
+    return isinstance(content, Text) and "\n" not in content.plain and 0 < content.cell_len <= width
