@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import sqlite_utils
 
 from kiosk.auth import Operator, approve_as_supervisor, authenticate, find_operator, record_approval, record_logout
+from kiosk.checkpoints import Checkpointer
 from kiosk.claims import claim_order, heartbeat, release_order, station_claim
 from kiosk.config import Config
 from kiosk.desk_aftersales import AfterSalesDesk
@@ -112,6 +113,8 @@ class Desk(SupervisorDay, AfterSalesDesk, LabelsDesk, RecoveryDesk):
         self.config = config
         # The station's print pipeline: the App starts and stops it; a supervisor's desk shares it.
         self.printing = printing if printing is not None else PrintService(db, config)
+        # The station's WAL checkpoints, off the thread that commits: the App starts and stops them.
+        self.checkpoints = Checkpointer(db, config.database)
         self._operator: Operator | None = None
         # A supervisor's desk for approvals at another operator's station: not a login of its own.
         self._approval_only = False

@@ -113,6 +113,7 @@ class KioskApp(App):
         self.screen_change_signal.subscribe(self, self.place_toasts, immediate=True)
         self.screen_change_signal.subscribe(self, self.carry_busy_notice)
         self.desk.printing.start(self._label_finished)
+        self.desk.checkpoints.start()
         self.push_screen(self.login_screen)
         if self.desk.idle_lock_seconds:
             self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
@@ -376,6 +377,7 @@ class KioskApp(App):
         # every outcome not recorded yet: a restart must not print it again.
         self.desk.printing.stop()
         self.record_print_outcomes()
+        self.desk.checkpoints.stop()
         # Let the collector see this app's objects again: a process that runs several apps
         # (the test suite) would otherwise keep every one of them.
         gc.unfreeze()
