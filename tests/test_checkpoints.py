@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
@@ -27,12 +29,21 @@ def file_size(path: Path) -> int:
     return path.stat().st_size
 
 
-def test_no_commit_of_the_station_copies_the_wal_into_the_database_file(tmp_path):
-    path = tmp_path / "kiosk.db"
+@contextmanager
+def station(path: Path, seconds: float) -> Iterator[tuple[sqlite_utils.Database, Checkpointer]]:
+    """A station's connection with its checkpoint thread running."""
     db = open_database(path)
-    checkpoints = Checkpointer(db, path, seconds=3600)
+    checkpoints = Checkpointer(db, path, seconds=seconds)
     checkpoints.start()
     try:
+        yield db, checkpoints
+    finally:
+        checkpoints.stop()
+
+
+def test_no_commit_of_the_station_copies_the_wal_into_the_database_file(tmp_path):
+    path = tmp_path / "kiosk.db"
+    with station(path, seconds=3600) as (db, checkpoints):
         before = file_size(path)
         fill(db)
         assert file_size(path) == before  # past SQLite's 1,000 pages, and still all in the WAL
@@ -41,24 +52,17 @@ def test_no_commit_of_the_station_copies_the_wal_into_the_database_file(tmp_path
         assert copied == frames
         assert file_size(path) > before + 1000 * 4096
         assert db.execute("SELECT COUNT(*) FROM filler").fetchone()[0] == 1600
-    finally:
-        checkpoints.stop()
 
 
 def test_the_thread_checkpoints_on_its_own_while_the_station_commits(tmp_path):
     path = tmp_path / "kiosk.db"
-    db = open_database(path)
-    checkpoints = Checkpointer(db, path, seconds=0.05)
-    checkpoints.start()
-    try:
+    with station(path, seconds=0.05) as (db, _checkpoints):
         before = file_size(path)
         fill(db)
         deadline = time.monotonic() + 10
         while file_size(path) <= before + 1000 * 4096 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert file_size(path) > before + 1000 * 4096
-    finally:
-        checkpoints.stop()
 
 
 def test_once_stopped_the_station_checkpoints_as_sqlite_does(tmp_path):
