@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import math
 import os
 import platform
@@ -102,14 +103,19 @@ def _amount(value: float, unit: str) -> str:
 RAM_FILE_SYSTEMS = frozenset({"tmpfs", "ramfs"})
 
 
+MOUNT_TABLE = Path("/proc/mounts")
+
+
 def file_system(path: Path) -> str:
-    """The type of the file system holding ``path`` (the longest mount point above it in /proc/mounts)."""
+    """The type of the file system holding ``path``: the longest mount point above it in
+    /proc/mounts, or, where the mount table does not show it (a chroot whose root is not a mount
+    point of its own), what statfs(2) says of the path."""
     resolved = path.resolve()
-    best, kind = "", "unknown"
+    best, kind = "", ""
     try:
-        mounts = Path("/proc/mounts").read_text().splitlines()
+        mounts = MOUNT_TABLE.read_text().splitlines()
     except OSError:  # not Linux
-        return kind
+        mounts = []
     for line in mounts:
         fields = line.split()
         if len(fields) < 3:
@@ -118,7 +124,28 @@ def file_system(path: Path) -> str:
         inside = resolved == Path(mount) or Path(mount) in resolved.parents
         if inside and len(mount) >= len(best):
             best, kind = mount, fields[2]
-    return kind
+    return kind or statfs_type(resolved)
+
+
+# statfs(2) magic numbers (linux/magic.h) of the file systems a station's disk is likely to have.
+STATFS_TYPES = {
+    0xEF53: "ext4", 0x01021994: "tmpfs", 0x858458F6: "ramfs", 0x58465342: "xfs", 0x9123683E: "btrfs",
+    0x794C7630: "overlay", 0x2FC12FC1: "zfs", 0xF2F52010: "f2fs", 0x6969: "nfs", 0x65735546: "fuse",
+}
+
+
+def statfs_type(path: Path) -> str:
+    """The file system type statfs(2) gives for ``path`` (ext2 and ext3 share ext4's number)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        # struct statfs starts with f_type, a C long on Linux; the rest of the buffer is not read.
+        buffer = ctypes.create_string_buffer(256)
+        if libc.statfs(os.fsencode(path), buffer) != 0:
+            return "unknown"
+    except (OSError, AttributeError):  # no C library to ask, or no statfs in it (not Linux)
+        return "unknown"
+    magic = ctypes.c_long.from_buffer(buffer).value & 0xFFFFFFFF
+    return STATFS_TYPES.get(magic, f"unknown (statfs 0x{magic:x})")
 
 
 def machine_info(folders: dict[str, Path] | None = None) -> dict[str, Any]:

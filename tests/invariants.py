@@ -16,18 +16,19 @@ def loops(short: int, long: int) -> list:
     return [pytest.param(short, id=f"{short}x"), pytest.param(long, id=f"{long}x", marks=pytest.mark.slow)]
 
 
-def add_orders(db: sqlite_utils.Database, prefix: str, count: int, quantity: int = 2) -> list[str]:
-    """``count`` paid orders of ``quantity`` mugs, oldest first by number; returns their ids."""
-    ids = [f"{prefix}-{number:05d}" for number in range(count)]
+def add_orders(db: sqlite_utils.Database, prefix: str, count: int, quantity: int = 2, first: int = 0) -> list[str]:
+    """``count`` paid orders of ``quantity`` mugs numbered from ``first``, oldest first by number;
+    returns their ids."""
+    ids = {f"{prefix}-{number:05d}": number for number in range(first, first + count)}
     with transaction(db) as conn:
-        for number, order_id in enumerate(ids):
+        for order_id, number in ids.items():
             conn.execute("INSERT INTO orders (order_id, status, recipient_name, country, created_at, paid_at)"
                          " VALUES (?, 'paid', 'Ann Smith', 'GB', '2026-11-26T08:00:00+00:00', ?)",
                          (order_id, f"2026-11-26T{8 + number // 3600:02d}:{number // 60 % 60:02d}:"
                                     f"{number % 60:02d}+00:00"))
             conn.execute("INSERT INTO order_lines (order_id, line_no, sku, name, colour, size, quantity)"
                          " VALUES (?, 1, 'MUG-01', 'Enamel Mug', '', '', ?)", (order_id, quantity))
-    return ids
+    return list(ids)
 
 
 def violations(db: sqlite_utils.Database, spool: Path | None = None) -> list[str]:

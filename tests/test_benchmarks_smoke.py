@@ -11,14 +11,15 @@ import io
 import json
 import math
 import sqlite3
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from benchmarks import run
+from benchmarks import report, run
 from benchmarks.floor_label import HEIGHT, WIDTH, label_png
 from benchmarks.label_runs import sample_label
-from benchmarks.report import file_system
+from benchmarks.report import file_system, statfs_type
 from benchmarks.run import TARGETS, Options, RamDisk, check_file_systems, parse_args, run_benchmarks
 
 FIGURES = [
@@ -119,6 +120,28 @@ def test_a_ram_disk_is_refused_unless_allowed(tmp_path, monkeypatch):
 
 def test_the_file_system_is_read_from_the_mount_table(tmp_path):
     assert file_system(tmp_path) not in ("", "unknown")
+    assert not file_system(tmp_path).startswith("unknown")
+
+
+def test_without_the_mount_table_the_file_system_comes_from_statfs(tmp_path, monkeypatch):
+    # A chroot whose root is not a mount point sees no mount above its files.
+    empty = tmp_path / "mounts"
+    empty.write_text("")
+    known = statfs_type(tmp_path)
+    monkeypatch.setattr(report, "MOUNT_TABLE", empty)
+    assert file_system(tmp_path) == known
+    assert not known.startswith("unknown")
+
+
+def test_a_ram_disk_is_refused_even_where_the_mount_table_does_not_show_it(tmp_path, monkeypatch):
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or statfs_type(shm) != "tmpfs":
+        pytest.skip("this machine has no tmpfs at /dev/shm to try")
+    empty = tmp_path / "mounts"
+    empty.write_text("")
+    monkeypatch.setattr(report, "MOUNT_TABLE", empty)
+    with pytest.raises(RamDisk, match=r"the spool folder /dev/shm is on tmpfs, where fsync costs nothing"):
+        check_file_systems({"spool": shm}, allow_tmpfs=False)
 
 
 def test_command_line_options():
